@@ -1,0 +1,82 @@
+/**
+ * Every NATS subject NanoFlux uses is built here, and nowhere else. Version 1 of the contract lives under
+ * `nf.v1`; run events are `nf.v1.run.<runId>.<stage>`, which one JetStream stream records for all runs.
+ */
+export const SUBJECT_ROOT = "nf.v1";
+export const STREAM_NAME = "NANOFLUX_V1";
+export const STATE_BUCKET = "nanoflux_v1_state";
+
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+
+export function assertToken(value: string, what: string): string {
+  if (!TOKEN.test(value)) throw new Error(`${what} "${value}" may only contain letters, digits, '-' and '_'`);
+  return value;
+}
+
+/** Stages of a round, in order, plus the run-level events. A plug-in may add stages of its own. */
+export const STAGES = {
+  runStarted: "run.started",
+  runCompleted: "run.completed",
+  roundOpened: "round.opened",
+  questionProposed: "question.proposed",
+  questionScreened: "question.screened",
+  answerSubmitted: "answer.submitted",
+  verdictIssued: "verdict.issued",
+  roundClosed: "round.closed",
+  trainingUpdated: "training.updated",
+  deadLetter: "dlq",
+} as const;
+export type Stage = string;
+
+export function stageToken(stage: Stage): string {
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(stage)) throw new Error(`stage "${stage}" is not a valid subject part`);
+  return stage;
+}
+
+/** All run events: what the stream records. */
+export function allRunsSubject(): string {
+  return `${SUBJECT_ROOT}.run.>`;
+}
+
+export function runEventsSubject(runId: string): string {
+  return `${SUBJECT_ROOT}.run.${assertToken(runId, "run id")}.>`;
+}
+
+export function runStageSubject(runId: string, stage: Stage): string {
+  return `${SUBJECT_ROOT}.run.${assertToken(runId, "run id")}.${stageToken(stage)}`;
+}
+
+export function deadLetterSubject(runId: string): string {
+  return runStageSubject(runId, STAGES.deadLetter);
+}
+
+/** Parses a run event subject back into its run id and stage; undefined for other subjects. */
+export function parseRunSubject(subject: string): { runId: string; stage: Stage } | undefined {
+  const prefix = `${SUBJECT_ROOT}.run.`;
+  if (!subject.startsWith(prefix)) return undefined;
+  const rest = subject.slice(prefix.length);
+  const dot = rest.indexOf(".");
+  if (dot <= 0 || dot === rest.length - 1) return undefined;
+  return { runId: rest.slice(0, dot), stage: rest.slice(dot + 1) };
+}
+
+/** Heartbeats are presence, not history: core NATS, outside the stream. */
+export function heartbeatSubject(runId: string, agentType: string, instance: string): string {
+  return `${SUBJECT_ROOT}.hb.${assertToken(runId, "run id")}.${assertToken(agentType, "agent type")}.${assertToken(instance, "instance")}`;
+}
+
+export function allHeartbeatsSubject(runId = "*"): string {
+  return `${SUBJECT_ROOT}.hb.${runId === "*" ? "*" : assertToken(runId, "run id")}.>`;
+}
+
+/** Durable consumer name shared by every replica of one agent type in one run: replicas split its messages. */
+export function durableName(runId: string, agentType: string, stage: Stage): string {
+  return `${assertToken(runId, "run id")}_${assertToken(agentType, "agent type")}_${stage.replace(/\./g, "-")}`;
+}
+
+/** KV keys of the run state bucket. */
+export const stateKeys = {
+  scheduler: (runId: string) => `${assertToken(runId, "run id")}.scheduler`,
+  curatorCount: (runId: string) => `${assertToken(runId, "run id")}.curator.accepted`,
+  run: (runId: string) => `${assertToken(runId, "run id")}.run`,
+};

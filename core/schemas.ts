@@ -1,0 +1,114 @@
+import { z } from "zod";
+
+/**
+ * The data a round accumulates. Bus messages (bus/messages.ts) carry these; model outputs (llm/role-outputs.ts)
+ * are turned into them. One definition each, with the inferred type of the same name.
+ */
+
+export const RoleName = z.enum(["attacker", "defender", "judge", "curator", "scheduler", "trainer"]);
+export type RoleName = z.infer<typeof RoleName>;
+
+export const Level = z.enum(["L1", "L2", "L3", "L4", "L5"]);
+export type Level = z.infer<typeof Level>;
+
+export const Outcome = z.enum(["attack_succeeded", "defended", "invalid_question"]);
+export type Outcome = z.infer<typeof Outcome>;
+
+export const TokenUsage = z.object({
+  model: z.string(),
+  role: z.string(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  calls: z.number().int().nonnegative().default(1),
+});
+export type TokenUsage = z.infer<typeof TokenUsage>;
+
+/** What the scheduler decides when it opens a round. */
+export const RoundSpec = z.object({
+  runId: z.string(),
+  roundId: z.string(),
+  seq: z.number().int().nonnegative(),
+  domain: z.string(),
+  skill: z.string(),
+  complexity: z.number().int().min(1).max(5),
+  attacker: z.string().describe("model id from the topology"),
+  defender: z.string().describe("model id from the topology"),
+  judge: z.string().describe("model id from the topology"),
+  openedAt: z.string(),
+});
+export type RoundSpec = z.infer<typeof RoundSpec>;
+
+export const Question = z.object({
+  text: z.string().min(1),
+  /** Multiple-choice domains: option letter -> text. */
+  options: z.record(z.string(), z.string()).optional(),
+  referenceAnswer: z.string().min(1),
+  solutionSteps: z.array(z.string()).min(1),
+  skill: z.string(),
+  hops: z.number().int().min(1).max(10),
+});
+export type Question = z.infer<typeof Question>;
+
+export const Answer = z.object({
+  reasoning: z.string(),
+  finalAnswer: z.string(),
+});
+export type Answer = z.infer<typeof Answer>;
+
+export const ToolEvidence = z.object({
+  tool: z.string(),
+  arguments: z.unknown(),
+  ok: z.boolean(),
+  output: z.string(),
+  durationMs: z.number().nonnegative().optional(),
+});
+export type ToolEvidence = z.infer<typeof ToolEvidence>;
+
+export const RubricScores = z.record(z.string(), z.number().min(1).max(5));
+export type RubricScores = z.infer<typeof RubricScores>;
+
+export const Verdict = z.object({
+  valid: z.boolean(),
+  validityReason: z.string(),
+  /** The answer the Judge holds to be right (re-derived for math, else the reference when it stands). */
+  verifiedAnswer: z.string().optional(),
+  defenderCorrect: z.boolean(),
+  correctnessReason: z.string(),
+  rubric: RubricScores,
+  score: z.number().min(1).max(5),
+  level: Level,
+  outcome: Outcome,
+  reason: z.string(),
+  evidence: z.array(ToolEvidence).default([]),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
+export const NoveltyReport = z.object({
+  maxSimilarity: z.number(),
+  nearestId: z.string().optional(),
+  nearestText: z.string().optional(),
+  source: z.enum(["store", "in_flight", "benchmark", "none"]),
+});
+export type NoveltyReport = z.infer<typeof NoveltyReport>;
+
+export const CloseStatus = z.enum(["accepted", "rejected", "failed"]);
+export type CloseStatus = z.infer<typeof CloseStatus>;
+
+/** One accepted training sample: what lands in the dataset file. */
+export const Sample = z.object({
+  id: z.string(),
+  runId: z.string(),
+  roundId: z.string(),
+  domain: z.string(),
+  skill: z.string(),
+  complexity: z.number().int(),
+  question: Question,
+  answer: Answer,
+  verdict: Verdict,
+  novelty: NoveltyReport,
+  attacker: z.string(),
+  defender: z.string(),
+  judge: z.string(),
+  acceptedAt: z.string(),
+});
+export type Sample = z.infer<typeof Sample>;

@@ -1,0 +1,48 @@
+import type { z } from "zod";
+import type { TokenUsage, ToolEvidence } from "../core/schemas.ts";
+
+/**
+ * The port every agent uses to reach a model. The real adapter (llm/openai-model.ts) speaks to any
+ * OpenAI-compatible server; tests use the simulator over HTTP through that same adapter.
+ */
+
+/** A tool a model may call during a structured request (see tools/registry.ts). */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export interface ToolRunner {
+  definitions(): ToolDefinition[];
+  /** Runs one call; never throws for a tool failure: the failure is the output the model sees. */
+  call(name: string, argumentsJson: string, signal?: AbortSignal): Promise<ToolEvidence>;
+}
+
+export interface StructuredRequest<T> {
+  /** Role making the call, for the usage ledger (attacker, defender, judge, ...). */
+  role: string;
+  system: string;
+  user: string;
+  /** Name of the output schema (json_schema response_format name). */
+  schemaName: string;
+  schema: z.ZodType<T>;
+  tools?: ToolRunner;
+  maxToolRounds?: number;
+  signal?: AbortSignal;
+}
+
+export interface StructuredResult<T> {
+  value: T;
+  usage: TokenUsage;
+  evidence: ToolEvidence[];
+}
+
+export interface ChatModel {
+  /** Model id from the topology. */
+  readonly id: string;
+  /** Model name sent to the endpoint. */
+  readonly model: string;
+  generate<T>(request: StructuredRequest<T>): Promise<StructuredResult<T>>;
+}
