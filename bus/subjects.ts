@@ -80,3 +80,16 @@ export const stateKeys = {
   curatorCount: (runId: string) => `${assertToken(runId, "run id")}.curator.accepted`,
   run: (runId: string) => `${assertToken(runId, "run id")}.run`,
 };
+
+/** JetStream message id for one stage of one round: a re-publish after a crash is de-duplicated by the server. */
+export function idempotencyKey(runId: string, roundId: string, stage: Stage): string {
+  return `${runId}:${roundId}:${stage}`;
+}
+
+/** Fine-tune jobs wait on a work-queue stream: each job goes to one trainer host and stays until acked. */
+export const TRAINING_STREAM_NAME = "NANOFLUX_TRAINING_V1";
+export const DATASET_BUCKET = "nanoflux_v1_datasets";
+
+export function trainingJobsSubject(): string {
+  return `${SUBJECT_ROOT}.train.jobs`;
+}

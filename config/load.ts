@@ -26,8 +26,8 @@ export function zodIssues(error: z.ZodError): ConfigIssue[] {
   return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
 }
 
-/** Parses topology text (YAML or JSON) into a validated Topology, or throws a TopologyError listing every issue. */
-export function parseTopology(text: string, file = "topology", env: NodeJS.ProcessEnv = process.env): Topology {
+/** Parses YAML (or JSON) text into a plain document; syntax errors name the line. */
+export function parseYamlDocument(text: string, file: string): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -38,20 +38,31 @@ export function parseTopology(text: string, file = "topology", env: NodeJS.Proce
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new TopologyError(file, [{ path: "(root)", message: "expected a mapping with models, agents, run, ..." }]);
   }
-  const interpolated = interpolateEnv(raw, env);
-  const result = Topology.safeParse(interpolated);
+  return raw as Record<string, unknown>;
+}
+
+/** Validates a parsed document after `${ENV}` interpolation, or throws a TopologyError listing every issue. */
+export function validateTopology(document: Record<string, unknown>, file: string, env: NodeJS.ProcessEnv = process.env): Topology {
+  const result = Topology.safeParse(interpolateEnv(document, env));
   if (!result.success) throw new TopologyError(file, zodIssues(result.error));
   return result.data;
 }
 
-export async function loadTopology(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Topology> {
-  let text: string;
+/** Parses topology text (YAML or JSON) into a validated Topology. */
+export function parseTopology(text: string, file = "topology", env: NodeJS.ProcessEnv = process.env): Topology {
+  return validateTopology(parseYamlDocument(text, file), file, env);
+}
+
+export async function readTopologyText(file: string): Promise<string> {
   try {
-    text = await readFile(file, "utf8");
+    return await readFile(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a folder, not a file" : (err as Error).message;
     throw new ConfigError(`${file}: ${why}; pass the path of a topology YAML file (see topologies/demo.yaml)`);
   }
-  return parseTopology(text, file, env);
+}
+
+export async function loadTopology(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Topology> {
+  return parseTopology(await readTopologyText(file), file, env);
 }

@@ -47,7 +47,9 @@ export const RunConfig = z.strictObject({
   domains: z.array(z.string().min(1)).min(1).default(["math"]),
   concurrency: z.number().int().positive().default(4).describe("rounds in flight at once"),
   roundTimeoutMs: z.number().int().positive().default(600_000),
-  maxDeliveries: z.number().int().positive().default(5).describe("attempts per stage before a round fails"),
+  maxDeliveries: z.number().int().positive().default(5).describe("deliveries per stage before a round fails"),
+  modelAttempts: z.number().int().positive().default(2).describe("model answers tried per stage before a round fails"),
+  ackWaitMs: z.number().int().positive().default(30_000).describe("redelivery delay when an agent dies mid-message"),
   maxRounds: z.number().int().positive().optional().describe("give up after this many rounds"),
   seed: z.number().int().default(1),
   outDir: z.string().default("runs"),
@@ -121,6 +123,7 @@ export const SimulatorConfig = z.strictObject({
   latencyMs: z.number().nonnegative().default(0),
   tokensPerSecond: z.number().positive().optional(),
   maxConcurrency: z.number().int().positive().optional(),
+  benchmarks: z.array(z.string()).default([]).describe("benchmark JSONL files whose answers simulated models know"),
   faults: z
     .strictObject({
       rate429: z.number().min(0).max(1).default(0),
@@ -153,6 +156,9 @@ export const Topology = z
     topology.agents.forEach((agent, i) => {
       if (agent.model && !ids.has(agent.model)) {
         ctx.addIssue({ code: "custom", path: ["agents", i, "model"], message: `unknown model "${agent.model}"; known: ${known}` });
+      }
+      if (agent.type === "scheduler" && agent.replicas !== 1) {
+        ctx.addIssue({ code: "custom", path: ["agents", i, "replicas"], message: "the scheduler is one per run: set replicas to 1" });
       }
       const builtIn = (AGENT_TYPES as readonly string[]).includes(agent.type);
       if (!builtIn && !agent.module) {

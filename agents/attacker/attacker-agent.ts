@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { fromPromise } from "xstate";
+import { QuestionProposed, RoundClosed, RoundOpened } from "../../bus/messages.ts";
+import { ModelError } from "../../core/errors.ts";
+import type { Question } from "../../core/schemas.ts";
+import type { DomainPack } from "../../domains/pack.ts";
+import { ATTACKER_SCHEMA_NAME, AttackerOutput } from "../../llm/role-outputs.ts";
+import { attackerMachine, type GeneratedQuestion } from "../../machines/attacker.ts";
+import type { AgentContext, AgentDefinition } from "../definition.ts";
+import { modelFor, packFor } from "../model-lookup.ts";
+
+/** Turns the attacker model's output into a Question, refusing shapes the domain cannot use. */
+export function toQuestion(output: AttackerOutput, pack: DomainPack, fallbackSkill: string): Question {
+  const options = output.options.length > 0 ? Object.fromEntries(output.options.map((o) => [o.letter.trim().toUpperCase(), o.text])) : undefined;
+  if (pack.answerFormat === "choice" && !options) throw new ModelError(`attacker gave no options for the multiple-choice domain ${pack.name}`);
+  if (output.solution_steps.length === 0) throw new ModelError("attacker gave no solution steps");
+  if (!output.question.trim() || !output.reference_answer.trim()) throw new ModelError("attacker gave an empty question or reference answer");
+  return {
+    text: output.question.trim(),
+    options: pack.answerFormat === "choice" ? options : undefined,
+    referenceAnswer: output.reference_answer.trim(),
+    solutionSteps: output.solution_steps,
+    skill: output.skill.trim() || fallbackSkill,
+    hops: Math.min(10, Math.max(1, Math.round(output.hops))),
+  };
+}
+
+export function createAttackerActors(context: AgentContext<unknown>) {
+  return {
+    generateQuestion: fromPromise<GeneratedQuestion, RoundOpened>(async ({ input, signal }) => {
+      const { spec } = input;
+      const pack = packFor(context, spec.domain);
+      const prompt = pack.render("attacker", { skill: spec.skill, complexity: spec.complexity, roundId: spec.roundId });
+      const result = await modelFor(context, spec.attacker, "attacker").generate({
+        role: "attacker",
+        ...prompt,
+        schemaName: ATTACKER_SCHEMA_NAME,
+        schema: AttackerOutput,
+        signal,
+      });
+      return { question: toQuestion(result.value, pack, spec.skill), usage: result.usage };
+    }),
+  };
+}
+
+export const attackerAgent: AgentDefinition<unknown> = {
+  type: "attacker",
+  description: "writes a multi-step question for the round's skill and complexity",
+  options: z.object({}).passthrough(),
+  create: async (context) => ({
+    handlers: [
+      {
+        consumes: "round.opened",
+        input: RoundOpened,
+        produces: { "question.proposed": QuestionProposed, "round.closed": RoundClosed },
+        machine: attackerMachine.provide({ actors: createAttackerActors(context) }),
+      },
+    ],
+  }),
+};

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { fromPromise } from "xstate";
+import { AnswerSubmitted, QuestionScreened, RoundClosed } from "../../bus/messages.ts";
+import { DEFENDER_SCHEMA_NAME, DefenderOutput } from "../../llm/role-outputs.ts";
+import { defenderMachine, type GivenAnswer } from "../../machines/defender.ts";
+import type { AgentContext, AgentDefinition } from "../definition.ts";
+import { modelFor, packFor } from "../model-lookup.ts";
+
+export function createDefenderActors(context: AgentContext<unknown>) {
+  return {
+    answerQuestion: fromPromise<GivenAnswer, QuestionScreened>(async ({ input, signal }) => {
+      const { spec, question } = input;
+      const prompt = packFor(context, spec.domain).render("defender", { question });
+      const result = await modelFor(context, spec.defender, "defender").generate({
+        role: "defender",
+        ...prompt,
+        schemaName: DEFENDER_SCHEMA_NAME,
+        schema: DefenderOutput,
+        signal,
+      });
+      return { answer: { reasoning: result.value.reasoning, finalAnswer: result.value.final_answer.trim() }, usage: result.usage };
+    }),
+  };
+}
+
+export const defenderAgent: AgentDefinition<unknown> = {
+  type: "defender",
+  description: "answers the question with step-by-step reasoning",
+  options: z.object({}).passthrough(),
+  create: async (context) => ({
+    handlers: [
+      {
+        consumes: "question.screened",
+        input: QuestionScreened,
+        produces: { "answer.submitted": AnswerSubmitted, "round.closed": RoundClosed },
+        machine: defenderMachine.provide({ actors: createDefenderActors(context) }),
+      },
+    ],
+  }),
+};

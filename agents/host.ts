@@ -1,0 +1,136 @@
+import { hostname } from "node:os";
+import { createActor, toPromise } from "xstate";
+import type { Bus, Consumption } from "../bus/bus.ts";
+import { RoundClosed, STAGE_SCHEMAS } from "../bus/messages.ts";
+import { idempotencyKey } from "../bus/subjects.ts";
+import type { Topology } from "../config/topology.ts";
+import { errorMessage } from "../core/errors.ts";
+import { RoundSpec, TokenUsage } from "../core/schemas.ts";
+import type { Logger } from "../log/logger.ts";
+import { closeRound, type Emission, type StageOutput } from "../machines/emission.ts";
+import type { AgentContext, AgentInstance, StageHandler } from "./definition.ts";
+
+export const HEARTBEAT_INTERVAL_MS = 2000;
+
+export interface RunningAgent {
+  readonly type: string;
+  readonly instance: string;
+  stop(): Promise<void>;
+}
+
+interface RoundCarrier {
+  runId: string;
+  spec: RoundSpec;
+  usage: TokenUsage[];
+}
+
+function roundCarrier(message: unknown): RoundCarrier | undefined {
+  if (!message || typeof message !== "object") return undefined;
+  const spec = RoundSpec.safeParse((message as { spec?: unknown }).spec);
+  if (!spec.success) return undefined;
+  const usage = TokenUsage.array().safeParse((message as { usage?: unknown }).usage ?? []);
+  return { runId: spec.data.runId, spec: spec.data, usage: usage.success ? usage.data : [] };
+}
+
+/** Stage -> stage rename map from an agent's `options.routes`, so a plug-in step can be spliced into a round. */
+export function routesOf(options: unknown): Record<string, string> {
+  const routes = (options as { routes?: unknown } | undefined)?.routes;
+  if (!routes || typeof routes !== "object") return {};
+  return Object.fromEntries(Object.entries(routes).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+}
+
+/**
+ * Connects one agent instance to the bus: one durable consumer per stage it handles (shared by its replicas),
+ * one machine actor per inbound message, validated publishing of what the machine emits, heartbeats, and a
+ * clean drain on stop.
+ */
+export async function hostAgent(
+  context: AgentContext<unknown>,
+  instance: AgentInstance,
+  run: Topology["run"],
+  concurrency: number,
+): Promise<RunningAgent> {
+  const { bus, logger, runId } = context;
+  const routes = routesOf(context.agent.options);
+  const consumptions: Consumption[] = [];
+  let status: "running" | "draining" | "stopped" = "running";
+
+  const publishAll = async (emissions: Emission[], handler: StageHandler) => {
+    for (const emission of emissions) {
+      const stage = routes[emission.stage] ?? emission.stage;
+      const schema = handler.produces[emission.stage] ?? STAGE_SCHEMAS[emission.stage as keyof typeof STAGE_SCHEMAS];
+      if (!schema) throw new Error(`${context.agent.type} emitted undeclared stage "${emission.stage}"`);
+      const carrier = roundCarrier(emission.message);
+      const key = carrier ? idempotencyKey(runId, carrier.spec.roundId, emission.stage) : `${runId}:${emission.stage}:${Date.now()}`;
+      await bus.publish(runId, stage, schema, emission.message, key);
+    }
+  };
+
+  for (const handler of instance.handlers) {
+    const consumes = routes[handler.consumes] ?? handler.consumes;
+    const consumption = await bus.consume({
+      runId,
+      agentType: context.agent.type,
+      stage: consumes,
+      schema: handler.input,
+      concurrency,
+      ackWaitMs: run.ackWaitMs,
+      maxDeliver: run.maxDeliveries,
+      handle: async (message) => {
+        const actor = createActor(handler.machine, {
+          input: { message, now: new Date().toISOString(), producer: context.instance, maxAttempts: run.modelAttempts },
+        });
+        actor.start();
+        const output = (await toPromise(actor)) as StageOutput;
+        await publishAll(output.emit, handler);
+      },
+      onLastDeliveryFailed: async (message, error) => {
+        const carrier = roundCarrier(message);
+        if (!carrier) return;
+        const closing = closeRound(
+          { message: carrier, now: new Date().toISOString(), producer: context.instance, maxAttempts: 0 },
+          context.agent.type,
+          "failed",
+          "max_deliveries",
+          `${context.agent.type} failed ${run.maxDeliveries} times: ${errorMessage(error)}`,
+        );
+        await bus.publish(runId, "round.closed", RoundClosed, closing.message as RoundClosed, idempotencyKey(runId, carrier.spec.roundId, "round.closed"));
+      },
+    });
+    consumptions.push(consumption);
+  }
+
+  const beat = () =>
+    bus.publishHeartbeat({
+      type: "agent.heartbeat.v1",
+      runId,
+      at: new Date().toISOString(),
+      producer: context.instance,
+      agentType: context.agent.type,
+      instance: context.instance,
+      host: hostname(),
+      pid: process.pid,
+      inFlight: consumptions.reduce((n, c) => n + c.inFlight, 0),
+      handled: consumptions.reduce((n, c) => n + c.handled, 0),
+      status,
+    });
+  beat();
+  const timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
+  logger.info({ agent: context.agent.type, instance: context.instance, stages: instance.handlers.map((h) => h.consumes) }, "agent started");
+
+  return {
+    type: context.agent.type,
+    instance: context.instance,
+    stop: async () => {
+      if (status === "stopped") return;
+      status = "draining";
+      beat();
+      await Promise.all(consumptions.map((c) => c.stop()));
+      await instance.close?.();
+      status = "stopped";
+      clearInterval(timer);
+      beat();
+      logger.info({ agent: context.agent.type, instance: context.instance }, "agent stopped");
+    },
+  };
+}

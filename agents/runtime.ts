@@ -1,0 +1,88 @@
+import { Bus, instanceName } from "../bus/bus.ts";
+import type { AgentConfig, Topology } from "../config/topology.ts";
+import { ConfigError } from "../core/errors.ts";
+import { loadDomainPacks } from "../domains/pack.ts";
+import type { ChatModel } from "../llm/chat-model.ts";
+import { createChatModels } from "../llm/models.ts";
+import type { Logger } from "../log/logger.ts";
+import type { AgentContext } from "./definition.ts";
+import { hostAgent, type RunningAgent } from "./host.ts";
+import { resolveAgentDefinition } from "./registry.ts";
+
+export interface AgentRuntimeOptions {
+  topology: Topology;
+  /** Folder of the topology file: plug-in module paths are relative to it. */
+  baseDir: string;
+  runId: string;
+  runDir: string;
+  natsUrl: string;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+  packsDir?: string;
+}
+
+export interface AgentRuntime {
+  agents: RunningAgent[];
+  stop(): Promise<void>;
+}
+
+function defaultConcurrency(agent: AgentConfig, topology: Topology): number {
+  if (agent.concurrency) return agent.concurrency;
+  const model = topology.models.find((m) => m.id === agent.model);
+  return model?.maxConcurrency ?? topology.run.concurrency;
+}
+
+/**
+ * Starts the given agents (each replica with its own NATS connection, as it would have on its own host).
+ * Used by `nanoflux up` for all agents and by `nanoflux agent <type>` for one type.
+ */
+export async function startAgents(options: AgentRuntimeOptions, selected: AgentConfig[]): Promise<AgentRuntime> {
+  const { topology, logger } = options;
+  const packs = await loadDomainPacks(options.packsDir, topology.run.domains);
+  const models: Map<string, ChatModel> = createChatModels(topology.models, { env: options.env ?? process.env, logger });
+  const running: RunningAgent[] = [];
+  const stop = async () => {
+    const stopping = running.splice(0).reverse();
+    await Promise.all(stopping.map((agent) => agent.stop()));
+  };
+  try {
+    for (const agent of selected) {
+      const definition = await resolveAgentDefinition(agent, options.baseDir);
+      const parsed = definition.options.safeParse(agent.options);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+        throw new ConfigError(`agents[type=${agent.type}].options: ${issues}`);
+      }
+      for (let replica = 0; replica < agent.replicas; replica++) {
+        const instance = instanceName(agent.type);
+        const bus = await Bus.open({ servers: options.natsUrl, name: instance, nats: topology.nats, logger });
+        const context: AgentContext<unknown> = {
+          runId: options.runId,
+          runDir: options.runDir,
+          instance,
+          topology,
+          agent,
+          options: parsed.data,
+          models,
+          packs,
+          bus,
+          logger: logger.child({ agent: agent.type, instance }),
+        };
+        const created = await definition.create(context);
+        const hosted = await hostAgent(context, created, topology.run, defaultConcurrency(agent, topology));
+        running.push({
+          type: hosted.type,
+          instance: hosted.instance,
+          stop: async () => {
+            await hosted.stop();
+            await bus.close();
+          },
+        });
+      }
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { agents: running, stop };
+}

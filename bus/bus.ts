@@ -1,0 +1,207 @@
+import { hostname } from "node:os";
+import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, jetstream, type JsMsg } from "@nats-io/jetstream";
+import type { KV } from "@nats-io/kv";
+import { headers as natsHeaders, type NatsConnection, nanos } from "@nats-io/nats-core";
+import type { z } from "zod";
+import type { NatsConfig } from "../config/topology.ts";
+import { errorMessage } from "../core/errors.ts";
+import type { Logger } from "../log/logger.ts";
+import { connectNats } from "./connection.ts";
+import { DeadLetter, type Heartbeat, RunEvent, stageOfType } from "./messages.ts";
+import { ensureRunStream, openStateBucket } from "./stream.ts";
+import { deadLetterSubject, durableName, heartbeatSubject, parseRunSubject, runStageSubject, STREAM_NAME } from "./subjects.ts";
+
+export const ERROR_CODE_HEADER = "Nf-Error-Code";
+const MAX_DLQ_PAYLOAD = 4000;
+
+export interface BusOpenOptions {
+  servers: string;
+  name: string;
+  nats?: Partial<NatsConfig>;
+  logger: Logger;
+}
+
+export interface DeliveryContext {
+  /** 1 on first delivery; higher after a crash or a nak. */
+  deliveryCount: number;
+  subject: string;
+}
+
+export interface ConsumeSpec<T> {
+  runId: string;
+  agentType: string;
+  stage: string;
+  schema: z.ZodType<T>;
+  concurrency: number;
+  ackWaitMs: number;
+  maxDeliver: number;
+  /** Handles one valid message; resolving acks it, throwing naks it for redelivery. */
+  handle(message: T, context: DeliveryContext): Promise<void>;
+  /** Called when handling fails on the last allowed delivery: the place to close the round as failed. */
+  onLastDeliveryFailed?(message: T, error: unknown): Promise<void>;
+}
+
+export interface Consumption {
+  /** Stops taking messages and waits for those in hand to finish. */
+  stop(): Promise<void>;
+  readonly inFlight: number;
+  readonly handled: number;
+}
+
+/**
+ * One agent's NATS connection: validated publishing into the run stream, durable consumers that replicas share,
+ * a dead-letter subject for messages that fail validation, and the state bucket.
+ */
+export class Bus {
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+    readonly state: KV,
+    readonly logger: Logger,
+    readonly producer: string,
+  ) {}
+
+  static async open(options: BusOpenOptions): Promise<Bus> {
+    const nc = await connectNats({ servers: options.servers, name: options.name, auth: options.nats });
+    const replicas = options.nats?.replicas ?? 1;
+    const jsm = await ensureRunStream(nc, replicas);
+    const state = await openStateBucket(nc, replicas);
+    return new Bus(nc, jetstream(nc), jsm, state, options.logger, options.name);
+  }
+
+  /** Publishes a message after validating it; `msgId` makes a re-publish (after a crash) a no-op. */
+  async publish<T>(runId: string, stage: string, schema: z.ZodType<T>, message: T, msgId: string): Promise<void> {
+    const checked = schema.parse(message);
+    const h = natsHeaders();
+    h.set("Nf-Producer", this.producer);
+    await this.js.publish(runStageSubject(runId, stage), JSON.stringify(checked), { msgID: msgId, headers: h });
+  }
+
+  /** Publishes a run event, its stage taken from its type. */
+  async publishEvent(event: RunEvent, msgId: string): Promise<void> {
+    await this.publish(event.runId, stageOfType(event.type), RunEvent, event, msgId);
+  }
+
+  publishHeartbeat(beat: Heartbeat): void {
+    this.nc.publish(heartbeatSubject(beat.runId, beat.agentType, beat.instance), JSON.stringify(beat));
+  }
+
+  async ensureConsumer(spec: Pick<ConsumeSpec<unknown>, "runId" | "agentType" | "stage" | "ackWaitMs" | "maxDeliver" | "concurrency">): Promise<string> {
+    const durable = durableName(spec.runId, spec.agentType, spec.stage);
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: runStageSubject(spec.runId, spec.stage),
+      ack_wait: nanos(spec.ackWaitMs),
+      max_deliver: spec.maxDeliver,
+      max_ack_pending: Math.max(64, spec.concurrency * 8),
+    };
+    try {
+      await this.jsm.consumers.add(STREAM_NAME, config);
+    } catch (err) {
+      // A replica that starts second finds the consumer there: that is the shared work queue it joins.
+      if (!/already exists|in use/i.test(errorMessage(err))) throw err;
+    }
+    return durable;
+  }
+
+  async consume<T>(spec: ConsumeSpec<T>): Promise<Consumption> {
+    const durable = await this.ensureConsumer(spec);
+    const consumer = await this.js.consumers.get(STREAM_NAME, durable);
+    const messages = await consumer.consume({ max_messages: spec.concurrency });
+    const running = new Set<Promise<void>>();
+    let handled = 0;
+    let stopping = false;
+
+    const process = async (msg: JsMsg) => {
+      const keepAlive = setInterval(() => msg.working(), Math.max(1000, spec.ackWaitMs / 3));
+      try {
+        const parsed = await this.validate(msg, spec);
+        if (parsed === undefined) return;
+        const context = { deliveryCount: msg.info.deliveryCount, subject: msg.subject };
+        try {
+          await spec.handle(parsed, context);
+          msg.ack();
+        } catch (err) {
+          if (msg.info.deliveryCount >= spec.maxDeliver && spec.onLastDeliveryFailed) {
+            await spec.onLastDeliveryFailed(parsed, err);
+            msg.term(errorMessage(err));
+          } else {
+            this.logger.warn({ err: errorMessage(err), subject: msg.subject, delivery: msg.info.deliveryCount }, "handler failed; message will be redelivered");
+            msg.nak(Math.min(30_000, 500 * 2 ** msg.info.deliveryCount));
+          }
+        }
+      } finally {
+        clearInterval(keepAlive);
+        handled += 1;
+      }
+    };
+
+    const loop = (async () => {
+      for await (const msg of messages) {
+        if (stopping) {
+          msg.nak();
+          continue;
+        }
+        const task = process(msg).catch((err) => this.logger.error({ err: errorMessage(err) }, "message processing failed"));
+        running.add(task);
+        void task.finally(() => running.delete(task));
+        while (running.size >= spec.concurrency) await Promise.race(running);
+      }
+    })();
+
+    return {
+      stop: async () => {
+        stopping = true;
+        await messages.close();
+        await loop;
+        await Promise.all(running);
+      },
+      get inFlight() {
+        return running.size;
+      },
+      get handled() {
+        return handled;
+      },
+    };
+  }
+
+  /** Parses an inbound message; an invalid one goes to the dead-letter subject with the reason and is terminated. */
+  private async validate<T>(msg: JsMsg, spec: ConsumeSpec<T>): Promise<T | undefined> {
+    let reason: string;
+    try {
+      const result = spec.schema.safeParse(msg.json());
+      if (result.success) return result.data;
+      reason = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    } catch (err) {
+      reason = `not JSON: ${errorMessage(err)}`;
+    }
+    const runId = parseRunSubject(msg.subject)?.runId ?? spec.runId;
+    this.logger.warn({ subject: msg.subject, reason }, "invalid message sent to the dead-letter subject");
+    const letter: DeadLetter = {
+      type: "dlq.v1",
+      runId,
+      at: new Date().toISOString(),
+      producer: this.producer,
+      subject: msg.subject,
+      reason,
+      payload: msg.string().slice(0, MAX_DLQ_PAYLOAD),
+    };
+    await this.js.publish(deadLetterSubject(runId), JSON.stringify(DeadLetter.parse(letter)), {
+      msgID: `dlq:${msg.info.stream}:${msg.info.streamSequence}`,
+    });
+    msg.term(reason);
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    await this.nc.drain();
+  }
+}
+
+export function instanceName(agentType: string): string {
+  return `${agentType}-${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+}

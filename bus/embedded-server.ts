@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { createServer, Socket } from "node:net";
+import { SystemError } from "../core/errors.ts";
+
+/**
+ * Starts a local nats-server with JetStream (loopback only, data under the run's folder) for runs that name no
+ * NATS_URL, and for tests: always the real server, never a stand-in.
+ */
+export interface EmbeddedNats {
+  url: string;
+  port: number;
+  storeDir: string;
+  stop(): Promise<void>;
+  /** Kills the server hard (tests of server restarts). */
+  kill(): void;
+}
+
+export interface EmbeddedNatsOptions {
+  storeDir: string;
+  port?: number;
+  binary?: string;
+  /** Extra command-line arguments, e.g. cluster routes. */
+  args?: string[];
+  startTimeoutMs?: number;
+}
+
+export const INSTALL_HINT =
+  "install it with `apt-get install nats-server` (Debian/Ubuntu) or from https://github.com/nats-io/nats-server/releases, or set NATS_URL to a running server";
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === "string") throw new SystemError("could not pick a free port");
+  return address.port;
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+    socket.connect(port, "127.0.0.1");
+  });
+}
+
+export async function startEmbeddedNats(options: EmbeddedNatsOptions): Promise<EmbeddedNats> {
+  const port = options.port ?? (await freePort());
+  await mkdir(options.storeDir, { recursive: true });
+  const binary = options.binary ?? process.env.NATS_SERVER_BIN ?? "nats-server";
+  const child: ChildProcess = spawn(
+    binary,
+    ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", options.storeDir, ...(options.args ?? [])],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<Error>((resolve) => {
+    child.once("error", (err: NodeJS.ErrnoException) => {
+      resolve(
+        err.code === "ENOENT"
+          ? new SystemError(`nats-server not found: ${INSTALL_HINT}`, { code: "NATS_MISSING" })
+          : new SystemError(`nats-server failed to start: ${err.message}`, { cause: err }),
+      );
+    });
+    child.once("exit", (code) => resolve(new SystemError(`nats-server exited with code ${code}: ${stderr.trim()}`)));
+  });
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+  let failure: Error | undefined;
+  void exited.then((err) => {
+    failure = err;
+  });
+  while (!(await canConnect(port))) {
+    if (failure) throw failure;
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new SystemError(`nats-server did not accept connections on port ${port} within the start timeout: ${stderr.trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    await gone;
+    clearTimeout(timer);
+  };
+  return { url: `nats://127.0.0.1:${port}`, port, storeDir: options.storeDir, stop, kill: () => child.kill("SIGKILL") };
+}

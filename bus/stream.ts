@@ -1,0 +1,40 @@
+import type { NatsConnection } from "@nats-io/nats-core";
+import { jetstreamManager, type JetStreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
+import { type KV, Kvm } from "@nats-io/kv";
+import { nanos } from "@nats-io/nats-core";
+import { allRunsSubject, STATE_BUCKET, STREAM_NAME } from "./subjects.ts";
+
+/** How long JetStream remembers message ids: a re-publish after a crash within this window is dropped. */
+export const DUPLICATE_WINDOW_MS = 2 * 60 * 60 * 1000;
+
+/** Creates (or updates) the stream that records every run event. Idempotent; safe from every agent. */
+export async function ensureRunStream(nc: NatsConnection, replicas = 1): Promise<JetStreamManager> {
+  const jsm = await jetstreamManager(nc);
+  const config = {
+    name: STREAM_NAME,
+    subjects: [allRunsSubject()],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    num_replicas: replicas,
+    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    max_age: nanos(30 * 24 * 60 * 60 * 1000),
+  };
+  try {
+    await jsm.streams.info(STREAM_NAME);
+    return jsm;
+  } catch (err) {
+    if (!/not found/i.test((err as Error).message)) throw err;
+  }
+  // Another agent may create the stream at the same moment, so "already in use" is success.
+  try {
+    await jsm.streams.add(config);
+  } catch (err) {
+    if (!/already in use|exists/i.test((err as Error).message)) throw err;
+  }
+  return jsm;
+}
+
+/** The KV bucket holding scheduler snapshots and curator acceptance records. */
+export async function openStateBucket(nc: NatsConnection, replicas = 1): Promise<KV> {
+  return new Kvm(nc).create(STATE_BUCKET, { history: 1, replicas });
+}

@@ -1,0 +1,76 @@
+import { fileURLToPath } from "node:url";
+import { Command, InvalidArgumentError } from "commander";
+import { createLogger } from "../log/logger.ts";
+import { prepareTopology, type TopologyOverrides } from "../runner/prepare-topology.ts";
+import { runSession } from "../runner/run-session.ts";
+import { renderSummary } from "../runner/summary.ts";
+import { selectAgents } from "./select-agents.ts";
+import { onStopSignal } from "./signals.ts";
+
+export const DEMO_TOPOLOGY = fileURLToPath(new URL("../topologies/demo.yaml", import.meta.url));
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
+interface RunFlags {
+  topology?: string;
+  domain?: string[];
+  target?: number;
+  concurrency?: number;
+  maxRounds?: number;
+  out?: string;
+  runId?: string;
+  only?: string[];
+}
+
+async function execute(file: string, flags: RunFlags): Promise<number> {
+  const logger = createLogger();
+  const overrides: TopologyOverrides = {
+    target: flags.target,
+    domains: flags.domain,
+    concurrency: flags.concurrency,
+    maxRounds: flags.maxRounds,
+    outDir: flags.out,
+  };
+  const prepared = await prepareTopology(file, overrides, logger);
+  try {
+    const agents = flags.only ? selectAgents(prepared.topology, flags.only) : undefined;
+    const result = await runSession({ prepared, logger, runId: flags.runId, agents, interrupt: onStopSignal() });
+    process.stdout.write(`${renderSummary(result.report, result.datasetPath)}\nreport: ${result.reportPath}\n`);
+    return result.report.status === "interrupted" ? 130 : 0;
+  } finally {
+    await prepared.simulator?.close();
+  }
+}
+
+function addRunFlags(command: Command): Command {
+  return command
+    .option("--domain <name...>", "domain pack(s) to generate for (prompts/<name>)")
+    .option("--target <n>", "accepted samples that end the run", positiveInt)
+    .option("--concurrency <n>", "rounds in flight at once", positiveInt)
+    .option("--max-rounds <n>", "give up after this many rounds", positiveInt)
+    .option("--out <dir>", "folder for runs (default: runs)")
+    .option("--run-id <id>", "run id to use; an existing run resumes where it stopped")
+    .option("--only <types...>", "start only these agent types here (others run elsewhere)");
+}
+
+export function runCommand(): Command {
+  return addRunFlags(
+    new Command("run")
+      .description("run the adversarial game to a target on embedded defaults (simulator + embedded NATS)")
+      .option("--topology <file>", "topology file", DEMO_TOPOLOGY),
+  ).action(async (flags: RunFlags) => {
+    process.exitCode = await execute(flags.topology ?? DEMO_TOPOLOGY, flags);
+  });
+}
+
+export function upCommand(): Command {
+  return addRunFlags(
+    new Command("up").description("start every agent of a topology in this process and run to the target").argument("<topology>", "topology YAML file"),
+  ).action(async (file: string, flags: RunFlags) => {
+    process.exitCode = await execute(file, flags);
+  });
+}

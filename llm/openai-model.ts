@@ -1,0 +1,281 @@
+import type OpenAI from "openai";
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionFunctionTool,
+  ChatCompletionMessage,
+  ChatCompletionMessageParam,
+} from "openai/resources/chat/completions";
+import type { z } from "zod";
+import type { ModelConfig } from "../config/topology.ts";
+import { ModelError } from "../core/errors.ts";
+import type { TokenUsage, ToolEvidence } from "../core/schemas.ts";
+import type { Logger } from "../log/logger.ts";
+import { AdaptiveLimiter } from "./adaptive-limiter.ts";
+import type { ChatModel, StructuredRequest, StructuredResult } from "./chat-model.ts";
+import { CircuitBreaker } from "./circuit-breaker.ts";
+import { endpointContext } from "./endpoint-failure.ts";
+import { createOpenAIClient } from "./openai-client.ts";
+import { ResilientCaller } from "./resilient-call.ts";
+import { DEFAULT_RETRY_TIMING, type RetryTiming } from "./retry-policy.ts";
+import {
+  ANSWER_NOW_INSTRUCTION,
+  CONCISE_INSTRUCTION,
+  isResponseFormatRejection,
+  looksLikeRefusal,
+  type OutputSpec,
+  outputSpec,
+  type ParsedOutput,
+  parseStructured,
+  repairInstruction,
+  responseFormat,
+  type StructuredMode,
+  systemMessage,
+} from "./structured-output.ts";
+import { runToolCalls, toOpenAITools } from "./tool-calls.ts";
+import { addUsage, callUsage, noUsage } from "./usage.ts";
+
+export const DEFAULT_MAX_TOOL_ROUNDS = 4;
+
+/** A tool call when no tools were offered (or their rounds are spent) is treated as unusable output. */
+const UNINVITED_TOOL_CALL: ParsedOutput<never> = {
+  ok: false,
+  foundJson: false,
+  problem: "it called a tool where no tool calls are allowed",
+};
+
+export interface ChatModelDeps {
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** Called once per HTTP call with its tokens (the cost ledger). `usage.model` is the topology model id. */
+  onUsage?: (usage: TokenUsage) => void;
+  /** Shared by every model on one endpoint (createChatModels does this); otherwise the model gets its own. */
+  breaker?: CircuitBreaker;
+  retryTiming?: RetryTiming;
+}
+
+export interface TextRequest {
+  role: string;
+  system: string;
+  user: string;
+  signal?: AbortSignal;
+}
+
+export interface TextResult {
+  text: string;
+  usage: TokenUsage;
+}
+
+type FinalReply<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: ModelError; retryTurns: ChatCompletionMessageParam[] };
+
+interface Completion {
+  message: ChatCompletionMessage;
+  finishReason: ChatCompletion.Choice["finish_reason"];
+  usage: TokenUsage;
+}
+
+/**
+ * The ChatModel port on the official openai client, for any OpenAI-compatible endpoint. Each structured
+ * request may take several HTTP calls (tool rounds, one repair); their usage is summed into the result.
+ */
+export class OpenAIChatModel implements ChatModel {
+  readonly id: string;
+  readonly model: string;
+  readonly #config: ModelConfig;
+  readonly #client: OpenAI;
+  readonly #caller: ResilientCaller;
+  readonly #logger: Logger;
+  readonly #onUsage: ((usage: TokenUsage) => void) | undefined;
+  /** Starts as configured; drops to json_object for good if the server rejects json_schema. */
+  #mode: StructuredMode;
+
+  constructor(config: ModelConfig, deps: ChatModelDeps) {
+    this.id = config.id;
+    this.model = config.model;
+    this.#config = config;
+    this.#client = createOpenAIClient(config, deps.env);
+    this.#logger = deps.logger.child({ model: config.id });
+    this.#onUsage = deps.onUsage;
+    this.#mode = config.structuredOutput;
+    this.#caller = new ResilientCaller({
+      context: endpointContext(config),
+      maxRetries: config.maxRetries,
+      timing: deps.retryTiming ?? DEFAULT_RETRY_TIMING,
+      limiter: new AdaptiveLimiter({ max: config.maxConcurrency }),
+      breaker: deps.breaker ?? new CircuitBreaker({ endpoint: config.baseUrl }),
+      logger: this.#logger,
+    });
+  }
+
+  async generate<T>(request: StructuredRequest<T>): Promise<StructuredResult<T>> {
+    const spec = outputSpec(request.schemaName, request.schema);
+    const maxToolRounds = request.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS;
+    const tools = request.tools ? toOpenAITools(request.tools.definitions()) : [];
+    const turns: ChatCompletionMessageParam[] = [{ role: "user", content: request.user }];
+    const evidence: ToolEvidence[] = [];
+    let usage = noUsage(this.id, request.role);
+    let toolRounds = 0;
+    let repaired = false;
+    for (;;) {
+      const toolsOffered = tools.length > 0 && toolRounds < maxToolRounds;
+      const reply = await this.#completeStructured(request, spec, turns, toolsOffered ? tools : undefined);
+      usage = addUsage(usage, reply.usage);
+      const { message } = reply;
+      const toolCalls = message.tool_calls ?? [];
+      if (toolsOffered && request.tools && toolCalls.length > 0) {
+        const round = await runToolCalls(toolCalls, request.tools, request.signal);
+        turns.push({ role: "assistant", content: message.content, tool_calls: toolCalls }, ...round.messages);
+        evidence.push(...round.evidence);
+        if (++toolRounds === maxToolRounds) turns.push({ role: "user", content: ANSWER_NOW_INSTRUCTION });
+        continue;
+      }
+      const outcome = this.#readFinalReply(reply, request.schema, spec, toolCalls.length > 0);
+      if (outcome.ok) return { value: outcome.value, usage, evidence };
+      if (repaired) throw outcome.error;
+      repaired = true;
+      this.#logger.info(
+        { role: request.role, schema: spec.name, problem: outcome.error.code },
+        "asking the model again",
+      );
+      turns.push(...outcome.retryTurns);
+    }
+  }
+
+  /** The value, or the error to throw and the turns that ask the model to fix its reply once. */
+  #readFinalReply<T>(
+    reply: Completion,
+    schema: z.ZodType<T>,
+    spec: OutputSpec,
+    calledTool: boolean,
+  ): FinalReply<T> {
+    const content = reply.message.content ?? "";
+    const parsed = calledTool ? UNINVITED_TOOL_CALL : parseStructured(content, schema);
+    if (parsed.ok) return parsed;
+    if (reply.message.refusal) throw this.#refusal(spec, reply.message.refusal);
+    if (reply.finishReason === "content_filter")
+      throw this.#refusal(spec, "(stopped by the provider's content filter)");
+    if (reply.finishReason === "length") {
+      return {
+        ok: false,
+        error: this.#truncated(spec),
+        retryTurns: [{ role: "user", content: CONCISE_INSTRUCTION }],
+      };
+    }
+    if (!parsed.foundJson && looksLikeRefusal(content)) throw this.#refusal(spec, content);
+    return {
+      ok: false,
+      error: this.#invalidOutput(spec, parsed.problem),
+      retryTurns: [
+        { role: "assistant", content },
+        { role: "user", content: repairInstruction(parsed.problem) },
+      ],
+    };
+  }
+
+  /** Plain chat with the same retries and limits (benchmark evaluation). */
+  async generateText(request: TextRequest): Promise<TextResult> {
+    const reply = await this.#complete(
+      {
+        ...this.#sampling(),
+        messages: [
+          { role: "system", content: request.system },
+          { role: "user", content: request.user },
+        ],
+      },
+      request.role,
+      request.signal,
+    );
+    if (reply.message.refusal) throw this.#refusal(undefined, reply.message.refusal);
+    return { text: reply.message.content ?? "", usage: reply.usage };
+  }
+
+  async #completeStructured(
+    request: StructuredRequest<unknown>,
+    spec: OutputSpec,
+    turns: ChatCompletionMessageParam[],
+    tools: ChatCompletionFunctionTool[] | undefined,
+  ): Promise<Completion> {
+    const body = (mode: StructuredMode): ChatCompletionCreateParamsNonStreaming => ({
+      ...this.#sampling(),
+      messages: [{ role: "system", content: systemMessage(mode, request.system, spec) }, ...turns],
+      response_format: responseFormat(mode, spec),
+      ...(tools ? { tools } : {}),
+    });
+    const mode = this.#mode;
+    try {
+      return await this.#complete(body(mode), request.role, request.signal);
+    } catch (err) {
+      if (mode !== "json_schema" || !isResponseFormatRejection(err)) throw err;
+      if (this.#mode === "json_schema") {
+        this.#mode = "json_object";
+        this.#logger.warn(
+          { baseUrl: this.#config.baseUrl },
+          'endpoint rejects response_format json_schema; using json_object for this model from now on (set structuredOutput: "json_object" to skip this)',
+        );
+      }
+      return this.#complete(body("json_object"), request.role, request.signal);
+    }
+  }
+
+  async #complete(
+    body: ChatCompletionCreateParamsNonStreaming,
+    role: string,
+    signal?: AbortSignal,
+  ): Promise<Completion> {
+    this.#logger.debug({ role, messages: body.messages }, "model request");
+    const completion = await this.#caller.call(
+      (attempt) => this.#client.chat.completions.create(body, { signal: attempt }),
+      signal,
+    );
+    const usage = callUsage(completion.usage, this.id, role);
+    this.#onUsage?.(usage);
+    const choice = completion.choices?.[0];
+    if (!choice) {
+      throw new ModelError(`model "${this.id}" (${this.model}) returned a completion without choices`, {
+        code: "EMPTY",
+      });
+    }
+    this.#logger.debug({ role, message: choice.message, finishReason: choice.finish_reason }, "model reply");
+    return { message: choice.message, finishReason: choice.finish_reason, usage };
+  }
+
+  #sampling(): Pick<ChatCompletionCreateParamsNonStreaming, "model" | "temperature" | "max_tokens"> {
+    const { model, temperature, maxTokens } = this.#config;
+    return {
+      model,
+      ...(temperature === undefined ? {} : { temperature }),
+      ...(maxTokens === undefined ? {} : { max_tokens: maxTokens }),
+    };
+  }
+
+  #refusal(spec: OutputSpec | undefined, text: string): ModelError {
+    const what = spec ? ` the "${spec.name}" request` : "";
+    return new ModelError(`model "${this.id}" (${this.model}) refused${what}: ${excerpt(text)}`, {
+      code: "REFUSAL",
+    });
+  }
+
+  #truncated(spec: OutputSpec): ModelError {
+    return new ModelError(
+      `model "${this.id}" (${this.model}) hit its output token limit on "${spec.name}" (finish_reason "length") ` +
+        "and one retry did not fix it: raise maxTokens for this model",
+      { code: "TRUNCATED" },
+    );
+  }
+
+  #invalidOutput(spec: OutputSpec, problem: string): ModelError {
+    return new ModelError(
+      `model "${this.id}" (${this.model}) gave no valid "${spec.name}" output, even after one retry: ${problem}`,
+      { code: "INVALID_OUTPUT" },
+    );
+  }
+}
+
+const EXCERPT_CHARS = 200;
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}...` : flat;
+}

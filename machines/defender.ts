@@ -1,0 +1,75 @@
+import { assign, fromPromise, setup } from "xstate";
+import type { AnswerSubmitted, QuestionScreened } from "../bus/messages.ts";
+import type { Answer, TokenUsage } from "../core/schemas.ts";
+import { closeRound, type Emission, errorText, type StageInput, type StageOutput } from "./emission.ts";
+
+export interface GivenAnswer {
+  answer: Answer;
+  usage: TokenUsage;
+}
+
+interface DefenderContext extends StageInput<QuestionScreened> {
+  attempts: number;
+  emit?: Emission[];
+}
+
+/** Defender: answers the screened question with its reasoning; retries an unusable answer. */
+export const defenderMachine = setup({
+  types: { input: {} as StageInput<QuestionScreened>, context: {} as DefenderContext, output: {} as StageOutput },
+  actors: {
+    answerQuestion: fromPromise<GivenAnswer, QuestionScreened>(async () => {
+      throw new Error("answerQuestion not provided");
+    }),
+  },
+  guards: { canRetry: ({ context }) => context.attempts < context.maxAttempts },
+}).createMachine({
+  id: "defender",
+  context: ({ input }) => ({ ...input, attempts: 0 }),
+  initial: "answering",
+  states: {
+    answering: {
+      entry: assign({ attempts: ({ context }) => context.attempts + 1 }),
+      invoke: {
+        src: "answerQuestion",
+        input: ({ context }) => context.message,
+        onDone: {
+          target: "done",
+          actions: assign({
+            emit: ({ context, event }) => {
+              const { type: _, ...carried } = context.message;
+              const submitted: AnswerSubmitted = {
+                ...carried,
+                type: "answer.submitted.v1",
+                at: context.now,
+                producer: context.producer,
+                usage: [...context.message.usage, event.output.usage],
+                answer: event.output.answer,
+              };
+              return [{ stage: "answer.submitted", message: submitted }];
+            },
+          }),
+        },
+        onError: [
+          { guard: "canRetry", target: "answering", reenter: true },
+          {
+            target: "done",
+            actions: assign({
+              emit: ({ context, event }) => [
+                closeRound(
+                  context,
+                  "defender",
+                  "failed",
+                  "model_error",
+                  `defender model ${context.message.spec.defender} gave no usable answer after ${context.attempts} attempts: ${errorText(event.error)}`,
+                  { novelty: context.message.novelty },
+                ),
+              ],
+            }),
+          },
+        ],
+      },
+    },
+    done: { type: "final" },
+  },
+  output: ({ context }) => ({ emit: context.emit ?? [] }),
+});

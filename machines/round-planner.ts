@@ -1,0 +1,52 @@
+import type { RoundClosed } from "../bus/messages.ts";
+import type { TournamentConfig } from "../config/topology.ts";
+import { complexityFor, createDifficultyState, type DifficultyState, updateDifficulty } from "../tournament/difficulty.ts";
+import { createPairings } from "../tournament/pairings.ts";
+import { outcomeOfRound } from "../tournament/round-outcome.ts";
+import { createTopicRotation } from "../tournament/rotation.ts";
+
+/** What the scheduler needs to plan rounds: who plays, which domains and skills, how hard. */
+export interface PlanConfig extends Pick<TournamentConfig, "pairing" | "swapEvery" | "selfPlay" | "startComplexity" | "adaptComplexity" | "targetDefenderSuccess"> {
+  participants: string[];
+  judge: string;
+  domains: Array<{ name: string; skills: string[] }>;
+  seed: number;
+}
+
+/** Serialisable planning state kept in the scheduler's snapshot. */
+export interface PlanState {
+  difficulty: DifficultyState;
+}
+
+export interface PlannedRound {
+  round: { domain: string; skill: string; complexity: number; attacker: string; defender: string; judge: string };
+  state: PlanState;
+}
+
+export function initialPlan(config: PlanConfig): PlanState {
+  return { difficulty: createDifficultyState(config) };
+}
+
+/** Round `seq`'s pairing, domain and skill are pure functions of the seed; its complexity follows the outcomes. */
+export function nextRound(config: PlanConfig, state: PlanState, seq: number): PlannedRound {
+  const pairing = createPairings({ ...config, models: config.participants }).pairingFor(seq);
+  const rotation = createTopicRotation({ domains: config.domains.map((d) => d.name), seed: config.seed });
+  const domain = rotation.domainFor(seq);
+  const skills = config.domains.find((d) => d.name === domain)?.skills ?? [];
+  return {
+    round: {
+      domain,
+      skill: skills.length > 0 ? rotation.skillFor(seq, skills) : "general",
+      complexity: complexityFor(state.difficulty, pairing),
+      attacker: pairing.attacker,
+      defender: pairing.defender,
+      judge: config.judge,
+    },
+    state,
+  };
+}
+
+export function recordOutcome(_config: PlanConfig, state: PlanState, closed: RoundClosed): PlanState {
+  const outcome = outcomeOfRound(closed);
+  return outcome ? { difficulty: updateDifficulty(state.difficulty, outcome) } : state;
+}

@@ -1,0 +1,115 @@
+import type { RoundClosed, RunCompleted } from "../bus/messages.ts";
+import type { ModelConfig } from "../config/topology.ts";
+import type { Sample, TokenUsage } from "../core/schemas.ts";
+
+/** Tokens and money for one model in one role. */
+export interface UsageRow {
+  model: string;
+  role: string;
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number | undefined;
+}
+
+export interface RunReport {
+  runId: string;
+  status: RunCompleted["status"] | "running" | "interrupted";
+  reason: string;
+  target: number;
+  rounds: number;
+  accepted: number;
+  rejected: number;
+  failed: number;
+  byReason: Record<string, number>;
+  byOutcome: Record<string, number>;
+  acceptedByLevel: Record<string, number>;
+  acceptedByComplexity: Record<string, number>;
+  acceptedBySkill: Record<string, number>;
+  acceptedByDomain: Record<string, number>;
+  judgedByLevel: Record<string, number>;
+  usage: UsageRow[];
+  totalTokens: number;
+  totalCostUsd: number | undefined;
+}
+
+function bump(counts: Record<string, number>, key: string | number | undefined): void {
+  const k = String(key ?? "unknown");
+  counts[k] = (counts[k] ?? 0) + 1;
+}
+
+export function usageRows(usages: TokenUsage[], models: ModelConfig[]): UsageRow[] {
+  const rows = new Map<string, UsageRow>();
+  for (const u of usages) {
+    const key = `${u.model}\u0000${u.role}`;
+    const row = rows.get(key) ?? { model: u.model, role: u.role, calls: 0, promptTokens: 0, completionTokens: 0, costUsd: undefined };
+    row.calls += u.calls;
+    row.promptTokens += u.promptTokens;
+    row.completionTokens += u.completionTokens;
+    rows.set(key, row);
+  }
+  for (const row of rows.values()) {
+    const price = models.find((m) => m.id === row.model || m.model === row.model)?.price;
+    if (price) row.costUsd = (row.promptTokens * price.inputPerMTok + row.completionTokens * price.outputPerMTok) / 1e6;
+  }
+  return [...rows.values()].sort((a, b) => a.model.localeCompare(b.model) || a.role.localeCompare(b.role));
+}
+
+/** Builds the run's accounting from its closed rounds: every round is counted once, under exactly one status. */
+export function buildRunReport(
+  runId: string,
+  target: number,
+  closed: RoundClosed[],
+  completed: RunCompleted | undefined,
+  models: ModelConfig[],
+): RunReport {
+  const report: RunReport = {
+    runId,
+    status: completed?.status ?? "running",
+    reason: completed?.reason ?? "in progress",
+    target,
+    rounds: closed.length,
+    accepted: 0,
+    rejected: 0,
+    failed: 0,
+    byReason: {},
+    byOutcome: {},
+    acceptedByLevel: {},
+    acceptedByComplexity: {},
+    acceptedBySkill: {},
+    acceptedByDomain: {},
+    judgedByLevel: {},
+    usage: usageRows(closed.flatMap((c) => c.usage), models),
+    totalTokens: 0,
+    totalCostUsd: undefined,
+  };
+  for (const round of closed) {
+    report[round.status] += 1;
+    if (round.status !== "accepted") bump(report.byReason, round.reasonCode);
+    if (round.verdict) {
+      bump(report.byOutcome, round.verdict.outcome);
+      bump(report.judgedByLevel, round.verdict.level);
+    }
+    if (round.status === "accepted" && round.sample) {
+      bump(report.acceptedByLevel, round.sample.verdict.level);
+      bump(report.acceptedByComplexity, round.sample.complexity);
+      bump(report.acceptedBySkill, round.sample.skill);
+      bump(report.acceptedByDomain, round.sample.domain);
+    }
+  }
+  report.totalTokens = report.usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0);
+  const costs = report.usage.map((u) => u.costUsd).filter((c): c is number => c !== undefined);
+  report.totalCostUsd = costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : undefined;
+  return report;
+}
+
+export function acceptedSamples(closed: RoundClosed[]): Sample[] {
+  const seen = new Set<string>();
+  const samples: Sample[] = [];
+  for (const round of closed) {
+    if (round.status !== "accepted" || !round.sample || seen.has(round.spec.roundId)) continue;
+    seen.add(round.spec.roundId);
+    samples.push(round.sample);
+  }
+  return samples.sort((a, b) => a.acceptedAt.localeCompare(b.acceptedAt) || a.roundId.localeCompare(b.roundId));
+}

@@ -1,0 +1,101 @@
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { startAgents } from "../agents/runtime.ts";
+import { Bus } from "../bus/bus.ts";
+import type { RoundClosed, RunCompleted } from "../bus/messages.ts";
+import { followRunEvents } from "../bus/run-events.ts";
+import type { AgentConfig } from "../config/topology.ts";
+import type { Logger } from "../log/logger.ts";
+import { DatasetFile, writeFileAtomic } from "./dataset-file.ts";
+import { natsEndpoint, newRunId } from "./nats-endpoint.ts";
+import { type PreparedTopology } from "./prepare-topology.ts";
+import { ProgressLine } from "./progress.ts";
+import { acceptedSamples, buildRunReport, type RunReport } from "./run-report.ts";
+
+export interface RunSessionOptions {
+  prepared: PreparedTopology;
+  logger: Logger;
+  /** Run id to use: an existing run resumes from its stream and KV state. */
+  runId?: string;
+  /** Agents to start here; default: every agent in the topology. */
+  agents?: AgentConfig[];
+  progress?: ProgressLine;
+  /** Resolves to stop the run early (SIGINT). */
+  interrupt?: Promise<string>;
+}
+
+export interface RunResult {
+  runId: string;
+  runDir: string;
+  datasetPath: string;
+  reportPath: string;
+  report: RunReport;
+}
+
+/**
+ * Runs (or resumes) one run in this process: NATS (embedded unless given), the agents, and a follower of the
+ * run's events that keeps the dataset file and progress current and ends when the scheduler completes the run.
+ */
+export async function runSession(options: RunSessionOptions): Promise<RunResult> {
+  const { prepared, logger } = options;
+  const { topology } = prepared;
+  const runId = options.runId ?? newRunId();
+  const runDir = resolve(topology.run.outDir, runId);
+  await mkdir(runDir, { recursive: true });
+  const datasetPath = join(runDir, "dataset.jsonl");
+  const reportPath = join(runDir, "report.json");
+  const nats = await natsEndpoint(topology, prepared.env);
+  const cleanups: Array<() => Promise<void>> = [async () => nats.embedded?.stop()];
+  const progress = options.progress ?? new ProgressLine();
+  try {
+    const bus = await Bus.open({ servers: nats.url, name: `nanoflux-run-${runId}`, nats: topology.nats, logger });
+    cleanups.unshift(() => bus.close());
+    const follower = await followRunEvents(bus.js, runId, { fromStart: true });
+    cleanups.unshift(() => follower.stop());
+    const runtime = await startAgents(
+      { topology, baseDir: prepared.baseDir, runId, runDir, natsUrl: nats.url, logger, env: prepared.env },
+      options.agents ?? topology.agents,
+    );
+    cleanups.unshift(() => runtime.stop());
+    logger.info({ runId, runDir, nats: nats.url, agents: runtime.agents.length }, "run started");
+
+    const closed = new Map<string, RoundClosed>();
+    const dataset = new DatasetFile(datasetPath);
+    let completed: RunCompleted | undefined;
+    const startedAt = Date.now();
+    let tokens = 0;
+    const interrupted = options.interrupt?.then((reason) => ({ interrupted: reason }));
+    const iterator = follower.events[Symbol.asyncIterator]();
+    while (!completed) {
+      const next = interrupted ? await Promise.race([iterator.next(), interrupted]) : await iterator.next();
+      if ("interrupted" in next) {
+        logger.warn({ runId, reason: next.interrupted }, "run interrupted; resume it with --run-id");
+        break;
+      }
+      if (next.done) break;
+      const { event } = next.value;
+      if (event.type === "round.closed.v1" && !closed.has(event.spec.roundId)) {
+        closed.set(event.spec.roundId, event);
+        tokens += event.usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0);
+        if (event.status === "accepted" && event.sample) await dataset.append(event.sample);
+        const accepted = [...closed.values()].filter((c) => c.status === "accepted").length;
+        progress.update({ accepted, target: topology.curation.target, rounds: closed.size, tokens, startedAt });
+      }
+      if (event.type === "run.completed.v1") completed = event;
+    }
+    progress.done();
+    const rounds = [...closed.values()];
+    const report = buildRunReport(runId, topology.curation.target, rounds, completed, topology.models);
+    if (!completed) {
+      report.status = "interrupted";
+      report.reason = "stopped before the run completed";
+    }
+    await dataset.finalize(acceptedSamples(rounds));
+    await writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    return { runId, runDir, datasetPath, reportPath, report };
+  } finally {
+    for (const cleanup of cleanups) {
+      await cleanup().catch((err) => logger.warn({ err: String(err) }, "cleanup step failed"));
+    }
+  }
+}

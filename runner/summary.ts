@@ -1,0 +1,45 @@
+import { renderTable } from "../cli/table.ts";
+import type { RunReport } from "./run-report.ts";
+
+function countsLine(counts: Record<string, number>): string {
+  const entries = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? "-" : entries.map(([k, v]) => `${k}=${v}`).join("  ");
+}
+
+/** The table printed at the end of a run. */
+export function renderSummary(report: RunReport, datasetPath: string | undefined): string {
+  const overview = renderTable(
+    ["run", "status", "accepted", "target", "rounds", "rejected", "failed", "tokens", "cost"],
+    [
+      [
+        report.runId,
+        report.status,
+        report.accepted,
+        report.target,
+        report.rounds,
+        report.rejected,
+        report.failed,
+        report.totalTokens,
+        report.totalCostUsd === undefined ? "-" : `$${report.totalCostUsd.toFixed(4)}`,
+      ],
+    ],
+  );
+  const breakdown = renderTable(
+    ["what", "counts"],
+    [
+      ["rejected/failed by reason", countsLine(report.byReason)],
+      ["judged by outcome", countsLine(report.byOutcome)],
+      ["judged by level", countsLine(report.judgedByLevel)],
+      ["accepted by level", countsLine(report.acceptedByLevel)],
+      ["accepted by complexity", countsLine(report.acceptedByComplexity)],
+      ["accepted by domain", countsLine(report.acceptedByDomain)],
+    ],
+  );
+  const usage = renderTable(
+    ["model", "role", "calls", "prompt tok", "completion tok", "cost"],
+    report.usage.map((u) => [u.model, u.role, u.calls, u.promptTokens, u.completionTokens, u.costUsd === undefined ? "-" : `$${u.costUsd.toFixed(4)}`]),
+  );
+  const lines = [overview, "", breakdown, "", usage, "", `reason: ${report.reason}`];
+  if (datasetPath) lines.push(`dataset: ${datasetPath} (${report.accepted} samples)`);
+  return lines.join("\n");
+}

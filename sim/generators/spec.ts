@@ -1,0 +1,15 @@
+import type { GeneratedQuestion } from "../items/item.ts";
+import type { Rng } from "../random.ts";
+
+/** What an Attacker prompt asks for (its Domain, Skill and Complexity headers) and who is asking. */
+export interface QuestionSpec {
+  domain: string;
+  skill: string;
+  /** Reasoning hops wanted, 1-5. */
+  complexity: number;
+  /** The attacker model's skill, 0..1. */
+  modelSkill: number;
+}
+
+/** Writes one question; `invalid` asks for a wrong reference answer (a deliberate flaw). */
+export type QuestionWriter = (rng: Rng, spec: QuestionSpec, invalid: boolean) => GeneratedQuestion;

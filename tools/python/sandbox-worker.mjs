@@ -1,0 +1,153 @@
+/**
+ * One Python sandbox: Pyodide inside a worker thread. Plain JavaScript, so the worker starts without a
+ * TypeScript loader. The host (python-sandbox.ts) validates every message this file sends.
+ *
+ * host -> worker: { type: "run", id, code }
+ * worker -> host: { type: "ready" } once, then per run
+ *                 { type: "result", id, error, stdout, stderr, stdoutTruncated, stderrTruncated, memoryExceeded, fatal }
+ *
+ * The boundary is JavaScript-side: after Pyodide has loaded, the worker refuses the Node modules that reach
+ * processes and the network, disables code generation from strings, and empties every object Python could use
+ * to get back into JavaScript. guard.py adds the Python-side refusals on top.
+ */
+import { readFileSync } from "node:fs";
+import Module from "node:module";
+import { parentPort, workerData } from "node:worker_threads";
+import { loadPyodide } from "pyodide";
+
+const WASM_PAGE_BYTES = 65536;
+const { memoryLimitBytes, maxOutputBytes } = workerData;
+
+/** Collects one output stream up to a byte cap; Pyodide hands it raw UTF-8 bytes. */
+class CappedOutput {
+  constructor(capBytes) {
+    this.capBytes = capBytes;
+    this.reset();
+  }
+
+  reset() {
+    this.chunks = [];
+    this.bytes = 0;
+    this.truncated = false;
+  }
+
+  write(buffer) {
+    const room = this.capBytes - this.bytes;
+    if (buffer.length > room) this.truncated = true;
+    const kept = buffer.subarray(0, Math.max(0, room));
+    if (kept.length > 0) {
+      this.chunks.push(Uint8Array.from(kept));
+      this.bytes += kept.length;
+    }
+    return buffer.length;
+  }
+
+  text() {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
+}
+
+let memoryExceeded = false;
+
+/** Pyodide's heap grows through WebAssembly.Memory#grow: refusing growth past the cap makes malloc fail, which
+ * Python reports as MemoryError instead of taking the host's memory. */
+function capWasmMemory() {
+  const grow = WebAssembly.Memory.prototype.grow;
+  WebAssembly.Memory.prototype.grow = function cappedGrow(pages) {
+    if (this.buffer.byteLength + pages * WASM_PAGE_BYTES > memoryLimitBytes) {
+      memoryExceeded = true;
+      throw new RangeError(`sandbox memory limit of ${memoryLimitBytes} bytes reached`);
+    }
+    return grow.call(this, pages);
+  };
+}
+
+const REFUSED_NODE_MODULES = new Set(["child_process", "cluster", "dgram", "dns", "http", "http2", "https", "inspector", "net", "tls", "vm", "worker_threads", "ws"]);
+
+/** Emscripten's system() and socket calls `require` Node modules on demand: refuse the ones that reach out. */
+function refuseOutboundModules() {
+  const load = Module._load;
+  Module._load = function guardedLoad(request, ...rest) {
+    if (REFUSED_NODE_MODULES.has(String(request).replace(/^node:/, ""))) {
+      throw new Error(`module '${request}' is not available in the Python sandbox`);
+    }
+    return load.call(this, request, ...rest);
+  };
+}
+
+/** Any JavaScript function Python gets hold of would otherwise lead to `Function("...")`: arbitrary code. */
+function disableCodeGeneration() {
+  const refuse = function Function() {
+    throw new EvalError("code generation is disabled in the Python sandbox");
+  };
+  const prototypes = [
+    function () {},
+    async function () {},
+    function* () {},
+    async function* () {},
+  ].map((fn) => Object.getPrototypeOf(fn));
+  for (const prototype of prototypes) {
+    Object.defineProperty(prototype, "constructor", { value: refuse, writable: false, configurable: false });
+  }
+  Object.defineProperty(globalThis, "eval", { value: refuse, writable: false, configurable: false });
+}
+
+/** Leaves the Pyodide API object (importable as `pyodide_js`) and the Node globals Pyodide added empty. */
+function emptyBridges(pyodide) {
+  delete pyodide.FS.filesystems.NODEFS;
+  for (const key of Reflect.ownKeys(pyodide)) delete pyodide[key];
+  for (const name of ["require", "fetch", "WebSocket", "XMLHttpRequest"]) delete globalThis[name];
+}
+
+const stdout = new CappedOutput(maxOutputBytes);
+const stderr = new CappedOutput(maxOutputBytes);
+
+capWasmMemory();
+const pyodide = await loadPyodide({
+  // `import js` would expose this object: give it nothing.
+  jsglobals: Object.create(null),
+  env: { HOME: "/home/pyodide" },
+  stdout: () => {},
+  stderr: () => {},
+});
+pyodide.setStdout(stdout);
+pyodide.setStderr(stderr);
+pyodide.setStdin({ stdin: () => null });
+
+const guardGlobals = pyodide.toPy({});
+pyodide.runPython(readFileSync(new URL("./guard.py", import.meta.url), "utf8"), { globals: guardGlobals });
+const runSnippet = guardGlobals.get("run");
+
+refuseOutboundModules();
+disableCodeGeneration();
+emptyBridges(pyodide);
+
+function run(code) {
+  stdout.reset();
+  stderr.reset();
+  memoryExceeded = false;
+  let error = null;
+  let fatal = false;
+  try {
+    error = runSnippet(code) ?? null;
+  } catch (failure) {
+    // run() catches every Python exception, so a JavaScript error here means the interpreter itself broke.
+    error = `the Python interpreter failed: ${failure instanceof Error ? failure.message : String(failure)}`;
+    fatal = true;
+  }
+  return {
+    error,
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+    stdoutTruncated: stdout.truncated,
+    stderrTruncated: stderr.truncated,
+    memoryExceeded,
+    fatal,
+  };
+}
+
+parentPort.on("message", (message) => {
+  if (message?.type !== "run" || typeof message.code !== "string") return;
+  parentPort.postMessage({ type: "result", id: message.id, ...run(message.code) });
+});
+parentPort.postMessage({ type: "ready" });
