@@ -3,7 +3,7 @@ import type { AgentConfig, Topology } from "../config/topology.ts";
 import { ConfigError } from "../core/errors.ts";
 import { loadDomainPacks } from "../domains/pack.ts";
 import type { ChatModel } from "../llm/chat-model.ts";
-import { createChatModels } from "../llm/models.ts";
+import { createChatModels, probeModelEndpoint } from "../llm/models.ts";
 import type { Logger } from "../log/logger.ts";
 import type { AgentContext } from "./definition.ts";
 import { hostAgent, type RunningAgent } from "./host.ts";
@@ -38,8 +38,11 @@ function defaultConcurrency(agent: AgentConfig, topology: Topology): number {
  */
 export async function startAgents(options: AgentRuntimeOptions, selected: AgentConfig[]): Promise<AgentRuntime> {
   const { topology, logger } = options;
+  const env = options.env ?? process.env;
   const packs = await loadDomainPacks(options.packsDir, topology.run.domains);
-  const models: Map<string, ChatModel> = createChatModels(topology.models, { env: options.env ?? process.env, logger });
+  // Fail fast with a clear message rather than one failed round per unreachable endpoint.
+  await Promise.all(topology.models.map((model) => probeModelEndpoint(model, env)));
+  const models: Map<string, ChatModel> = createChatModels(topology.models, { env, logger });
   const running: RunningAgent[] = [];
   const stop = async () => {
     const stopping = running.splice(0).reverse();

@@ -3,6 +3,8 @@ import { reportFatal } from "./errors.ts";
 import { runCommand, upCommand } from "./run-command.ts";
 import { agentCommand } from "./agent-command.ts";
 import { validateCommand } from "./validate-command.ts";
+import { tapCommand } from "./tap-command.ts";
+import { standingsCommand } from "./standings-command.ts";
 import { simCommand } from "../sim/command.ts";
 import { exportCommand } from "../curation/export/command.ts";
 
@@ -14,6 +16,8 @@ const program = new Command("nanoflux")
   .addCommand(upCommand())
   .addCommand(agentCommand())
   .addCommand(validateCommand())
+  .addCommand(tapCommand())
+  .addCommand(standingsCommand())
   .addCommand(simCommand())
   .addCommand(exportCommand());
 

@@ -12,6 +12,7 @@ export const Price = z.strictObject({
   inputPerMTok: z.number().nonnegative().describe("USD per million input tokens"),
   outputPerMTok: z.number().nonnegative().describe("USD per million output tokens"),
 });
+export type Price = z.infer<typeof Price>;
 
 export const ModelConfig = z.strictObject({
   id: Id.describe("name other sections use to refer to this model"),

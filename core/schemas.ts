@@ -79,6 +79,8 @@ export const Verdict = z.object({
   level: Level,
   outcome: Outcome,
   reason: z.string(),
+  /** Machine-readable marks such as `injection:question`, for filtering without parsing `reason`. */
+  flags: z.array(z.string()).default([]),
   evidence: z.array(ToolEvidence).default([]),
 });
 export type Verdict = z.infer<typeof Verdict>;

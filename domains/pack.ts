@@ -27,7 +27,7 @@ import { templatePlaceholders } from "./template.ts";
  */
 
 export const DEFAULT_PACKS_DIR = fileURLToPath(new URL("../prompts", import.meta.url));
-export const MANIFEST_FILE = "pack.yaml";
+const MANIFEST_FILE = "pack.yaml";
 
 export interface DomainPack {
   readonly name: string;
@@ -47,8 +47,8 @@ export interface DomainPack {
   checkAnswer(given: string, expected: string, options?: Readonly<Record<string, string>>): AnswerCheck;
 }
 
-/** Builds a pack from already-validated content (the loader's last step; tests may use it directly). */
-export function createDomainPack(content: PackContent, dir: string): DomainPack {
+/** Binds validated content to the pack's rendering and checking. */
+function createDomainPack(content: PackContent, dir: string): DomainPack {
   const { manifest } = content;
   const { answer } = manifest;
   const tolerance = answer.format === "numeric" ? answer.tolerance : undefined;
@@ -154,10 +154,13 @@ export async function loadDomainPack(dir: string): Promise<DomainPack> {
 async function packFolders(rootDir: string): Promise<string[]> {
   try {
     const entries = await readdir(rootDir, { withFileTypes: true });
-    return entries
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
+    return (
+      entries
+        // Hidden folders (.git, editor state) are not packs.
+        .filter((entry) => entry.isDirectory() && !entry.name.startsWith("."))
+        .map((entry) => entry.name)
+        .sort()
+    );
   } catch (err) {
     throw new ConfigError(
       `${rootDir}: cannot list domain packs (${errorMessage(err)}); pass the prompts folder`,

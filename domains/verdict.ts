@@ -36,6 +36,15 @@ function isComputingEvidence(pack: DomainPack, item: ToolEvidence): boolean {
   );
 }
 
+const TRUNCATION_NOTE = /\n\[output truncated:[^\]]*\]$/;
+
+/** What a computation printed: the stdout section of a python result, without a truncation note. */
+export function printedOutput(output: string): string {
+  const text = output.replace(TRUNCATION_NOTE, "");
+  const stdout = /^stdout:\n([\s\S]*?)(?:\n(?:stderr|error):\n|$)/.exec(text);
+  return stdout ? (stdout[1] ?? "") : text;
+}
+
 /** Numeric packs: the last printed number of the last successful computation must match the reference. */
 function checkNumericReference(
   pack: DomainPack,
@@ -45,7 +54,7 @@ function checkNumericReference(
   const results = evidence
     .filter((item) => isComputingEvidence(pack, item))
     .flatMap((item) => {
-      const printed = numbersIn(item.output).at(-1);
+      const printed = numbersIn(printedOutput(item.output)).at(-1);
       return printed === undefined ? [] : [{ tool: item.tool, value: formatNumber(printed) }];
     });
   const last = results.at(-1);
@@ -167,7 +176,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
   return {
     valid,
     validityReason: sentence(
-      valid ? `${reference.reason}; ${judgeOutput.validity_reason}` : validityFailures.join("; "),
+      (valid ? [reference.reason, judgeOutput.validity_reason] : validityFailures).filter(Boolean).join("; "),
     ),
     verifiedAnswer: reference.verifiedAnswer,
     defenderCorrect: correctness.correct,
@@ -177,6 +186,10 @@ export function decideVerdict(input: VerdictInput): Verdict {
     level,
     outcome,
     reason: [sentence(summary), ...injectionNotes(injectionInQuestion, injectionInAnswer)].join(" "),
+    flags: [
+      ...(injectionInQuestion.length > 0 ? ["injection:question"] : []),
+      ...(injectionInAnswer.length > 0 ? ["injection:answer"] : []),
+    ],
     evidence: [...input.evidence],
   };
 }

@@ -46,3 +46,22 @@ export interface ChatModel {
   readonly model: string;
   generate<T>(request: StructuredRequest<T>): Promise<StructuredResult<T>>;
 }
+
+export interface TextRequest {
+  role: string;
+  system: string;
+  user: string;
+  signal?: AbortSignal;
+}
+
+export interface TextResult {
+  text: string;
+  usage: TokenUsage;
+}
+
+/** Plain chat for free-text answers (benchmark evaluation), with the same retries and limits. */
+export interface TextModel {
+  readonly id: string;
+  readonly model: string;
+  generateText(request: TextRequest): Promise<TextResult>;
+}

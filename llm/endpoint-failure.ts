@@ -58,24 +58,20 @@ export function classifyFailure(err: unknown, timedOut: boolean): EndpointFailur
     return { kind: "unreachable", retryable: true, detail: networkFailureDetail(err), cause: err };
   }
   if (err instanceof APIError && typeof err.status === "number") {
-    const status = err.status;
-    const detail = err.message;
-    const retryAfter = retryAfterMs(err.headers);
-    // OpenAI answers 429 for an exhausted quota too; waiting does not refill it.
-    if (status === 429 && err.code === "insufficient_quota")
-      return { kind: "quota", retryable: false, status, detail, cause: err };
-    if (status === 429)
-      return { kind: "rate_limited", retryable: true, status, detail, retryAfterMs: retryAfter, cause: err };
-    if (status >= 500)
-      return { kind: "server_error", retryable: true, status, detail, retryAfterMs: retryAfter, cause: err };
-    return {
-      kind: "rejected",
-      retryable: RETRYABLE_STATUSES.has(status),
-      status,
-      detail,
-      retryAfterMs: retryAfter,
+    const answered = {
+      status: err.status,
+      detail: err.message,
+      retryAfterMs: retryAfterMs(err.headers),
       cause: err,
     };
+    if (err.status === 429) {
+      // OpenAI answers 429 for an exhausted quota too; waiting does not refill it.
+      return err.code === "insufficient_quota"
+        ? { kind: "quota", retryable: false, ...answered }
+        : { kind: "rate_limited", retryable: true, ...answered };
+    }
+    if (err.status >= 500) return { kind: "server_error", retryable: true, ...answered };
+    return { kind: "rejected", retryable: RETRYABLE_STATUSES.has(err.status), ...answered };
   }
   // Not from the HTTP layer (a body the client could not parse, ...): retrying will not help.
   return { kind: "unexpected", retryable: false, detail: errorMessage(err), cause: err };

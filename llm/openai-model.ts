@@ -12,7 +12,7 @@ import { ModelError } from "../core/errors.ts";
 import type { TokenUsage, ToolEvidence } from "../core/schemas.ts";
 import type { Logger } from "../log/logger.ts";
 import { AdaptiveLimiter } from "./adaptive-limiter.ts";
-import type { ChatModel, StructuredRequest, StructuredResult } from "./chat-model.ts";
+import type { ChatModel, StructuredRequest, StructuredResult, TextModel, TextRequest, TextResult } from "./chat-model.ts";
 import { CircuitBreaker } from "./circuit-breaker.ts";
 import { endpointContext } from "./endpoint-failure.ts";
 import { createOpenAIClient } from "./openai-client.ts";
@@ -54,18 +54,6 @@ export interface ChatModelDeps {
   retryTiming?: RetryTiming;
 }
 
-export interface TextRequest {
-  role: string;
-  system: string;
-  user: string;
-  signal?: AbortSignal;
-}
-
-export interface TextResult {
-  text: string;
-  usage: TokenUsage;
-}
-
 type FinalReply<T> =
   | { ok: true; value: T }
   | { ok: false; error: ModelError; retryTurns: ChatCompletionMessageParam[] };
@@ -80,7 +68,7 @@ interface Completion {
  * The ChatModel port on the official openai client, for any OpenAI-compatible endpoint. Each structured
  * request may take several HTTP calls (tool rounds, one repair); their usage is summed into the result.
  */
-export class OpenAIChatModel implements ChatModel {
+export class OpenAIChatModel implements ChatModel, TextModel {
   readonly id: string;
   readonly model: string;
   readonly #config: ModelConfig;

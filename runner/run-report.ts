@@ -1,6 +1,8 @@
 import type { RoundClosed, RunCompleted } from "../bus/messages.ts";
 import type { ModelConfig } from "../config/topology.ts";
 import type { Sample, TokenUsage } from "../core/schemas.ts";
+import { type StandingsRow, standings } from "../tournament/ratings.ts";
+import { outcomeOfRound, type RoundOutcome } from "../tournament/round-outcome.ts";
 
 /** Tokens and money for one model in one role. */
 export interface UsageRow {
@@ -29,6 +31,7 @@ export interface RunReport {
   acceptedByDomain: Record<string, number>;
   judgedByLevel: Record<string, number>;
   usage: UsageRow[];
+  standings: StandingsRow[];
   totalTokens: number;
   totalCostUsd: number | undefined;
 }
@@ -53,6 +56,11 @@ export function usageRows(usages: TokenUsage[], models: ModelConfig[]): UsageRow
     if (price) row.costUsd = (row.promptTokens * price.inputPerMTok + row.completionTokens * price.outputPerMTok) / 1e6;
   }
   return [...rows.values()].sort((a, b) => a.model.localeCompare(b.model) || a.role.localeCompare(b.role));
+}
+
+export function standingsOf(closed: RoundClosed[]): StandingsRow[] {
+  const outcomes = closed.map(outcomeOfRound).filter((o): o is RoundOutcome => o !== undefined);
+  return standings(outcomes);
 }
 
 /** Builds the run's accounting from its closed rounds: every round is counted once, under exactly one status. */
@@ -80,6 +88,7 @@ export function buildRunReport(
     acceptedByDomain: {},
     judgedByLevel: {},
     usage: usageRows(closed.flatMap((c) => c.usage), models),
+    standings: standingsOf(closed),
     totalTokens: 0,
     totalCostUsd: undefined,
   };

@@ -1,4 +1,5 @@
 import { renderTable } from "../cli/table.ts";
+import { formatStandingsTable } from "../tournament/standings-table.ts";
 import type { RunReport } from "./run-report.ts";
 
 function countsLine(counts: Record<string, number>): string {
@@ -39,7 +40,9 @@ export function renderSummary(report: RunReport, datasetPath: string | undefined
     ["model", "role", "calls", "prompt tok", "completion tok", "cost"],
     report.usage.map((u) => [u.model, u.role, u.calls, u.promptTokens, u.completionTokens, u.costUsd === undefined ? "-" : `$${u.costUsd.toFixed(4)}`]),
   );
-  const lines = [overview, "", breakdown, "", usage, "", `reason: ${report.reason}`];
+  const lines = [overview, "", breakdown, "", usage, ""];
+  if (report.standings.length > 0) lines.push(formatStandingsTable(report.standings), "");
+  lines.push(`reason: ${report.reason}`);
   if (datasetPath) lines.push(`dataset: ${datasetPath} (${report.accepted} samples)`);
   return lines.join("\n");
 }

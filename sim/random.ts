@@ -27,7 +27,7 @@ export class Rng {
   private readonly origin: number;
 
   constructor(seed: number) {
-    this.origin = (seed % 4294967296 ^ Math.floor(seed / 4294967296)) >>> 0;
+    this.origin = ((seed % 4294967296) ^ Math.floor(seed / 4294967296)) >>> 0;
     this.state = this.origin;
   }
 
@@ -61,7 +61,8 @@ export class Rng {
 
   pick<T>(items: readonly T[]): T {
     const item = items[Math.floor(this.next() * items.length)];
-    if (item === undefined) throw new SystemError("Rng.pick was given an empty list; give it at least one item");
+    if (item === undefined)
+      throw new SystemError("Rng.pick was given an empty list; give it at least one item");
     return item;
   }
 
@@ -74,7 +75,8 @@ export class Rng {
       if (left < 0) return item;
     }
     const last = entries.findLast(([, weight]) => weight > 0);
-    if (last === undefined) throw new SystemError("Rng.weighted needs at least one entry with a positive weight");
+    if (last === undefined)
+      throw new SystemError("Rng.weighted needs at least one entry with a positive weight");
     return last[0];
   }
 

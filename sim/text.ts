@@ -18,3 +18,13 @@ export function normalizeText(text: string): string {
 export function countTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
+
+/** Parsed JSON as unknown (validate it before use), or undefined when the text is not JSON. */
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Callers probe text that may or may not be JSON; "not JSON" is an answer, not a failure.
+    return undefined;
+  }
+}

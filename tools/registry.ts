@@ -54,7 +54,8 @@ export function toolDefinition(tool: Tool): ToolDefinition {
 export function createToolRunner(tools: readonly Tool[], options: ToolRunnerOptions = {}): ToolRunner {
   const byName = new Map<string, Tool>();
   for (const tool of tools) {
-    if (byName.has(tool.name)) throw new ConfigError(`tool '${tool.name}' is listed twice: give each tool once`);
+    if (byName.has(tool.name))
+      throw new ConfigError(`tool '${tool.name}' is listed twice: give each tool once`);
     byName.set(tool.name, tool);
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -102,7 +103,10 @@ async function callTool(
     return { ok: false, output: `Unknown tool '${name}'. Available tools: ${[...tools.keys()].join(", ")}.` };
   }
   if (!parsed.ok) {
-    return { ok: false, output: `The arguments for '${name}' are not valid JSON (${parsed.error}). Send a JSON object.` };
+    return {
+      ok: false,
+      output: `The arguments for '${name}' are not valid JSON (${parsed.error}). Send a JSON object.`,
+    };
   }
   const args = tool.parameters.safeParse(parsed.value);
   if (!args.success) {
@@ -114,7 +118,7 @@ async function callTool(
 /** Runs the tool; resolves with its result, or a failure when it throws, overruns or is cancelled. */
 function executeWithin(
   tool: Tool,
-  args: unknown,
+  args: z.infer<z.ZodObject>,
   timeoutMs: number,
   outer: AbortSignal | undefined,
 ): Promise<ToolResult> {
@@ -139,9 +143,12 @@ function executeWithin(
       onAbort();
       return;
     }
-    tool.execute(args, { signal }).then(finish, (error: unknown) =>
-      finish({ ok: false, output: `'${tool.name}' failed: ${errorMessage(error)}` }),
-    );
+    // Both branches settle this promise, so the chain cannot reject.
+    void tool
+      .execute(args, { signal })
+      .then(finish, (error: unknown) =>
+        finish({ ok: false, output: `'${tool.name}' failed: ${errorMessage(error)}` }),
+      );
   });
 }
 
@@ -175,7 +182,9 @@ function makeObjectsStrict(node: unknown, toolName: string, path: string): void 
   if (typeof node !== "object" || node === null) return;
   const objectNode = ObjectSchemaNode.safeParse(node);
   if (objectNode.success) {
-    const optional = Object.keys(objectNode.data.properties).filter((key) => !objectNode.data.required.includes(key));
+    const optional = Object.keys(objectNode.data.properties).filter(
+      (key) => !objectNode.data.required.includes(key),
+    );
     if (optional.length > 0) {
       throw new ConfigError(
         `tool '${toolName}': ${path} has optional field(s) ${optional.join(", ")}; OpenAI strict mode needs every field required: use .nullable() instead of .optional() or .default()`,

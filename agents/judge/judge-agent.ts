@@ -5,9 +5,7 @@ import type { Verdict } from "../../core/schemas.ts";
 import { decideVerdict } from "../../domains/verdict.ts";
 import { JUDGE_SCHEMA_NAME, JudgeOutput } from "../../llm/role-outputs.ts";
 import { type JudgeConsultation, judgeMachine } from "../../machines/judge.ts";
-import { PythonSandbox } from "../../tools/python/sandbox.ts";
-import { createToolRunner } from "../../tools/registry.ts";
-import { judgeTools } from "../../tools/index.ts";
+import { createToolRunner, judgeTools, PythonSandbox } from "../../tools/index.ts";
 import type { AgentContext, AgentDefinition } from "../definition.ts";
 import { modelFor, packFor } from "../model-lookup.ts";
 

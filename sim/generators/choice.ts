@@ -18,15 +18,25 @@ const LETTERS = ["A", "B", "C", "D", "E"] as const;
 
 export function letterAt(index: number): string {
   const letter = LETTERS[index];
-  if (letter === undefined) throw new SystemError(`option index ${index} has no letter; use at most ${LETTERS.length} options`);
+  if (letter === undefined)
+    throw new SystemError(`option index ${index} has no letter; use at most ${LETTERS.length} options`);
   return letter;
 }
 
-/** Spare distractors for a numeric answer, for when a draft's computed slips happen to coincide. */
+/** The entry for a question `hops` deep (1-based). */
+export function atDepth<T>(entries: readonly T[], hops: number): T {
+  const entry = entries[hops - 1];
+  if (entry === undefined)
+    throw new SystemError(`no question ${hops} hops deep here; ask for 1 to ${entries.length}`);
+  return entry;
+}
+
+/** Spare distractors for a numeric answer ("0.25", "57", "45.8%"), for when a draft's computed slips coincide. */
 function numericNeighbours(correct: string): string[] {
-  const value = Number(correct);
-  if (!Number.isFinite(value) || correct.trim() === "") return [];
-  return [value * 2, value / 2, value * 10, value + 1].map((x) => String(Number(x.toPrecision(3))));
+  const match = /^(-?\d+(?:\.\d+)?)(.*)$/.exec(correct);
+  if (!match) return [];
+  const value = Number(match[1]);
+  return [value * 2, value / 2, value * 1.5, value + 1].map((x) => `${Number(x.toPrecision(3))}${match[2]}`);
 }
 
 export function toChoiceQuestion(rng: Rng, draft: ChoiceDraft, invalid: boolean): GeneratedQuestion {
@@ -35,7 +45,9 @@ export function toChoiceQuestion(rng: Rng, draft: ChoiceDraft, invalid: boolean)
     .filter((text) => text !== draft.correct)
     .slice(0, count - 1);
   if (wrong.length < count - 1) {
-    throw new SystemError(`choice draft "${draft.question.slice(0, 60)}" has too few distinct distractors; add more`);
+    throw new SystemError(
+      `choice draft "${draft.question.slice(0, 60)}" has too few distinct distractors; add more`,
+    );
   }
   const texts = rng.shuffle([draft.correct, ...wrong]);
   const options = Object.fromEntries(texts.map((text, i) => [letterAt(i), text]));

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { type Answer, type Question, type ToolEvidence, Verdict } from "../../core/schemas.ts";
 import { type DomainPack, loadDomainPacks } from "../../domains/pack.ts";
-import { decideVerdict, type VerdictInput } from "../../domains/verdict.ts";
+import { decideVerdict, printedOutput, type VerdictInput } from "../../domains/verdict.ts";
 import type { JudgeOutput } from "../../llm/role-outputs.ts";
 
 let math: DomainPack;
@@ -176,9 +176,11 @@ describe("injection attempts", () => {
         judgeOutput: judged({ verified_answer: "99" }),
       }),
     );
-    const { reason: cleanReason, ...cleanRest } = clean;
-    const { reason: injectedReason, ...injectedRest } = injected;
+    const { reason: cleanReason, flags: cleanFlags, ...cleanRest } = clean;
+    const { reason: injectedReason, flags: injectedFlags, ...injectedRest } = injected;
     expect(injectedRest).toEqual(cleanRest);
+    expect(cleanFlags).toEqual([]);
+    expect(injectedFlags).toEqual(["injection:answer"]);
     expect(injected.outcome).toBe("attack_succeeded");
     expect(cleanReason).not.toMatch(/Injection/);
     expect(
@@ -193,6 +195,7 @@ describe("injection attempts", () => {
     expect(verdict).toMatchObject({ valid: false, outcome: "invalid_question", verifiedAnswer: "81" });
     expect(verdict.validityReason).toMatch(/the question addresses the grader/i);
     expect(verdict.reason).toMatch(/Injection attempt flagged in the question/);
+    expect(verdict.flags).toContain("injection:question");
   });
 
   test("injection hidden in the reference solution also invalidates the question", () => {
@@ -264,5 +267,13 @@ describe("choice rounds", () => {
   test("a choice question needs options", () => {
     const verdict = decideVerdict(choiceRound({ question: { ...crispr, options: undefined } }));
     expect(verdict.validityReason).toMatch(/needs at least two options/i);
+  });
+});
+
+describe("printed output of a computation", () => {
+  test("reads stdout only and ignores a truncation note", () => {
+    expect(printedOutput("stdout:\n81\nstderr:\nwarning at line 3")).toBe("81");
+    expect(printedOutput("stdout:\n1\n2\n81\n[output truncated: 9000 bytes, only the first 8192 are shown]")).toBe("1\n2\n81");
+    expect(printedOutput("3/4 = 0.75")).toBe("3/4 = 0.75");
   });
 });

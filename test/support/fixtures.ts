@@ -42,6 +42,7 @@ export const verdict: Verdict = {
   level: "L4",
   outcome: "attack_succeeded",
   reason: "valid question, defender wrong",
+  flags: [],
   evidence: [],
 };
 

@@ -87,11 +87,13 @@ function power(base: Rational, exponent: Calculation): Rational {
 function call(name: string, args: Expression[], at: number): Calculation {
   if (name === "convert") return convert(args);
   const fn = NUMERIC_FUNCTIONS[name];
-  if (!fn) throw new ModelError(`unknown function '${name}' at column ${at}: available are ${FUNCTION_NAMES}`);
+  if (!fn)
+    throw new ModelError(`unknown function '${name}' at column ${at}: available are ${FUNCTION_NAMES}`);
   const [min, max] = fn.arity;
   const [first, ...rest] = args.map(evaluate);
   if (!first || args.length < min || args.length > max) {
-    const expected = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
+    const expected =
+      min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
     throw new ModelError(`${name}() takes ${expected} argument(s), got ${args.length}`);
   }
   return fn.apply([first, ...rest]);
@@ -110,7 +112,8 @@ function squareRoot(x: Calculation): Calculation {
   if (num < 0n) throw new ModelError(`sqrt of a negative number (${x.value.toFraction()})`);
   const rootNum = integerSqrt(num);
   const rootDen = integerSqrt(den);
-  if (rootNum * rootNum === num && rootDen * rootDen === den) return { value: Rational.of(rootNum, rootDen), exact: x.exact };
+  if (rootNum * rootNum === num && rootDen * rootDen === den)
+    return { value: Rational.of(rootNum, rootDen), exact: x.exact };
   // sqrt(n/d) = sqrt(n*d)/d, scaled so the integer root keeps SQRT_PLACES decimals.
   const scale = 10n ** BigInt(SQRT_PLACES);
   return { value: Rational.of(integerSqrt(num * den * scale * scale), den * scale), exact: false };
@@ -125,8 +128,10 @@ function roundTo(x: Calculation, places: Calculation | undefined): Calculation {
   return map(x, (value) => value.round(Number(digits.num)));
 }
 
-function pick(args: Calculation[], direction: 1 | -1): Calculation {
-  return args.reduce((best, candidate) => (candidate.value.compare(best.value) === direction ? candidate : best));
+function pick(args: readonly Calculation[], direction: 1 | -1): Calculation {
+  return args.reduce((best, candidate) =>
+    candidate.value.compare(best.value) === direction ? candidate : best,
+  );
 }
 
 function map(x: Calculation, change: (value: Rational) => Rational): Calculation {

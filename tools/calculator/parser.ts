@@ -125,6 +125,6 @@ class Parser {
 }
 
 function unexpected(token: Token, expected?: string): ModelError {
-  const found = token.kind === "end" ? "the end of the expression" : `'${token.text}' at column ${token.at}`;
+  const found = token.kind === "end" ? "end of expression" : `'${token.text}' at column ${token.at}`;
   return new ModelError(`unexpected ${found}${expected ? `: expected ${expected}` : ""}`);
 }

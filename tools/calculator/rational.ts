@@ -32,7 +32,9 @@ export class Rational {
     if (!match || whole + fraction === "") throw new ModelError(`'${text}' is not a number`);
     const exponent = Number(exponentText) - fraction.length;
     const digits = BigInt(whole + fraction);
-    return exponent >= 0 ? Rational.of(digits * 10n ** BigInt(exponent)) : Rational.of(digits, 10n ** BigInt(-exponent));
+    return exponent >= 0
+      ? Rational.of(digits * 10n ** BigInt(exponent))
+      : Rational.of(digits, 10n ** BigInt(-exponent));
   }
 
   add(other: Rational): Rational {
@@ -106,11 +108,14 @@ export class Rational {
   toDecimal(places: number): { text: string; exact: boolean } {
     const rounded = this.round(places);
     const negative = rounded.num < 0n;
-    const scaled = (negative ? -rounded.num : rounded.num) * 10n ** BigInt(places) / rounded.den;
+    const scaled = ((negative ? -rounded.num : rounded.num) * 10n ** BigInt(places)) / rounded.den;
     const digits = scaled.toString().padStart(places + 1, "0");
     const whole = digits.slice(0, digits.length - places);
     const fraction = digits.slice(digits.length - places).replace(/0+$/, "");
-    return { text: `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`, exact: rounded.equals(this) };
+    return {
+      text: `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`,
+      exact: rounded.equals(this),
+    };
   }
 }
 

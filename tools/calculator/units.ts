@@ -17,7 +17,11 @@ interface Unit {
 }
 
 const exact = (text: string) => Rational.parseDecimal(text);
-const unit = (dimension: Dimension, factor: Rational, offset = Rational.ZERO): Unit => ({ dimension, factor, offset });
+const unit = (dimension: Dimension, factor: Rational, offset = Rational.ZERO): Unit => ({
+  dimension,
+  factor,
+  offset,
+});
 
 const METRE = unit("length", Rational.ONE);
 const GRAM = unit("mass", exact("0.001"));
@@ -107,7 +111,9 @@ const NAMED: Record<string, Unit> = withSpellings([
 ]);
 
 function withSpellings(groups: ReadonlyArray<readonly [Unit, ...string[]]>): Record<string, Unit> {
-  return Object.fromEntries(groups.flatMap(([found, ...spellings]) => spellings.map((spelling) => [spelling, found])));
+  return Object.fromEntries(
+    groups.flatMap(([found, ...spellings]) => spellings.map((spelling) => [spelling, found])),
+  );
 }
 
 /** Converts `value` from one unit to another of the same dimension, exactly. */

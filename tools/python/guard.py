@@ -8,6 +8,7 @@ the obvious attempts fail early with a message the model can read.
 
 import builtins
 import gc
+import importlib
 import importlib.abc
 import os
 import shutil
@@ -15,8 +16,9 @@ import sys
 import traceback
 import types
 
-# Imported before the snapshot so that each run finds them loaded instead of importing them again.
-import cmath, collections, datetime, decimal, fractions, functools, heapq, itertools, math, random, statistics  # noqa: E401, F401
+# Loaded before the snapshot, so each run finds them imported instead of importing them again.
+for _name in ("cmath", "collections", "datetime", "decimal", "fractions", "itertools", "math", "statistics"):
+    importlib.import_module(_name)
 
 # Bridges to JavaScript (js, pyodide.*), native calls (ctypes) and the network (socket, ssl).
 _BLOCKED_ROOTS = frozenset(
@@ -47,7 +49,7 @@ class _RefuseBlockedModules(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
         if _is_blocked(fullname):
             raise ImportError(
-                f"module '{fullname}' is not available in this sandbox (no JavaScript, native calls or network)",
+                f"module '{fullname}' is blocked in this sandbox: no JavaScript, native code or network",
                 name=fullname,
             )
         return None
@@ -68,7 +70,8 @@ def _close_bridges():
     for name in list(sys.modules):
         if _is_blocked(name):
             del sys.modules[name]
-    for name in ("system", "popen", "fork", "forkpty", "posix_spawn", "posix_spawnp", "spawnv", "spawnve", "execv", "execve"):
+    # os.system reaches Emscripten's system(), which spawns a host shell unless the JavaScript side refuses.
+    for name in ("system", "popen", "fork", "forkpty", "posix_spawn", "posix_spawnp", "execv", "execve"):
         if hasattr(os, name):
             setattr(os, name, _refuse_processes)
     os.environ.clear()

@@ -3,8 +3,8 @@
  * TypeScript loader. The host (python-sandbox.ts) validates every message this file sends.
  *
  * host -> worker: { type: "run", id, code }
- * worker -> host: { type: "ready" } once, then per run
- *                 { type: "result", id, error, stdout, stderr, stdoutTruncated, stderrTruncated, memoryExceeded, fatal }
+ * worker -> host: { type: "ready" } once, then per run { type: "result", id, error, stdout, stderr,
+ *                 stdoutTruncated, stderrTruncated, memoryExceeded, fatal } (worker-protocol.ts)
  *
  * The boundary is JavaScript-side: after Pyodide has loaded, the worker refuses the Node modules that reach
  * processes and the network, disables code generation from strings, and empties every object Python could use
@@ -49,8 +49,10 @@ class CappedOutput {
 
 let memoryExceeded = false;
 
-/** Pyodide's heap grows through WebAssembly.Memory#grow: refusing growth past the cap makes malloc fail, which
- * Python reports as MemoryError instead of taking the host's memory. */
+/**
+ * Pyodide's heap grows through WebAssembly.Memory#grow: refusing growth past the cap makes malloc fail,
+ * which Python reports as MemoryError instead of taking the host's memory.
+ */
 function capWasmMemory() {
   const grow = WebAssembly.Memory.prototype.grow;
   WebAssembly.Memory.prototype.grow = function cappedGrow(pages) {
@@ -62,9 +64,25 @@ function capWasmMemory() {
   };
 }
 
-const REFUSED_NODE_MODULES = new Set(["child_process", "cluster", "dgram", "dns", "http", "http2", "https", "inspector", "net", "tls", "vm", "worker_threads", "ws"]);
+const REFUSED_NODE_MODULES = new Set([
+  "child_process",
+  "cluster",
+  "dgram",
+  "dns",
+  "fs",
+  "fs/promises",
+  "http",
+  "http2",
+  "https",
+  "inspector",
+  "net",
+  "tls",
+  "vm",
+  "worker_threads",
+  "ws",
+]);
 
-/** Emscripten's system() and socket calls `require` Node modules on demand: refuse the ones that reach out. */
+/** Emscripten's system(), sockets and mounts `require` Node modules on demand: refuse the outbound ones. */
 function refuseOutboundModules() {
   const load = Module._load;
   Module._load = function guardedLoad(request, ...rest) {
@@ -77,15 +95,14 @@ function refuseOutboundModules() {
 
 /** Any JavaScript function Python gets hold of would otherwise lead to `Function("...")`: arbitrary code. */
 function disableCodeGeneration() {
-  const refuse = function Function() {
+  const refuse = () => {
     throw new EvalError("code generation is disabled in the Python sandbox");
   };
-  const prototypes = [
-    function () {},
-    async function () {},
-    function* () {},
-    async function* () {},
-  ].map((fn) => Object.getPrototypeOf(fn));
+  // Pyodide shows `constructor.name` as the type of a JavaScript object: keep it "Function".
+  Object.defineProperty(refuse, "name", { value: "Function" });
+  const prototypes = [() => {}, async () => {}, function* () {}, async function* () {}].map((fn) =>
+    Object.getPrototypeOf(fn),
+  );
   for (const prototype of prototypes) {
     Object.defineProperty(prototype, "constructor", { value: refuse, writable: false, configurable: false });
   }

@@ -36,7 +36,19 @@ export interface OpTemplate {
 }
 
 const PERCENTS = [5, 10, 15, 20, 25, 30, 40, 45, 50, 60, 75, 80] as const;
-const FRACTIONS = [[1, 2], [1, 3], [2, 3], [1, 4], [3, 4], [2, 5], [3, 5], [4, 5], [5, 6], [3, 8], [7, 10]] as const;
+const FRACTIONS = [
+  [1, 2],
+  [1, 3],
+  [2, 3],
+  [1, 4],
+  [3, 4],
+  [2, 5],
+  [3, 5],
+  [4, 5],
+  [5, 6],
+  [3, 8],
+  [7, 10],
+] as const;
 
 const He = (s: Story) => capitalize(s.pronoun);
 const money = (value: number) => `$${Number.isInteger(value) ? value : value.toFixed(2)}`;
@@ -78,12 +90,14 @@ export interface StartWording {
 /** The first hop: a rate times a count. */
 export const START_WORDINGS: readonly StartWording[] = [
   {
-    say: (s, a, b) => `${s.name} ${s.theme.makes} ${a} ${s.theme.items} a day at ${s.possessive} ${s.theme.place} for ${b} days.`,
+    say: (s, a, b) =>
+      `${s.name} ${s.theme.makes} ${a} ${s.theme.items} a day at ${s.possessive} ${s.theme.place} for ${b} days.`,
     label: (s, b) => `${s.theme.items} ${s.theme.made} in ${b} days`,
     per: "day",
   },
   {
-    say: (s, a, b) => `At the ${s.theme.place}, ${s.name} and ${b - 1} helpers each ${s.theme.make} ${a} ${s.theme.items}.`,
+    say: (s, a, b) =>
+      `At the ${s.theme.place}, ${s.name} and ${b - 1} helpers each ${s.theme.make} ${a} ${s.theme.items}.`,
     label: (s, b) => `${s.theme.items} ${s.theme.made} by the ${b} workers`,
     per: "worker",
   },
@@ -94,7 +108,8 @@ export const START_WORDINGS: readonly StartWording[] = [
     per: "week",
   },
   {
-    say: (s, a, b) => `${s.name} works ${b} shifts at a ${s.theme.place}; in each shift ${s.pronoun} ${s.theme.makes} ${a} ${s.theme.items}.`,
+    say: (s, a, b) =>
+      `${s.name} works ${b} shifts at a ${s.theme.place}; in each shift ${s.pronoun} ${s.theme.makes} ${a} ${s.theme.items}.`,
     label: (s, b) => `${s.theme.items} ${s.theme.made} in ${b} shifts`,
     per: "shift",
   },
@@ -117,11 +132,24 @@ const itemsOps: readonly OpTemplate[] = [
     skills: ["subtract", "arithmetic", "multi-step"],
     operand: portion,
     wordings: [
-      { say: (s, o) => `${s.friend} buys ${o.operand} of them.`, label: (s) => `${s.theme.items} left after ${s.friend}'s purchase` },
-      { say: (s, o) => `${o.operand} of the ${s.theme.items} turn out to be flawed and are thrown away.`, label: (s) => `${s.theme.items} left after discarding the flawed ones` },
-      { say: (s, o) => `${He(s)} gives ${o.operand} ${s.theme.items} to ${s.possessive} ${s.theme.recipients}.`, label: (s) => `${s.theme.items} left after the gift` },
+      {
+        say: (s, o) => `${s.friend} buys ${o.operand} of them.`,
+        label: (s) => `${s.theme.items} left after ${s.friend}'s purchase`,
+      },
+      {
+        say: (s, o) => `${o.operand} of the ${s.theme.items} turn out to be flawed and are thrown away.`,
+        label: (s) => `${s.theme.items} left after discarding the flawed ones`,
+      },
+      {
+        say: (s, o) =>
+          `${He(s)} gives ${o.operand} ${s.theme.items} to ${s.possessive} ${s.theme.recipients}.`,
+        label: (s) => `${s.theme.items} left after the gift`,
+      },
     ],
-    asks: [(s) => `How many ${s.theme.items} does ${s.name} have left?`, (s) => `How many ${s.theme.items} remain?`],
+    asks: [
+      (s) => `How many ${s.theme.items} does ${s.name} have left?`,
+      (s) => `How many ${s.theme.items} remain?`,
+    ],
   },
   {
     kind: "add",
@@ -130,9 +158,18 @@ const itemsOps: readonly OpTemplate[] = [
     skills: ["add", "arithmetic", "multi-step"],
     operand: (rng) => ({ operand: magnitude(rng) }),
     wordings: [
-      { say: (s, o) => `${s.friend} brings ${o.operand} more ${s.theme.items}.`, label: (s) => `${s.theme.items} after ${s.friend}'s contribution` },
-      { say: (s, o) => `A late delivery adds another ${o.operand} ${s.theme.items}.`, label: (s) => `${s.theme.items} after the late delivery` },
-      { say: (s, o) => `${He(s)} also finds ${o.operand} ${s.theme.items} left over from last season.`, label: (s) => `${s.theme.items} including last season's` },
+      {
+        say: (s, o) => `${s.friend} brings ${o.operand} more ${s.theme.items}.`,
+        label: (s) => `${s.theme.items} after ${s.friend}'s contribution`,
+      },
+      {
+        say: (s, o) => `A late delivery adds another ${o.operand} ${s.theme.items}.`,
+        label: (s) => `${s.theme.items} after the late delivery`,
+      },
+      {
+        say: (s, o) => `${He(s)} also finds ${o.operand} ${s.theme.items} left over from last season.`,
+        label: (s) => `${s.theme.items} including last season's`,
+      },
     ],
     asks: [(s) => `How many ${s.theme.items} does ${s.name} have now?`],
   },
@@ -143,8 +180,15 @@ const itemsOps: readonly OpTemplate[] = [
     skills: ["multiplication", "rate", "ratio"],
     operand: (rng) => ({ operand: rng.int(2, 6) }),
     wordings: [
-      { say: (s, o) => `The next month ${s.possessive} output is ${o.operand} times as large.`, label: (s) => `${s.theme.items} the next month` },
-      { say: (s, o) => `A bigger ${s.theme.place} nearby turns out ${o.operand} times as many ${s.theme.items}.`, label: (s) => `${s.theme.items} at the bigger ${s.theme.place}` },
+      {
+        say: (s, o) => `The next month ${s.possessive} output is ${o.operand} times as large.`,
+        label: (s) => `${s.theme.items} the next month`,
+      },
+      {
+        say: (s, o) =>
+          `A bigger ${s.theme.place} nearby turns out ${o.operand} times as many ${s.theme.items}.`,
+        label: (s) => `${s.theme.items} at the bigger ${s.theme.place}`,
+      },
     ],
     asks: [(s) => `How many ${s.theme.items} is that?`],
   },
@@ -155,8 +199,14 @@ const itemsOps: readonly OpTemplate[] = [
     skills: ["percent", "percentage"],
     operand: exactPercent,
     wordings: [
-      { say: (s, o) => `${He(s)} sells ${o.operand}% of the ${s.theme.items} on the first morning.`, label: (s) => `${s.theme.items} still unsold` },
-      { say: (s, o) => `${o.operand}% of the ${s.theme.items} fail the quality check and are removed.`, label: (s) => `${s.theme.items} that pass the quality check` },
+      {
+        say: (s, o) => `${He(s)} sells ${o.operand}% of the ${s.theme.items} on the first morning.`,
+        label: (s) => `${s.theme.items} still unsold`,
+      },
+      {
+        say: (s, o) => `${o.operand}% of the ${s.theme.items} fail the quality check and are removed.`,
+        label: (s) => `${s.theme.items} that pass the quality check`,
+      },
     ],
     asks: [(s) => `How many ${s.theme.items} are left?`],
   },
@@ -167,8 +217,15 @@ const itemsOps: readonly OpTemplate[] = [
     skills: ["percent", "percentage", "growth"],
     operand: exactPercent,
     wordings: [
-      { say: (s, o) => `After new equipment arrives, that number grows by ${o.operand}%.`, label: (s) => `${s.theme.items} after the increase` },
-      { say: (s, o) => `The following season ${s.possessive} ${s.theme.place} produces ${o.operand}% more ${s.theme.items} than that.`, label: (s) => `${s.theme.items} the following season` },
+      {
+        say: (_s, o) => `After new equipment arrives, that number grows by ${o.operand}%.`,
+        label: (s) => `${s.theme.items} after the increase`,
+      },
+      {
+        say: (s, o) =>
+          `The following season ${s.possessive} ${s.theme.place} produces ${o.operand}% more ${s.theme.items} than that.`,
+        label: (s) => `${s.theme.items} the following season`,
+      },
     ],
     asks: [(s) => `How many ${s.theme.items} is that?`],
   },
@@ -184,8 +241,16 @@ const itemsOps: readonly OpTemplate[] = [
       return { operand: n, denominator: d };
     },
     wordings: [
-      { say: (s, o) => `${He(s)} keeps ${o.operand}/${o.denominator} of them for the shop and donates the rest.`, label: (s) => `${s.theme.items} kept for the shop` },
-      { say: (s, o) => `Only ${o.operand}/${o.denominator} of the ${s.theme.items} meet ${s.friend}'s standard.`, label: (s) => `${s.theme.items} meeting ${s.friend}'s standard` },
+      {
+        say: (s, o) =>
+          `${He(s)} keeps ${o.operand}/${o.denominator} of them for the shop and donates the rest.`,
+        label: (s) => `${s.theme.items} kept for the shop`,
+      },
+      {
+        say: (s, o) =>
+          `Only ${o.operand}/${o.denominator} of the ${s.theme.items} meet ${s.friend}'s standard.`,
+        label: (s) => `${s.theme.items} meeting ${s.friend}'s standard`,
+      },
     ],
     asks: [(s) => `How many ${s.theme.items} is that?`],
   },
@@ -196,7 +261,11 @@ const itemsOps: readonly OpTemplate[] = [
     skills: ["division", "remainder", "unit"],
     operand: (rng, value) => sizeAtMost(rng, value, false),
     wordings: [
-      { say: (s, o) => `${He(s)} packs the ${s.theme.items} into ${s.theme.containers} of ${o.operand}, filling only full ${s.theme.containers}.`, label: (s, o) => `full ${s.theme.containers} of ${o.operand}` },
+      {
+        say: (s, o) =>
+          `${He(s)} packs the ${s.theme.items} into ${s.theme.containers} of ${o.operand}, filling only full ${s.theme.containers}.`,
+        label: (s, o) => `full ${s.theme.containers} of ${o.operand}`,
+      },
     ],
     asks: [(s) => `How many full ${s.theme.containers} does ${s.pronoun} fill?`],
   },
@@ -208,7 +277,11 @@ const itemsOps: readonly OpTemplate[] = [
     skills: ["remainder", "division"],
     operand: (rng, value) => sizeAtMost(rng, value, true),
     wordings: [
-      { say: (s, o) => `${He(s)} packs them into ${s.theme.containers} of ${o.operand} and fills as many as possible.`, label: (s) => `${s.theme.items} left over` },
+      {
+        say: (s, o) =>
+          `${He(s)} packs them into ${s.theme.containers} of ${o.operand} and fills as many as possible.`,
+        label: (s) => `${s.theme.items} left over`,
+      },
     ],
     asks: [(s) => `How many ${s.theme.items} are left over?`],
   },
@@ -219,10 +292,19 @@ const itemsOps: readonly OpTemplate[] = [
     skills: ["unit price", "money", "rate", "unit"],
     operand: (rng) => ({ operand: rng.int(1, 40) + (rng.chance(0.3) ? rng.pick([0.25, 0.5, 0.75]) : 0) }),
     wordings: [
-      { say: (s, o) => `${He(s)} sells every one of them for ${money(o.operand)}.`, label: (s) => `dollars from selling the ${s.theme.items}` },
-      { say: (s, o) => `A wholesaler pays ${money(o.operand)} per ${s.theme.item} for all of them.`, label: () => "dollars paid by the wholesaler" },
+      {
+        say: (s, o) => `${He(s)} sells every one of them for ${money(o.operand)}.`,
+        label: (s) => `dollars from selling the ${s.theme.items}`,
+      },
+      {
+        say: (s, o) => `A wholesaler pays ${money(o.operand)} per ${s.theme.item} for all of them.`,
+        label: () => "dollars paid by the wholesaler",
+      },
     ],
-    asks: [(s) => `How many dollars does ${s.name} make?`, (s) => `How much money, in dollars, does ${s.pronoun} receive?`],
+    asks: [
+      (s) => `How many dollars does ${s.name} make?`,
+      (s) => `How much money, in dollars, does ${s.pronoun} receive?`,
+    ],
   },
 ];
 
@@ -234,7 +316,10 @@ const containerOps: readonly OpTemplate[] = [
     skills: ["subtract", "arithmetic"],
     operand: portion,
     wordings: [
-      { say: (s, o) => `${o.operand} of the ${s.theme.containers} are shipped to ${s.friend}.`, label: (s) => `${s.theme.containers} not shipped` },
+      {
+        say: (s, o) => `${o.operand} of the ${s.theme.containers} are shipped to ${s.friend}.`,
+        label: (s) => `${s.theme.containers} not shipped`,
+      },
     ],
     asks: [(s) => `How many ${s.theme.containers} are still at the ${s.theme.place}?`],
   },
@@ -245,7 +330,10 @@ const containerOps: readonly OpTemplate[] = [
     skills: ["unit price", "money", "unit"],
     operand: (rng) => ({ operand: rng.int(8, 120) }),
     wordings: [
-      { say: (s, o) => `Each full ${s.theme.container} sells for ${money(o.operand)}.`, label: (s) => `dollars from the ${s.theme.containers}` },
+      {
+        say: (s, o) => `Each full ${s.theme.container} sells for ${money(o.operand)}.`,
+        label: (s) => `dollars from the ${s.theme.containers}`,
+      },
     ],
     asks: [(s) => `How many dollars does ${s.name} earn from the ${s.theme.containers}?`],
   },
@@ -259,7 +347,10 @@ const moneyOps: readonly OpTemplate[] = [
     skills: ["money", "add"],
     operand: (rng) => ({ operand: rng.int(5, 500) }),
     wordings: [
-      { say: (s, o) => `${s.friend} adds a bonus of ${money(o.operand)}.`, label: () => "dollars including the bonus" },
+      {
+        say: (s, o) => `${s.friend} adds a bonus of ${money(o.operand)}.`,
+        label: () => "dollars including the bonus",
+      },
     ],
     asks: [(s) => `How many dollars does ${s.name} have in total?`],
   },
@@ -270,8 +361,14 @@ const moneyOps: readonly OpTemplate[] = [
     skills: ["money", "subtract"],
     operand: (rng, value) => (value < 4 ? undefined : { operand: rng.int(1, Math.floor(value * 0.6)) }),
     wordings: [
-      { say: (s, o) => `${He(s)} then spends ${money(o.operand)} on ${s.theme.supplies}.`, label: (s) => `dollars left after buying ${s.theme.supplies}` },
-      { say: (s, o) => `Rent for the ${s.theme.place} costs ${money(o.operand)}.`, label: () => "dollars left after rent" },
+      {
+        say: (s, o) => `${He(s)} then spends ${money(o.operand)} on ${s.theme.supplies}.`,
+        label: (s) => `dollars left after buying ${s.theme.supplies}`,
+      },
+      {
+        say: (s, o) => `Rent for the ${s.theme.place} costs ${money(o.operand)}.`,
+        label: () => "dollars left after rent",
+      },
     ],
     asks: [(s) => `How many dollars does ${s.pronoun} have left?`],
   },
@@ -282,8 +379,11 @@ const moneyOps: readonly OpTemplate[] = [
     skills: ["percent", "percentage", "money"],
     operand: exactPercent,
     wordings: [
-      { say: (s, o) => `${He(s)} pays ${o.operand}% of that money in fees.`, label: () => "dollars after fees" },
-      { say: (s, o) => `${o.operand}% of it goes to tax.`, label: () => "dollars after tax" },
+      {
+        say: (s, o) => `${He(s)} pays ${o.operand}% of that money in fees.`,
+        label: () => "dollars after fees",
+      },
+      { say: (_s, o) => `${o.operand}% of it goes to tax.`, label: () => "dollars after tax" },
     ],
     asks: [(s) => `How many dollars does ${s.name} keep?`],
   },
@@ -294,15 +394,19 @@ const moneyOps: readonly OpTemplate[] = [
     terminal: true,
     skills: ["division", "ratio", "money"],
     operand: (rng, value) => {
-      const fits = Array.from({ length: 10 }, (_, i) => i + 3).filter((k) => Number.isInteger(value) && value % k === 0);
+      const fits = Array.from({ length: 10 }, (_, i) => i + 3).filter(
+        (k) => Number.isInteger(value) && value % k === 0,
+      );
       return fits.length === 0 ? undefined : { operand: rng.pick(fits) };
     },
     wordings: [
-      { say: (s, o) => `${He(s)} shares the money equally with ${o.operand - 1} partners.`, label: () => "dollars per person" },
+      {
+        say: (s, o) => `${He(s)} shares the money equally with ${o.operand - 1} partners.`,
+        label: () => "dollars per person",
+      },
     ],
     asks: [() => "How many dollars does each person get?"],
   },
 ];
 
 export const OP_TEMPLATES: readonly OpTemplate[] = [...itemsOps, ...containerOps, ...moneyOps];
-

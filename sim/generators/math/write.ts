@@ -5,7 +5,7 @@ import type { ChainStep, MathChain, OpKind } from "./chain.ts";
 import { applyStep, pythonCode, runChain, solutionLines } from "./chain.ts";
 import { slippedValues } from "./slips.ts";
 import { pickStory, type Story } from "./stories.ts";
-import type { OpTemplate, Operand, Unit } from "./templates.ts";
+import type { Operand, OpTemplate, Unit } from "./templates.ts";
 import { OP_TEMPLATES, START_ASKS, START_WORDINGS, startOperands } from "./templates.ts";
 
 /** GSM-Hard-style word problems with exactly `complexity` hops, composed from the hop templates. */
@@ -29,7 +29,12 @@ function pickHop(rng: Rng, unit: Unit, value: number, last: boolean, previous: O
   return rng.weighted(candidates);
 }
 
-function compose(rng: Rng, story: Story, hops: number, skill: string): { chain: MathChain; question: string } {
+function compose(
+  rng: Rng,
+  story: Story,
+  hops: number,
+  skill: string,
+): { chain: MathChain; question: string } {
   const { perUnit, count } = startOperands(rng);
   const opening = rng.pick(START_WORDINGS);
   const sentences = [opening.say(story, perUnit, count)];

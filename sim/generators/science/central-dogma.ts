@@ -1,14 +1,21 @@
 import { capitalize } from "../../text.ts";
+import { atDepth } from "../choice.ts";
 import { complement, openReadingFrame, reverse, reverseComplement, toRna, translate } from "./dna.ts";
 import type { ScienceFamily } from "./family.ts";
-import { atDepth } from "./family.ts";
 
 /** From a gene's DNA to its mRNA and peptide; deeper questions start further from the answer. */
 
-const GENES = ["a reporter gene", "a bacterial toxin gene", "a short regulatory peptide gene", "a synthetic construct", "a yeast gene fragment"];
+const GENES = [
+  "a reporter gene",
+  "a bacterial toxin gene",
+  "a short regulatory peptide gene",
+  "a synthetic construct",
+  "a yeast gene fragment",
+];
 
 export const centralDogma: ScienceFamily = {
   name: "central-dogma",
+  skills: ["sequence", "expression", "translation", "mutation"],
   minHops: 1,
   maxHops: 5,
   draft(rng, hops) {
@@ -20,7 +27,10 @@ export const centralDogma: ScienceFamily = {
     const gene = rng.pick(GENES);
     const shown = (s: string) => `5'-${s}-3'`;
     const reversedTemplate = `3'-${template}-5'`;
-    const templateText = hops >= 4 ? `the template strand of ${gene} reads 5'-${reverse(template)}-3'` : `the template strand of ${gene} reads ${reversedTemplate}`;
+    const templateText =
+      hops >= 4
+        ? `the template strand of ${gene} reads 5'-${reverse(template)}-3'`
+        : `the template strand of ${gene} reads ${reversedTemplate}`;
     const steps = [
       ...(hops >= 4 ? [`Written 3'→5', the template strand is ${reversedTemplate}`] : []),
       `The coding strand is complementary to the template: ${shown(coding)}`,
@@ -28,12 +38,22 @@ export const centralDogma: ScienceFamily = {
       `Reading codons from AUG to the stop codon gives ${peptide}`,
       `${residues} residues are joined by ${residues - 1} peptide bonds`,
     ];
-    const peptideSlips = [translate(toRna(template)), translate(reverse(mrna)), translate(mrna.slice(1)), translate(toRna(reverseComplement(coding)))];
+    const peptideSlips = [
+      translate(toRna(template)),
+      translate(reverse(mrna)),
+      translate(mrna.slice(1)),
+      translate(toRna(reverseComplement(coding))),
+    ];
     const levels = [
       {
         text: `The coding strand of ${gene} reads ${shown(coding)}. What is the sequence of its mRNA?`,
         correct: shown(mrna),
-        wrong: [shown(toRna(template)), shown(reverse(mrna)), shown(coding), shown(toRna(reverseComplement(coding)))],
+        wrong: [
+          shown(toRna(template)),
+          shown(reverse(mrna)),
+          shown(coding),
+          shown(toRna(reverseComplement(coding))),
+        ],
         steps: [`The mRNA matches the coding strand with U for T: ${shown(mrna)}`],
       },
       {
@@ -62,6 +82,11 @@ export const centralDogma: ScienceFamily = {
       },
     ];
     const level = atDepth(levels, hops);
-    return { question: level.text, correct: level.correct, distractors: level.wrong.map((w) => w || "no peptide (no start codon in frame)"), steps: level.steps };
+    return {
+      question: level.text,
+      correct: level.correct,
+      distractors: level.wrong.map((w) => w || "no peptide (no start codon in frame)"),
+      steps: level.steps,
+    };
   },
 };

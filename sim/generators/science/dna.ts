@@ -7,8 +7,26 @@ const DNA_BASES = ["A", "C", "G", "T"] as const;
 // The standard code in TCAG order of first, second and third base.
 const CODE = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG";
 const THREE_LETTER: Record<string, string> = {
-  A: "Ala", R: "Arg", N: "Asn", D: "Asp", C: "Cys", Q: "Gln", E: "Glu", G: "Gly", H: "His", I: "Ile",
-  L: "Leu", K: "Lys", M: "Met", F: "Phe", P: "Pro", S: "Ser", T: "Thr", W: "Trp", Y: "Tyr", V: "Val",
+  A: "Ala",
+  R: "Arg",
+  N: "Asn",
+  D: "Asp",
+  C: "Cys",
+  Q: "Gln",
+  E: "Glu",
+  G: "Gly",
+  H: "His",
+  I: "Ile",
+  L: "Leu",
+  K: "Lys",
+  M: "Met",
+  F: "Phe",
+  P: "Pro",
+  S: "Ser",
+  T: "Thr",
+  W: "Trp",
+  Y: "Tyr",
+  V: "Val",
 };
 
 const COMPLEMENT: Record<string, string> = { A: "T", T: "A", G: "C", C: "G", U: "A" };

@@ -1,5 +1,6 @@
+import { atDepth } from "../choice.ts";
 import type { ScienceFamily } from "./family.ts";
-import { atDepth, sig } from "./family.ts";
+import { sig } from "./family.ts";
 
 /** Population genetics from the observed frequency of an autosomal recessive disorder; one more step per hop. */
 
@@ -24,6 +25,7 @@ const POPULATIONS = [
 
 export const hardyWeinberg: ScienceFamily = {
   name: "hardy-weinberg",
+  skills: ["population", "hardy", "allele"],
   minHops: 1,
   maxHops: 5,
   draft(rng, hops) {
@@ -47,12 +49,25 @@ export const hardyWeinberg: ScienceFamily = {
     ];
     const asks = [
       { ask: "What is the frequency of the recessive allele?", correct: q, wrong: [q * q, p, 2 * q, q / 2] },
-      { ask: "What is the frequency of the dominant allele?", correct: p, wrong: [q, 1 - q * q, p * p, carriers] },
-      { ask: "What proportion of the population are heterozygous carriers?", correct: carriers, wrong: [p * q, q * q, 2 * q, p * p] },
+      {
+        ask: "What is the frequency of the dominant allele?",
+        correct: p,
+        wrong: [q, 1 - q * q, p * p, carriers],
+      },
+      {
+        ask: "What proportion of the population are heterozygous carriers?",
+        correct: carriers,
+        wrong: [p * q, q * q, 2 * q, p * p],
+      },
       {
         ask: `How many carriers are expected in a random sample of ${sample} people?`,
         correct: expected,
-        wrong: [Math.round(sample * p * q), Math.round(sample * 2 * q * q), Math.round(sample / affected), Math.round(sample * q)],
+        wrong: [
+          Math.round(sample * p * q),
+          Math.round(sample * 2 * q * q),
+          Math.round(sample / affected),
+          Math.round(sample * q),
+        ],
       },
       {
         ask: "Two unaffected, unrelated people from this population have a child. What is the probability that the child is affected?",

@@ -1,6 +1,6 @@
 import type { Rng } from "../../random.ts";
+import { atDepth } from "../choice.ts";
 import type { ScienceFamily } from "./family.ts";
-import { atDepth } from "./family.ts";
 
 /** Independent assortment: per-gene Punnett fractions, their product, and expected counts. */
 
@@ -77,13 +77,22 @@ function crossGene(rng: Rng, trait: Trait): GeneCross {
 
 function genotype(crosses: readonly GeneCross[], parent: 1 | 2): string {
   return crosses
-    .map(({ trait: { symbol }, testcross }) => (parent === 2 && testcross ? symbol.toLowerCase().repeat(2) : `${symbol}${symbol.toLowerCase()}`))
+    .map(({ trait: { symbol }, testcross }) =>
+      parent === 2 && testcross ? symbol.toLowerCase().repeat(2) : `${symbol}${symbol.toLowerCase()}`,
+    )
     .join("");
 }
 
 /** Familiar Mendelian shares, the guesses a student reaches for when the computed slips coincide. */
 const CLASSIC_RATIOS: readonly Fraction[] = [
-  { n: 1, d: 4 }, { n: 3, d: 4 }, { n: 1, d: 2 }, { n: 9, d: 16 }, { n: 3, d: 16 }, { n: 1, d: 16 }, { n: 1, d: 8 }, { n: 27, d: 64 },
+  { n: 1, d: 4 },
+  { n: 3, d: 4 },
+  { n: 1, d: 2 },
+  { n: 9, d: 16 },
+  { n: 3, d: 16 },
+  { n: 1, d: 16 },
+  { n: 1, d: 8 },
+  { n: 27, d: 64 },
 ];
 
 /** Gene count and whether to ask for a count of offspring, per depth: the product adds a hop when genes > 1. */
@@ -97,19 +106,32 @@ const SHAPES = [
 
 export const mendel: ScienceFamily = {
   name: "mendelian-cross",
+  skills: ["mendel", "inherit", "cross", "genetics"],
   minHops: 1,
   maxHops: 5,
   draft(rng, hops) {
     const shape = atDepth(SHAPES, hops);
     const organism = rng.pick(ORGANISMS.filter((o) => o.traits.length >= shape.genes));
-    const crosses = rng.shuffle(organism.traits).slice(0, shape.genes).map((trait) => crossGene(rng, trait));
+    const crosses = rng
+      .shuffle(organism.traits)
+      .slice(0, shape.genes)
+      .map((trait) => crossGene(rng, trait));
     const phenotype = (c: GeneCross) => (c.wantsDominant ? c.trait.dominant : c.trait.recessive);
     const product = crosses.map((c) => c.fraction).reduce(times);
     const steps = crosses.map(
-      (c) => `${c.trait.symbol}: ${c.testcross ? "heterozygote × homozygous recessive" : "heterozygote × heterozygote"} gives ${phenotype(c)} in ${show(c.fraction)} of offspring`,
+      (c) =>
+        `${c.trait.symbol}: ${c.testcross ? "heterozygote × homozygous recessive" : "heterozygote × heterozygote"} gives ${phenotype(c)} in ${show(c.fraction)} of offspring`,
     );
-    if (shape.genes > 1) steps.push(`The genes assort independently, so multiply: ${crosses.map((c) => show(c.fraction)).join(" × ")} = ${show(product)}`);
-    const traitsText = crosses.map((c) => `${c.trait.dominant} (${c.trait.symbol}) is dominant to ${c.trait.recessive} (${c.trait.symbol.toLowerCase()})`).join("; ");
+    if (shape.genes > 1)
+      steps.push(
+        `The genes assort independently, so multiply: ${crosses.map((c) => show(c.fraction)).join(" × ")} = ${show(product)}`,
+      );
+    const traitsText = crosses
+      .map(
+        (c) =>
+          `${c.trait.dominant} (${c.trait.symbol}) is dominant to ${c.trait.recessive} (${c.trait.symbol.toLowerCase()})`,
+      )
+      .join("; ");
     const wanted = crosses.map(phenotype).join(" and ");
     const setup = `In ${organism.name}, ${traitsText}${shape.genes > 1 ? ", and the genes assort independently" : ""}. A cross is made between ${genotype(crosses, 1)} and ${genotype(crosses, 2)}.`;
     const wrong = [
@@ -121,7 +143,12 @@ export const mendel: ScienceFamily = {
       ...CLASSIC_RATIOS,
     ];
     if (!shape.count) {
-      return { question: `${setup} What fraction of the offspring is expected to have ${wanted}?`, correct: show(product), distractors: wrong.map(show), steps };
+      return {
+        question: `${setup} What fraction of the offspring is expected to have ${wanted}?`,
+        correct: show(product),
+        distractors: wrong.map(show),
+        steps,
+      };
     }
     const offspring = product.d * rng.int(4, 40);
     const count = (f: Fraction) => String(Math.round((offspring * f.n) / f.d));

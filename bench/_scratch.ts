@@ -1,0 +1,25 @@
+import * as lancedb from "@lancedb/lancedb";
+import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from "apache-arrow";
+import { mkdtempSync } from "node:fs"; import { tmpdir } from "node:os"; import { join } from "node:path";
+const dims = 16;
+const db = await lancedb.connect(mkdtempSync(join(tmpdir(),"l-")));
+const schema = new Schema([new Field("id", new Utf8(), false), new Field("n", new Int32(), false), new Field("vector", new FixedSizeList(dims, new Field("item", new Float32(), true)), false)], new Map([["e","x"]]));
+const t = await db.createEmptyTable("t", schema);
+const mk = (i: number) => { const v = new Float32Array(dims).map(() => Math.random()); return { id: `r${i}`, n: i, vector: v }; };
+let rows = Array.from({ length: 3000 }, (_, i) => mk(i));
+const tbl = lancedb.makeArrowTable(rows.map(r => ({...r, vector: Array.from(r.vector)})), { schema });
+let r = await t.mergeInsert("id").whenNotMatchedInsertAll().execute(tbl);
+console.log("merge", r, await t.countRows());
+r = await t.mergeInsert("id").whenNotMatchedInsertAll().execute(lancedb.makeArrowTable(rows.slice(0,10).map(r => ({...r, vector: Array.from(r.vector)})), { schema }));
+console.log("merge2", r, await t.countRows());
+await t.createIndex("vector", { config: lancedb.Index.ivfRq({ distanceType: "cosine", numPartitions: 8 }), name: "vector_ivf_3000", waitTimeoutSeconds: 60 });
+try { await t.createIndex("vector", { config: lancedb.Index.ivfRq({ distanceType: "cosine", numPartitions: 8 }), name: "vector_ivf_3001", waitTimeoutSeconds: 60 }); console.log("second ok"); } catch (e) { console.log("second err", String(e).slice(0,200)); }
+console.log((await t.listIndices()).map(i => i.name));
+await t.add(lancedb.makeArrowTable([mk(5000)].map(r => ({...r, vector: Array.from(r.vector)})), { schema }));
+console.log(await t.indexStats("vector_ivf_3000"));
+console.log(await t.optimize());
+console.log(await t.indexStats("vector_ivf_3000"));
+const res = await t.vectorSearch(rows[5]!.vector).distanceType("cosine").limit(2).nprobes(4).refineFactor(5).select(["id"]).toArray();
+console.log(res, Object.keys(res[0]));
+const t2 = await (await lancedb.connect(mkdtempSync(join(tmpdir(),"l-")))).createEmptyTable("t", schema);
+console.log(await t2.vectorSearch(rows[5]!.vector).distanceType("cosine").limit(2).nprobes(4).refineFactor(5).select(["id"]).toArray());

@@ -1,0 +1,45 @@
+import type { RecordedEvent } from "../bus/run-events.ts";
+
+const COLOURS: Record<string, number> = { scheduler: 90, attacker: 31, defender: 34, judge: 35, curator: 32, trainer: 33 };
+
+function colour(code: number, text: string): string {
+  return `\u001b[${code}m${text}\u001b[0m`;
+}
+
+function clip(text: string, max = 90): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function detail(recorded: RecordedEvent): string {
+  const { event } = recorded;
+  switch (event.type) {
+    case "round.opened.v1":
+      return `${event.spec.attacker} attacks ${event.spec.defender} · ${event.spec.domain}/${event.spec.skill} · complexity ${event.spec.complexity}`;
+    case "question.proposed.v1":
+      return clip(event.question.text);
+    case "question.screened.v1":
+      return `novel (max similarity ${event.novelty.maxSimilarity.toFixed(2)})`;
+    case "answer.submitted.v1":
+      return `answer ${clip(event.answer.finalAnswer, 30)} (reference ${clip(event.question.referenceAnswer, 30)})`;
+    case "verdict.issued.v1":
+      return `${event.verdict.outcome} · ${event.verdict.level} (${event.verdict.score.toFixed(2)}) · ${clip(event.verdict.reason, 60)}`;
+    case "round.closed.v1":
+      return `${event.status.toUpperCase()}${event.reasonCode ? ` (${event.reasonCode})` : ""} · ${clip(event.reason, 70)}`;
+    case "run.started.v1":
+      return `target ${event.target} · domains ${event.domains.join(", ")}`;
+    case "run.completed.v1":
+      return `${event.status} · accepted ${event.accepted} in ${event.rounds} rounds`;
+    case "dlq.v1":
+      return `dead letter from ${event.subject}: ${clip(event.reason, 60)}`;
+  }
+}
+
+/** One coloured line per event for a TTY: round id first so a round's events read as a group, agent coloured. */
+export function formatEventLine(recorded: RecordedEvent): string {
+  const { event } = recorded;
+  const round = "spec" in event ? event.spec.roundId : "run";
+  const agent = event.producer.split("-")[0] ?? event.producer;
+  const stage = event.type.replace(/\.v\d+$/, "");
+  return `${colour(36, round.padEnd(8))} ${colour(COLOURS[agent] ?? 37, agent.padEnd(9))} ${stage.padEnd(18)} ${detail(recorded)}`;
+}

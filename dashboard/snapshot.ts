@@ -1,0 +1,106 @@
+import type { RoundOutcome } from "../tournament/round-outcome.ts";
+import { type AgentRoster, agentGroups } from "./agent-roster.ts";
+import type { RunView } from "./view-model.ts";
+import type { AgentGroup, DefenderTrend, RoundDetail, RoundRow, RunListItem, RunSnapshot } from "./wire.ts";
+
+/** The round list keeps the page light on long runs; older rounds stay in the server's view model. */
+export const ROUND_LIST_LIMIT = 300;
+/** Valid games each point of the defender trend averages over. */
+export const DEFENDER_WINDOW = 20;
+const QUESTION_PREVIEW = 140;
+
+/** What the page shows of a run at `now`: the folded view plus the values that move with the clock. */
+export function runSnapshot(view: RunView, roster: AgentRoster, now: number): RunSnapshot {
+  const agents = agentGroups(roster, now);
+  const { accepted, rejected, failed } = view.closed;
+  const closedRounds = accepted + rejected + failed;
+  const rounds = [...view.rounds.values()];
+  const endedAt = view.completed ? Date.parse(view.completed.at) : now;
+  const elapsedMs = view.startedAt === undefined ? 0 : Math.max(0, endedAt - view.startedAt);
+  const costs = view.usage.map((u) => u.costUsd).filter((c): c is number => c !== undefined);
+  const newestFirst = rounds.slice(-ROUND_LIST_LIMIT).reverse();
+  return {
+    ...listItem(view, agents),
+    reason: view.completed?.reason ?? "in progress",
+    rejected,
+    failed,
+    inFlight: rounds.filter((round) => round.decision === undefined).length,
+    elapsedMs,
+    roundsPerMinute: elapsedMs > 0 ? closedRounds / (elapsedMs / 60_000) : 0,
+    etaMs: view.completed ? null : eta(accepted, view.target, elapsedMs),
+    tokens: view.usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0),
+    costUsd: costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : null,
+    usage: [...view.usage],
+    funnel: view.funnel,
+    rejections: view.rejections,
+    acceptedByLevel: view.acceptedByLevel,
+    acceptedByComplexity: view.acceptedByComplexity,
+    defender: defenderTrend(view.outcomes, view.targetDefenderSuccess ?? null),
+    standings: [...view.standings],
+    agents,
+    rounds: newestFirst.map(roundRow),
+    roundCount: view.rounds.size,
+    deadLetters: view.deadLetters,
+  };
+}
+
+/** The line of the run list: cheap, so the list can be rebuilt whenever any run changes. */
+export function runListItem(view: RunView, roster: AgentRoster, now: number): RunListItem {
+  return listItem(view, agentGroups(roster, now));
+}
+
+function listItem(view: RunView, agents: readonly AgentGroup[]): RunListItem {
+  return {
+    runId: view.runId,
+    topologyName: view.topologyName,
+    status: view.completed?.status ?? "running",
+    live: agents.some((group) => group.alive > 0),
+    accepted: view.closed.accepted,
+    target: view.target,
+  };
+}
+
+/** Time left at the acceptance rate so far; null until something is accepted (no rate to go on). */
+function eta(accepted: number, target: number | undefined, elapsedMs: number): number | null {
+  if (target === undefined || accepted === 0) return null;
+  return Math.max(0, target - accepted) * (elapsedMs / accepted);
+}
+
+/**
+ * Defender success over valid games (invalid questions say nothing about the defender): each point is the
+ * rate over the last DEFENDER_WINDOW games, so the line shows where difficulty targeting has settled.
+ */
+export function defenderTrend(outcomes: readonly RoundOutcome[], target: number | null): DefenderTrend {
+  const defended = outcomes.filter((o) => o.outcome !== "invalid_question").map((o) => (o.outcome === "defended" ? 1 : 0));
+  let inWindow = 0;
+  const points = defended.map((won, i) => {
+    inWindow += won - (i >= DEFENDER_WINDOW ? (defended[i - DEFENDER_WINDOW] as number) : 0);
+    return { game: i + 1, rate: inWindow / Math.min(i + 1, DEFENDER_WINDOW) };
+  });
+  const total = defended.reduce<number>((n, won) => n + won, 0);
+  return { target, overall: defended.length > 0 ? total / defended.length : null, window: DEFENDER_WINDOW, points };
+}
+
+function roundRow(round: RoundDetail): RoundRow {
+  const { spec, decision, verdict, question } = round;
+  return {
+    roundId: spec.roundId,
+    seq: spec.seq,
+    domain: spec.domain,
+    skill: spec.skill,
+    complexity: spec.complexity,
+    attacker: spec.attacker,
+    defender: spec.defender,
+    stage: round.stages.at(-1) ?? "round.opened",
+    status: decision?.status,
+    reasonCode: decision?.reasonCode,
+    level: verdict?.level,
+    outcome: verdict?.outcome,
+    question: question && clip(question.text, QUESTION_PREVIEW),
+  };
+}
+
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

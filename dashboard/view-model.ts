@@ -1,0 +1,170 @@
+import type { RoundClosed, RunCompleted, RunEvent, RunStarted } from "../bus/messages.ts";
+import { stageOfType } from "../bus/messages.ts";
+import type { RecordedEvent } from "../bus/run-events.ts";
+import { ModelConfig, TournamentConfig } from "../config/topology.ts";
+import type { CloseStatus } from "../core/schemas.ts";
+import { type UsageRow, usageRows } from "../runner/run-report.ts";
+import { type StandingsRow, standings } from "../tournament/ratings.ts";
+import { outcomeOfRound, type RoundOutcome } from "../tournament/round-outcome.ts";
+import type { Funnel, RoundDecision, RoundDetail } from "./wire.ts";
+
+/** One run as the dashboard sees it: folded from the run's events, one at a time, in stream order. */
+export interface RunView {
+  readonly runId: string;
+  readonly topologyName?: string;
+  readonly target?: number;
+  /** Epoch ms of run.started, or of the first event seen when run.started is not on the stream. */
+  readonly startedAt?: number;
+  readonly completed?: RunCompleted;
+  /** Models with their prices, from the run.started config. */
+  readonly models: readonly ModelConfig[];
+  /** Tournament players to list before their first game. */
+  readonly players: readonly string[];
+  readonly targetDefenderSuccess?: number;
+  /** In the order the rounds were first seen. */
+  readonly rounds: ReadonlyMap<string, RoundDetail>;
+  readonly funnel: Funnel;
+  readonly closed: Readonly<Record<CloseStatus, number>>;
+  readonly rejections: Readonly<Record<string, number>>;
+  readonly acceptedByLevel: Readonly<Record<string, number>>;
+  readonly acceptedByComplexity: Readonly<Record<string, number>>;
+  readonly usage: readonly UsageRow[];
+  /** Judged rounds in closing order: the input of the standings and the defender trend. */
+  readonly outcomes: readonly RoundOutcome[];
+  readonly standings: readonly StandingsRow[];
+  readonly deadLetters: number;
+}
+
+type RoundEvent = Extract<RunEvent, { spec: unknown }>;
+
+export function emptyRunView(runId: string): RunView {
+  return {
+    runId,
+    models: [],
+    players: [],
+    rounds: new Map(),
+    funnel: { opened: 0, proposed: 0, notDuplicate: 0, answered: 0, judgedValid: 0, accepted: 0 },
+    closed: { accepted: 0, rejected: 0, failed: 0 },
+    rejections: {},
+    acceptedByLevel: {},
+    acceptedByComplexity: {},
+    usage: [],
+    outcomes: [],
+    standings: [],
+    deadLetters: 0,
+  };
+}
+
+/** Folds one recorded event into the view. Pure: the view passed in is left as it was. */
+export function foldRunEvent(view: RunView, { event }: RecordedEvent): RunView {
+  const seen = view.startedAt === undefined ? { ...view, startedAt: Date.parse(event.at) } : view;
+  switch (event.type) {
+    case "run.started.v1": {
+      const settings = runSettings(event);
+      return { ...seen, ...settings, standings: standings(seen.outcomes, settings.players) };
+    }
+    case "run.completed.v1":
+      return { ...seen, completed: event };
+    case "dlq.v1":
+      return { ...seen, deadLetters: seen.deadLetters + 1 };
+    case "round.closed.v1":
+      // Exactly one close counts: a re-published close (after a crash) is the same round again.
+      return seen.rounds.get(event.spec.roundId)?.decision ? seen : closeRound(foldRoundStage(seen, event), event);
+    default:
+      return foldRoundStage(seen, event);
+  }
+}
+
+type RunSettings = Pick<RunView, "topologyName" | "target" | "startedAt" | "models" | "players" | "targetDefenderSuccess">;
+
+function runSettings(event: RunStarted): RunSettings {
+  const models = ModelConfig.array().safeParse(event.config.models);
+  const tournament = TournamentConfig.safeParse(event.config.tournament ?? {});
+  return {
+    topologyName: event.topologyName,
+    target: event.target,
+    startedAt: Date.parse(event.at),
+    // The config is recorded as the topology validated it; a run recorded by another version may not parse,
+    // and then the page simply goes without prices and the defender target.
+    models: models.success ? models.data : [],
+    players: tournament.success ? (tournament.data.models ?? []) : [],
+    targetDefenderSuccess: tournament.success ? tournament.data.targetDefenderSuccess : undefined,
+  };
+}
+
+/** Which funnel step a round reaches with this event, if any. */
+function funnelStep(event: RoundEvent): keyof Funnel | undefined {
+  switch (event.type) {
+    case "round.opened.v1":
+      return "opened";
+    case "question.proposed.v1":
+      return "proposed";
+    case "question.screened.v1":
+      return "notDuplicate";
+    case "answer.submitted.v1":
+      return "answered";
+    case "verdict.issued.v1":
+      return event.verdict.valid ? "judgedValid" : undefined;
+    case "round.closed.v1":
+      return event.status === "accepted" ? "accepted" : undefined;
+  }
+}
+
+/** Records what the event adds to its round, and counts the round into the funnel the first time it gets there. */
+function foldRoundStage(view: RunView, event: RoundEvent): RunView {
+  const before = view.rounds.get(event.spec.roundId);
+  const stage = stageOfType(event.type);
+  const round = mergeRound(before ?? newRound(event), event, stage);
+  const rounds = new Map(view.rounds).set(event.spec.roundId, round);
+  const step = funnelStep(event);
+  const firstTime = !before?.stages.includes(stage);
+  const funnel = step && firstTime ? { ...view.funnel, [step]: view.funnel[step] + 1 } : view.funnel;
+  return { ...view, rounds, funnel };
+}
+
+function newRound(event: RoundEvent): RoundDetail {
+  return { spec: event.spec, stages: [], usage: [] };
+}
+
+function mergeRound(round: RoundDetail, event: RoundEvent, stage: string): RoundDetail {
+  const closed = event.type === "round.closed.v1" ? event : undefined;
+  const sample = closed?.sample;
+  return {
+    ...round,
+    stages: round.stages.includes(stage) ? round.stages : [...round.stages, stage],
+    question: ("question" in event ? event.question : sample?.question) ?? round.question,
+    novelty: ("novelty" in event ? event.novelty : undefined) ?? round.novelty,
+    answer: ("answer" in event ? event.answer : sample?.answer) ?? round.answer,
+    verdict: ("verdict" in event ? event.verdict : undefined) ?? round.verdict,
+    // Each stage passes on the usage of the stages before it, so the latest list is the round's total.
+    usage: event.usage.length >= round.usage.length ? event.usage : round.usage,
+    decision: closed ? decisionOf(closed) : round.decision,
+  };
+}
+
+function decisionOf({ status, reasonCode, reason, stage, at }: RoundClosed): RoundDecision {
+  return { status, reasonCode, reason, stage, at };
+}
+
+/** Counts a round's close into the totals; its details were merged like any other stage's. */
+function closeRound(view: RunView, event: RoundClosed): RunView {
+  const { status, reasonCode } = event;
+  const outcome = outcomeOfRound(event);
+  const outcomes = outcome ? [...view.outcomes, outcome] : view.outcomes;
+  const accepted = status === "accepted" ? event.sample : undefined;
+  return {
+    ...view,
+    closed: { ...view.closed, [status]: view.closed[status] + 1 },
+    rejections: status === "accepted" ? view.rejections : bump(view.rejections, reasonCode ?? "unspecified"),
+    acceptedByLevel: accepted ? bump(view.acceptedByLevel, accepted.verdict.level) : view.acceptedByLevel,
+    acceptedByComplexity: accepted ? bump(view.acceptedByComplexity, String(accepted.complexity)) : view.acceptedByComplexity,
+    // usageRows sums rows as readily as raw usages, so the running total stays one row per model and role.
+    usage: event.usage.length > 0 ? usageRows([...view.usage, ...event.usage], [...view.models]) : view.usage,
+    outcomes,
+    standings: outcome ? standings(outcomes, view.players) : view.standings,
+  };
+}
+
+function bump(counts: Readonly<Record<string, number>>, key: string): Record<string, number> {
+  return { ...counts, [key]: (counts[key] ?? 0) + 1 };
+}

@@ -1,0 +1,123 @@
+import { renderTable } from "../cli/table.ts";
+import { ConfigError } from "../core/errors.ts";
+import type { SavedEvaluation } from "./results.ts";
+import { mcnemarTest, type TestResult, twoProportionZTest } from "./statistics.ts";
+
+/**
+ * The paper-style table: one row per benchmark, one column per labelled result (base, NanoFlux fine-tune,
+ * full-benchmark fine-tune, ...), and each later column's difference from the first with its significance.
+ */
+
+export const DEFAULT_ALPHA = 0.05;
+
+export interface LabelledEvaluation {
+  label: string;
+  evaluation: SavedEvaluation;
+}
+
+export interface Difference {
+  label: string;
+  /** Percentage points, this column minus the baseline. */
+  deltaPp: number;
+  test: TestResult;
+  significant: boolean;
+}
+
+export interface ComparisonRow {
+  benchmark: string;
+  results: Map<string, SavedEvaluation>;
+  differences: Difference[];
+}
+
+export interface Comparison {
+  labels: string[];
+  rows: ComparisonRow[];
+  alpha: number;
+}
+
+/** Correctness per item id, when every id occurs once. */
+function correctnessById(evaluation: SavedEvaluation): Map<string, boolean> | undefined {
+  const byId = new Map(evaluation.items.map((item) => [item.id, item.correct]));
+  return byId.size === evaluation.items.length ? byId : undefined;
+}
+
+/** McNemar when both answered exactly the same items (paired), else the two-proportion z-test. */
+export function differenceTest(baseline: SavedEvaluation, other: SavedEvaluation): TestResult {
+  const first = correctnessById(baseline);
+  const second = correctnessById(other);
+  const paired = first && second && first.size > 0 && first.size === second.size && [...first.keys()].every((id) => second.has(id));
+  if (!paired) {
+    const { correct: k1, n: n1 } = baseline.summary;
+    const { correct: k2, n: n2 } = other.summary;
+    return twoProportionZTest(k1, n1, k2, n2);
+  }
+  let onlyFirst = 0;
+  let onlySecond = 0;
+  for (const [id, firstCorrect] of first) {
+    const secondCorrect = second.get(id);
+    if (firstCorrect && !secondCorrect) onlyFirst += 1;
+    if (!firstCorrect && secondCorrect) onlySecond += 1;
+  }
+  return mcnemarTest(onlyFirst, onlySecond);
+}
+
+export function compareEvaluations(labelled: readonly LabelledEvaluation[], alpha = DEFAULT_ALPHA): Comparison {
+  const labels = [...new Set(labelled.map((entry) => entry.label))];
+  const rows = new Map<string, ComparisonRow>();
+  for (const { label, evaluation } of labelled) {
+    const benchmark = evaluation.summary.benchmark;
+    const row = rows.get(benchmark) ?? { benchmark, results: new Map(), differences: [] };
+    if (row.results.has(label)) {
+      throw new ConfigError(
+        `two results are labelled "${label}" for benchmark ${benchmark}: name them apart with label=<file> arguments`,
+      );
+    }
+    row.results.set(label, evaluation);
+    rows.set(benchmark, row);
+  }
+  const baselineLabel = labels[0];
+  for (const row of rows.values()) {
+    const baseline = baselineLabel === undefined ? undefined : row.results.get(baselineLabel);
+    if (!baseline) continue;
+    for (const label of labels.slice(1)) {
+      const other = row.results.get(label);
+      if (!other) continue;
+      const test = differenceTest(baseline, other);
+      const deltaPp = 100 * (other.summary.accuracy - baseline.summary.accuracy);
+      row.differences.push({ label, deltaPp, test, significant: test.pValue < alpha });
+    }
+  }
+  return { labels, rows: [...rows.values()], alpha };
+}
+
+function percent(value: number): string {
+  return (100 * value).toFixed(1);
+}
+
+function accuracyCell(evaluation: SavedEvaluation | undefined): string {
+  if (!evaluation) return "-";
+  const { accuracy, ci95, n } = evaluation.summary;
+  return `${percent(accuracy)}% [${percent(ci95.low)}, ${percent(ci95.high)}] n=${n}`;
+}
+
+function differenceCell(difference: Difference | undefined): string {
+  if (!difference) return "-";
+  const sign = difference.deltaPp >= 0 ? "+" : "";
+  const test = difference.test.test === "mcnemar" ? "McNemar" : "z";
+  const pValue = difference.test.pValue < 0.001 ? "<0.001" : difference.test.pValue.toFixed(3);
+  return `${sign}${difference.deltaPp.toFixed(1)} pp (p=${pValue}, ${test})${difference.significant ? " *" : ""}`;
+}
+
+export function renderComparison(comparison: Comparison): string {
+  const [baseline, ...others] = comparison.labels;
+  const headers = ["benchmark", ...comparison.labels, ...others.map((label) => `${label} vs ${baseline}`)];
+  const rows = comparison.rows.map((row) => [
+    row.benchmark,
+    ...comparison.labels.map((label) => accuracyCell(row.results.get(label))),
+    ...others.map((label) => differenceCell(row.differences.find((d) => d.label === label))),
+  ]);
+  const legend =
+    `accuracy with 95% Wilson interval; * = significant at alpha ${comparison.alpha} ` +
+    "(McNemar when both answered the same items, else two-proportion z-test)";
+  return `${renderTable(headers, rows)}\n\n${legend}`;
+}

@@ -1,0 +1,111 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
+import { ConfigError } from "../core/errors.ts";
+
+/**
+ * What an evaluation writes: one JSON line per item and a summary that points at them. `nanoflux compare`
+ * reads them back, validated, so files from another machine or an older version fail with a clear message.
+ */
+
+export const ItemResult = z.object({
+  id: z.string(),
+  correct: z.boolean(),
+  expected: z.string(),
+  given: z.string().nullable(),
+  reason: z.string(),
+  /** The model's whole reply, for auditing the grade; empty when the call failed. */
+  reply: z.string(),
+  /** Set when the model could not be reached or refused; the item counts as wrong. */
+  error: z.string().optional(),
+  latencyMs: z.number().nonnegative(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+});
+export type ItemResult = z.infer<typeof ItemResult>;
+
+export const EvalSummary = z.object({
+  type: z.literal("eval.summary.v1"),
+  /** Column heading in comparisons: base, nanoflux, full-benchmark, ... */
+  label: z.string(),
+  model: z.string(),
+  baseUrl: z.string(),
+  benchmark: z.string(),
+  file: z.string(),
+  selection: z.object({ limit: z.number().optional(), sample: z.number().optional(), seed: z.number().optional() }),
+  n: z.number().int().nonnegative(),
+  correct: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  accuracy: z.number().min(0).max(1),
+  ci95: z.object({ low: z.number(), high: z.number() }),
+  skippedLines: z.number().int().nonnegative(),
+  /** Per-item results, relative to the summary's folder. */
+  itemsFile: z.string(),
+  startedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+});
+export type EvalSummary = z.infer<typeof EvalSummary>;
+
+export interface SavedEvaluation {
+  summary: EvalSummary;
+  items: ItemResult[];
+  summaryFile: string;
+}
+
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, "_");
+}
+
+/** Writes `<outDir>/<label>.<benchmark>.summary.json` and its `.items.jsonl` beside it. */
+export async function saveEvaluation(
+  outDir: string,
+  draft: Omit<EvalSummary, "itemsFile">,
+  items: ItemResult[],
+): Promise<{ summary: EvalSummary; summaryFile: string }> {
+  const stem = `${slug(draft.label)}.${slug(draft.benchmark)}`;
+  const itemsFile = `${stem}.items.jsonl`;
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, itemsFile), items.map((item) => `${JSON.stringify(item)}\n`).join(""));
+  const summaryFile = join(outDir, `${stem}.summary.json`);
+  const summary = EvalSummary.parse({ ...draft, itemsFile });
+  await writeFile(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  return { summary, summaryFile };
+}
+
+async function readText(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(`cannot read ${what} ${file} (${(err as Error).message}); give a *.summary.json written by nanoflux eval`, {
+      cause: err,
+    });
+  }
+}
+
+function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${where}: not JSON (${(err as Error).message})`, { cause: err });
+  }
+}
+
+function checked<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+  throw new ConfigError(`${where}: not an evaluation result written by nanoflux eval (${issues})`);
+}
+
+/** Reads a summary and its per-item results. */
+export async function loadEvaluation(summaryFile: string): Promise<SavedEvaluation> {
+  const summary = checked(EvalSummary, parseJson(await readText(summaryFile, "summary"), summaryFile), summaryFile);
+  const itemsPath = resolve(dirname(summaryFile), summary.itemsFile);
+  const lines = (await readText(itemsPath, "item results")).split("\n");
+  const items = lines.flatMap((line, index) => {
+    if (line.trim() === "") return [];
+    const where = `${itemsPath}:${index + 1}`;
+    return [checked(ItemResult, parseJson(line, where), where)];
+  });
+  return { summary, items, summaryFile };
+}

@@ -1,0 +1,62 @@
+import { SystemError } from "../core/errors.ts";
+import { type LineProblem, loadBenchmark } from "./benchmarks.ts";
+import { type EvalSummary, type ItemResult, saveEvaluation } from "./results.ts";
+import { accuracyOf, evaluateItems, type TextModel } from "./runner.ts";
+import { type Selection, selectItems } from "./selection.ts";
+
+export interface BenchmarkRunOptions {
+  /** Benchmark name (gsm8k, medqa, ...) or JSONL path. */
+  benchmark: string;
+  benchmarksDir?: string;
+  selection: Selection;
+  concurrency: number;
+  /** Column heading in comparisons; also names the result files. */
+  label: string;
+  /** Model name and endpoint, recorded in the summary. */
+  model: string;
+  baseUrl: string;
+  outDir: string;
+  signal?: AbortSignal;
+  onProblem?(problem: LineProblem): void;
+  onProgress?(finished: number, total: number): void;
+}
+
+export interface BenchmarkRun {
+  summary: EvalSummary;
+  summaryFile: string;
+  items: ItemResult[];
+}
+
+/** Loads a benchmark, evaluates the selected items, and writes the per-item results and the summary. */
+export async function runBenchmark(model: TextModel, options: BenchmarkRunOptions): Promise<BenchmarkRun> {
+  const benchmark = await loadBenchmark(options.benchmark, options.benchmarksDir);
+  for (const problem of benchmark.problems) options.onProblem?.(problem);
+  const selected = selectItems(benchmark.items, options.selection);
+  const startedAt = new Date();
+  const items = await evaluateItems(model, selected, {
+    concurrency: options.concurrency,
+    signal: options.signal,
+    onResult: (_, finished) => options.onProgress?.(finished, selected.length),
+  });
+  const accuracy = accuracyOf(items);
+  if (accuracy.n > 0 && accuracy.errors === accuracy.n) {
+    throw new SystemError(
+      `every ${benchmark.name} item failed, so there is no accuracy to report; the first failure: ${items[0]?.error}`,
+    );
+  }
+  const draft = {
+    type: "eval.summary.v1" as const,
+    label: options.label,
+    model: options.model,
+    baseUrl: options.baseUrl,
+    benchmark: benchmark.name,
+    file: benchmark.file,
+    selection: options.selection,
+    ...accuracy,
+    skippedLines: benchmark.problems.length,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+  };
+  const { summary, summaryFile } = await saveEvaluation(options.outDir, draft, items);
+  return { summary, summaryFile, items };
+}

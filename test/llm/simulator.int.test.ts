@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ToolEvidence } from "../../core/schemas.ts";
+import { dataBlock } from "../../domains/data-block.ts";
+import type { ToolRunner } from "../../llm/chat-model.ts";
+import { OpenAIChatModel } from "../../llm/openai-model.ts";
+import {
+  ATTACKER_SCHEMA_NAME,
+  AttackerOutput,
+  DEFENDER_SCHEMA_NAME,
+  DefenderOutput,
+  JUDGE_SCHEMA_NAME,
+  JudgeOutput,
+} from "../../llm/role-outputs.ts";
+import { type Simulator, startSimulator } from "../../sim/server.ts";
+import { modelConfig, testDeps } from "./model-fixtures.ts";
+
+/** A python tool that does not run anything: it "prints" a fixed number, so the verdict shows where it came from. */
+function fakePython(printed: string): ToolRunner & { codes: string[] } {
+  const codes: string[] = [];
+  return {
+    codes,
+    definitions: () => [
+      {
+        name: "python",
+        description: "runs Python code and returns what it prints",
+        parameters: { type: "object", properties: { code: { type: "string" } }, required: ["code"] },
+      },
+    ],
+    call: async (name, argumentsJson): Promise<ToolEvidence> => {
+      codes.push(argumentsJson);
+      return { tool: name, arguments: argumentsJson, ok: true, output: printed };
+    },
+  };
+}
+
+describe("OpenAIChatModel against the simulator", () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({
+      port: 0,
+      seed: 3,
+      models: [{ name: "sim-strong", skill: 0.95 }],
+      latencyMs: 0,
+      benchmarks: [],
+      faults: { rate429: 0, rate500: 0, rateTimeout: 0, rateMalformed: 0 },
+    });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it.each(["json_schema", "json_object"] as const)(
+    "plays attacker, defender and judge in %s mode",
+    async (mode) => {
+      const deps = testDeps();
+      const model = new OpenAIChatModel(
+        modelConfig(sim.url, { model: "sim-strong", structuredOutput: mode }),
+        deps,
+      );
+
+      const attack = await model.generate({
+        role: "attacker",
+        system: "You write hard, self-contained questions.",
+        user: "Domain: math\nSkill: multi-step arithmetic\nComplexity: 2",
+        schemaName: ATTACKER_SCHEMA_NAME,
+        schema: AttackerOutput,
+      });
+      const question = attack.value;
+      expect(question.question.length).toBeGreaterThan(0);
+      expect(question.solution_steps.length).toBeGreaterThan(0);
+
+      const defense = await model.generate({
+        role: "defender",
+        system: "Solve the question step by step.",
+        user: dataBlock("question", question.question),
+        schemaName: DEFENDER_SCHEMA_NAME,
+        schema: DefenderOutput,
+      });
+      expect(defense.value.final_answer.length).toBeGreaterThan(0);
+
+      const python = fakePython("999999.5");
+      const verdict = await model.generate({
+        role: "judge",
+        system: "Check the question and the answer.",
+        user: [
+          "Domain: math",
+          dataBlock("question", question.question),
+          dataBlock("reference_answer", question.reference_answer),
+          dataBlock("reference_solution", question.solution_steps.join("\n")),
+          dataBlock("defender_answer", defense.value.final_answer),
+          dataBlock("defender_reasoning", defense.value.reasoning),
+        ].join("\n\n"),
+        schemaName: JUDGE_SCHEMA_NAME,
+        schema: JudgeOutput,
+        tools: python,
+      });
+      // The judge recomputed with the tool, so its verdict rests on what the tool printed.
+      expect(python.codes).toHaveLength(1);
+      expect(verdict.evidence).toHaveLength(1);
+      expect(verdict.value.verified_answer).toBe("999999.5");
+      expect(verdict.value.valid).toBe(false);
+      expect(verdict.usage.calls).toBe(2);
+      expect(deps.usages).toHaveLength(4);
+      expect(deps.usages.every((usage) => usage.promptTokens > 0 && usage.completionTokens > 0)).toBe(true);
+    },
+  );
+});

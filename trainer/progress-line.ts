@@ -1,0 +1,43 @@
+import { z } from "zod";
+import type { TrainingProgress } from "./messages.ts";
+
+/**
+ * Reads progress from a training command's stdout. The recipe prints JSON lines (`{"step": 10, "loss": 1.23,
+ * "lr": 0.0002}`); Hugging Face trainers (TRL, Axolotl, Unsloth) print Python dicts (`{'loss': 1.2,
+ * 'learning_rate': 2e-4, 'epoch': 0.5}`), which are read too by
+ * swapping their single quotes for double quotes. Other lines are plain log.
+ */
+
+const ProgressFields = z.looseObject({
+  step: z.number().int().nonnegative().optional(),
+  global_step: z.number().int().nonnegative().optional(),
+  loss: z.number().optional(),
+  train_loss: z.number().optional(),
+  lr: z.number().optional(),
+  learning_rate: z.number().optional(),
+  epoch: z.number().optional(),
+});
+
+/** The parsed value, or undefined when the text is not JSON (most log lines are not). */
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseProgressLine(line: string): TrainingProgress | undefined {
+  const text = line.trim();
+  if (!text.startsWith("{") || !text.endsWith("}")) return undefined;
+  const fields = ProgressFields.safeParse(tryJson(text) ?? tryJson(text.replace(/'/g, '"')));
+  if (!fields.success) return undefined;
+  const { step, global_step, loss, train_loss, lr, learning_rate, epoch } = fields.data;
+  const progress = {
+    step: step ?? global_step,
+    loss: loss ?? train_loss,
+    learningRate: lr ?? learning_rate,
+    epoch,
+  };
+  return progress.step === undefined && progress.loss === undefined ? undefined : progress;
+}

@@ -1,0 +1,82 @@
+import { AckPolicy, DeliverPolicy, type JetStreamManager, type JsMsg, jetstreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
+import { type KV, Kvm } from "@nats-io/kv";
+import { type NatsConnection, nanos } from "@nats-io/nats-core";
+import { type ObjectStore, Objm } from "@nats-io/obj";
+import { DUPLICATE_WINDOW_MS } from "../bus/stream.ts";
+import { DATASET_BUCKET, TRAINING_STREAM_NAME, trainingJobsSubject } from "../bus/subjects.ts";
+import { errorMessage } from "../core/errors.ts";
+
+/**
+ * The NATS side of GPU training: a work-queue stream of jobs, one durable pull consumer that every trainer host
+ * shares, the dataset object store, and a KV bucket of job records. Every call here is idempotent, so any host
+ * or submitter may set them up.
+ */
+
+/** Job records: `<jobId>.status` (latest state) and `<jobId>.result` (written once, when the job ends). */
+export const TRAINING_JOBS_BUCKET = "nanoflux_v1_training_jobs";
+export const TRAINER_HOSTS_CONSUMER = "trainer-hosts";
+/** Hosts share one consumer; each holds at most one job, so this only caps how many hosts work at once. */
+export const MAX_HOSTS = 256;
+
+export interface HostConsumerSettings {
+  /** How long a job may go without a `working()` signal before it goes to another host (the host died). */
+  ackWaitMs: number;
+  /** Deliveries before a job that keeps killing its host is given up. */
+  maxDeliver: number;
+}
+
+export const DEFAULT_HOST_CONSUMER: HostConsumerSettings = { ackWaitMs: 60_000, maxDeliver: 5 };
+
+function alreadyThere(err: unknown): boolean {
+  return /already in use|already exists|exists/i.test(errorMessage(err));
+}
+
+export async function ensureTrainingStream(nc: NatsConnection): Promise<JetStreamManager> {
+  const jsm = await jetstreamManager(nc);
+  try {
+    await jsm.streams.add({
+      name: TRAINING_STREAM_NAME,
+      subjects: [trainingJobsSubject()],
+      retention: RetentionPolicy.Workqueue,
+      storage: StorageType.File,
+      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    });
+  } catch (err) {
+    if (!alreadyThere(err)) throw err;
+  }
+  return jsm;
+}
+
+/** The durable consumer trainer hosts share; a host that starts second joins it. */
+export async function ensureHostConsumer(jsm: JetStreamManager, settings: HostConsumerSettings): Promise<void> {
+  try {
+    await jsm.consumers.add(TRAINING_STREAM_NAME, {
+      durable_name: TRAINER_HOSTS_CONSUMER,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: trainingJobsSubject(),
+      ack_wait: nanos(settings.ackWaitMs),
+      max_deliver: settings.maxDeliver,
+      max_ack_pending: MAX_HOSTS,
+    });
+  } catch (err) {
+    if (!alreadyThere(err)) throw err;
+  }
+}
+
+export function openDatasetStore(nc: NatsConnection): Promise<ObjectStore> {
+  return new Objm(nc).create(DATASET_BUCKET);
+}
+
+export function openJobBucket(nc: NatsConnection): Promise<KV> {
+  return new Kvm(nc).create(TRAINING_JOBS_BUCKET, { history: 1 });
+}
+
+/** A message's JSON body, or undefined when it is not JSON; callers safeParse what comes back. */
+export function messageJson(msg: JsMsg): unknown {
+  try {
+    return msg.json();
+  } catch {
+    return undefined;
+  }
+}
