@@ -1,7 +1,7 @@
 /**
  * The public surface of NanoFlux for plug-in authors and library users. Everything else is internal.
  */
-export { defineAgent, type AgentSpec } from "./agents/define-agent.ts";
+export { type AgentSpec, defineAgent } from "./agents/define-agent.ts";
 export type { AgentContext, AgentDefinition, AgentInstance, StageHandler } from "./agents/definition.ts";
 export {
   AnswerSubmitted,
@@ -16,10 +16,16 @@ export {
   RunStarted,
   VerdictIssued,
 } from "./bus/messages.ts";
-export { STAGES, runStageSubject, runEventsSubject, heartbeatSubject, parseRunSubject } from "./bus/subjects.ts";
-export { Answer, NoveltyReport, Question, RoundSpec, Sample, TokenUsage, Verdict } from "./core/schemas.ts";
-export { ConfigError, ModelError, NanofluxError, SystemError } from "./core/errors.ts";
-export { closeRound, type Emission, type StageInput, type StageOutput } from "./machines/emission.ts";
-export type { ChatModel, StructuredRequest, StructuredResult } from "./llm/chat-model.ts";
+export {
+  heartbeatSubject,
+  parseRunSubject,
+  runEventsSubject,
+  runStageSubject,
+  STAGES,
+} from "./bus/subjects.ts";
+export { loadTopology, parseTopology } from "./config/load.ts";
 export { Topology } from "./config/topology.ts";
-export { parseTopology, loadTopology } from "./config/load.ts";
+export { ConfigError, ModelError, NanofluxError, SystemError } from "./core/errors.ts";
+export { Answer, NoveltyReport, Question, RoundSpec, Sample, TokenUsage, Verdict } from "./core/schemas.ts";
+export type { ChatModel, StructuredRequest, StructuredResult } from "./llm/chat-model.ts";
+export { closeRound, type Emission, type StageInput, type StageOutput } from "./machines/emission.ts";

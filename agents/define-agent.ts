@@ -27,7 +27,9 @@ export interface AgentSpec<TOptions> {
  * Defines an agent type a topology can load from a module path: one stage in, declared stages out, a pure
  * machine in between. The host gives it a durable consumer, validation, retries, heartbeats and draining.
  */
-export function defineAgent<TOptions = Record<string, unknown>>(spec: AgentSpec<TOptions>): AgentDefinition<TOptions> {
+export function defineAgent<TOptions = Record<string, unknown>>(
+  spec: AgentSpec<TOptions>,
+): AgentDefinition<TOptions> {
   const options = spec.options ?? (z.object({}).passthrough() as unknown as z.ZodType<TOptions>);
   return {
     type: spec.type,
@@ -39,7 +41,9 @@ export function defineAgent<TOptions = Record<string, unknown>>(spec: AgentSpec<
           consumes: spec.consumes,
           input: spec.input,
           produces: spec.produces,
-          machine: spec.actors ? spec.machine.provide({ actors: spec.actors(context) } as never) : spec.machine,
+          machine: spec.actors
+            ? spec.machine.provide({ actors: spec.actors(context) } as never)
+            : spec.machine,
         },
       ],
     }),

@@ -1,12 +1,11 @@
 import { hostname } from "node:os";
 import { createActor, toPromise } from "xstate";
-import type { Bus, Consumption } from "../bus/bus.ts";
+import type { Consumption } from "../bus/bus.ts";
 import { RoundClosed, STAGE_SCHEMAS } from "../bus/messages.ts";
 import { idempotencyKey } from "../bus/subjects.ts";
 import type { Topology } from "../config/topology.ts";
 import { errorMessage } from "../core/errors.ts";
 import { RoundSpec, TokenUsage } from "../core/schemas.ts";
-import type { Logger } from "../log/logger.ts";
 import { closeRound, type Emission, type StageOutput } from "../machines/emission.ts";
 import type { AgentContext, AgentInstance, StageHandler } from "./definition.ts";
 
@@ -36,7 +35,10 @@ function roundCarrier(message: unknown): RoundCarrier | undefined {
 export function routesOf(options: unknown): Record<string, string> {
   const routes = (options as { routes?: unknown } | undefined)?.routes;
   if (!routes || typeof routes !== "object") return {};
-  return Object.fromEntries(Object.entries(routes).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+  return Object.fromEntries(Object.entries(routes).filter(([, v]) => typeof v === "string")) as Record<
+    string,
+    string
+  >;
 }
 
 /**
@@ -58,10 +60,13 @@ export async function hostAgent(
   const publishAll = async (emissions: Emission[], handler: StageHandler) => {
     for (const emission of emissions) {
       const stage = routes[emission.stage] ?? emission.stage;
-      const schema = handler.produces[emission.stage] ?? STAGE_SCHEMAS[emission.stage as keyof typeof STAGE_SCHEMAS];
+      const schema =
+        handler.produces[emission.stage] ?? STAGE_SCHEMAS[emission.stage as keyof typeof STAGE_SCHEMAS];
       if (!schema) throw new Error(`${context.agent.type} emitted undeclared stage "${emission.stage}"`);
       const carrier = roundCarrier(emission.message);
-      const key = carrier ? idempotencyKey(runId, carrier.spec.roundId, emission.stage) : `${runId}:${emission.stage}:${Date.now()}`;
+      const key = carrier
+        ? idempotencyKey(runId, carrier.spec.roundId, emission.stage)
+        : `${runId}:${emission.stage}:${Date.now()}`;
       await bus.publish(runId, stage, schema, emission.message, key);
     }
   };
@@ -78,7 +83,12 @@ export async function hostAgent(
       maxDeliver: run.maxDeliveries,
       handle: async (message) => {
         const actor = createActor(handler.machine, {
-          input: { message, now: new Date().toISOString(), producer: context.instance, maxAttempts: run.modelAttempts },
+          input: {
+            message,
+            now: new Date().toISOString(),
+            producer: context.instance,
+            maxAttempts: run.modelAttempts,
+          },
         });
         actor.start();
         const output = (await toPromise(actor)) as StageOutput;
@@ -94,7 +104,13 @@ export async function hostAgent(
           "max_deliveries",
           `${context.agent.type} failed ${run.maxDeliveries} times: ${errorMessage(error)}`,
         );
-        await bus.publish(runId, "round.closed", RoundClosed, closing.message as RoundClosed, idempotencyKey(runId, carrier.spec.roundId, "round.closed"));
+        await bus.publish(
+          runId,
+          "round.closed",
+          RoundClosed,
+          closing.message as RoundClosed,
+          idempotencyKey(runId, carrier.spec.roundId, "round.closed"),
+        );
       },
     });
     consumptions.push(consumption);
@@ -116,7 +132,7 @@ export async function hostAgent(
     });
   beat();
   const timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
-  logger.info({ agent: context.agent.type, instance: context.instance, stages: instance.handlers.map((h) => h.consumes) }, "agent started");
+  logger.info({ stages: instance.handlers.map((h) => h.consumes) }, "agent started");
 
   return {
     type: context.agent.type,
@@ -130,7 +146,7 @@ export async function hostAgent(
       status = "stopped";
       clearInterval(timer);
       beat();
-      logger.info({ agent: context.agent.type, instance: context.instance }, "agent stopped");
+      logger.info("agent stopped");
     },
   };
 }

@@ -12,6 +12,9 @@ export function modelFor(context: AgentContext<unknown>, id: string, role: strin
 
 export function packFor(context: AgentContext<unknown>, domain: string): DomainPack {
   const pack = context.packs.get(domain);
-  if (!pack) throw new ConfigError(`no domain pack "${domain}" is loaded; known: ${[...context.packs.keys()].join(", ")}`);
+  if (!pack)
+    throw new ConfigError(
+      `no domain pack "${domain}" is loaded; known: ${[...context.packs.keys()].join(", ")}`,
+    );
   return pack;
 }

@@ -36,7 +36,10 @@ function defaultConcurrency(agent: AgentConfig, topology: Topology): number {
  * Starts the given agents (each replica with its own NATS connection, as it would have on its own host).
  * Used by `nanoflux up` for all agents and by `nanoflux agent <type>` for one type.
  */
-export async function startAgents(options: AgentRuntimeOptions, selected: AgentConfig[]): Promise<AgentRuntime> {
+export async function startAgents(
+  options: AgentRuntimeOptions,
+  selected: AgentConfig[],
+): Promise<AgentRuntime> {
   const { topology, logger } = options;
   const env = options.env ?? process.env;
   const packs = await loadDomainPacks(options.packsDir, topology.run.domains);
@@ -53,7 +56,9 @@ export async function startAgents(options: AgentRuntimeOptions, selected: AgentC
       const definition = await resolveAgentDefinition(agent, options.baseDir);
       const parsed = definition.options.safeParse(agent.options);
       if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+        const issues = parsed.error.issues
+          .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+          .join("; ");
         throw new ConfigError(`agents[type=${agent.type}].options: ${issues}`);
       }
       for (let replica = 0; replica < agent.replicas; replica++) {

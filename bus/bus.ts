@@ -1,7 +1,14 @@
 import { hostname } from "node:os";
-import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, jetstream, type JsMsg } from "@nats-io/jetstream";
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+} from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
-import { headers as natsHeaders, type NatsConnection, nanos } from "@nats-io/nats-core";
+import { type NatsConnection, nanos, headers as natsHeaders } from "@nats-io/nats-core";
 import type { z } from "zod";
 import type { NatsConfig } from "../config/topology.ts";
 import { errorMessage } from "../core/errors.ts";
@@ -9,7 +16,14 @@ import type { Logger } from "../log/logger.ts";
 import { connectNats } from "./connection.ts";
 import { DeadLetter, type Heartbeat, RunEvent, stageOfType } from "./messages.ts";
 import { ensureRunStream, openStateBucket } from "./stream.ts";
-import { deadLetterSubject, durableName, heartbeatSubject, parseRunSubject, runStageSubject, STREAM_NAME } from "./subjects.ts";
+import {
+  deadLetterSubject,
+  durableName,
+  heartbeatSubject,
+  parseRunSubject,
+  runStageSubject,
+  STREAM_NAME,
+} from "./subjects.ts";
 
 export const ERROR_CODE_HEADER = "Nf-Error-Code";
 const MAX_DLQ_PAYLOAD = 4000;
@@ -71,11 +85,20 @@ export class Bus {
   }
 
   /** Publishes a message after validating it; `msgId` makes a re-publish (after a crash) a no-op. */
-  async publish<T>(runId: string, stage: string, schema: z.ZodType<T>, message: T, msgId: string): Promise<void> {
+  async publish<T>(
+    runId: string,
+    stage: string,
+    schema: z.ZodType<T>,
+    message: T,
+    msgId: string,
+  ): Promise<void> {
     const checked = schema.parse(message);
     const h = natsHeaders();
     h.set("Nf-Producer", this.producer);
-    await this.js.publish(runStageSubject(runId, stage), JSON.stringify(checked), { msgID: msgId, headers: h });
+    await this.js.publish(runStageSubject(runId, stage), JSON.stringify(checked), {
+      msgID: msgId,
+      headers: h,
+    });
   }
 
   /** Publishes a run event, its stage taken from its type. */
@@ -87,7 +110,12 @@ export class Bus {
     this.nc.publish(heartbeatSubject(beat.runId, beat.agentType, beat.instance), JSON.stringify(beat));
   }
 
-  async ensureConsumer(spec: Pick<ConsumeSpec<unknown>, "runId" | "agentType" | "stage" | "ackWaitMs" | "maxDeliver" | "concurrency">): Promise<string> {
+  async ensureConsumer(
+    spec: Pick<
+      ConsumeSpec<unknown>,
+      "runId" | "agentType" | "stage" | "ackWaitMs" | "maxDeliver" | "concurrency"
+    >,
+  ): Promise<string> {
     const durable = durableName(spec.runId, spec.agentType, spec.stage);
     const config = {
       durable_name: durable,
@@ -129,7 +157,10 @@ export class Bus {
             await spec.onLastDeliveryFailed(parsed, err);
             msg.term(errorMessage(err));
           } else {
-            this.logger.warn({ err: errorMessage(err), subject: msg.subject, delivery: msg.info.deliveryCount }, "handler failed; message will be redelivered");
+            this.logger.warn(
+              { err: errorMessage(err), subject: msg.subject, delivery: msg.info.deliveryCount },
+              "handler failed; message will be redelivered",
+            );
             msg.nak(Math.min(30_000, 500 * 2 ** msg.info.deliveryCount));
           }
         }
@@ -145,7 +176,9 @@ export class Bus {
           msg.nak();
           continue;
         }
-        const task = process(msg).catch((err) => this.logger.error({ err: errorMessage(err) }, "message processing failed"));
+        const task = process(msg).catch((err) =>
+          this.logger.error({ err: errorMessage(err) }, "message processing failed"),
+        );
         running.add(task);
         void task.finally(() => running.delete(task));
         while (running.size >= spec.concurrency) await Promise.race(running);

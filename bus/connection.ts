@@ -52,6 +52,9 @@ export async function connectNats(options: ConnectOptions): Promise<NatsConnecti
     const hint = /authoriz|authentic/i.test(reason)
       ? "check nats.user/pass, nats.token, nats.credsFile or nats.nkeySeed"
       : "is nats-server running there? unset NATS_URL to let nanoflux start one";
-    throw new SystemError(`cannot connect to NATS at ${options.servers} (${reason}): ${hint}`, { cause: err, code: "NATS_UNREACHABLE" });
+    throw new SystemError(`cannot connect to NATS at ${options.servers} (${reason}): ${hint}`, {
+      cause: err,
+      code: "NATS_UNREACHABLE",
+    });
   }
 }

@@ -73,7 +73,9 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions): Promise<E
           : new SystemError(`nats-server failed to start: ${err.message}`, { cause: err }),
       );
     });
-    child.once("exit", (code) => resolve(new SystemError(`nats-server exited with code ${code}: ${stderr.trim()}`)));
+    child.once("exit", (code) =>
+      resolve(new SystemError(`nats-server exited with code ${code}: ${stderr.trim()}`)),
+    );
   });
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
@@ -85,7 +87,9 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions): Promise<E
     if (failure) throw failure;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new SystemError(`nats-server did not accept connections on port ${port} within the start timeout: ${stderr.trim()}`);
+      throw new SystemError(
+        `nats-server did not accept connections on port ${port} within the start timeout: ${stderr.trim()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -98,5 +102,11 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions): Promise<E
     await gone;
     clearTimeout(timer);
   };
-  return { url: `nats://127.0.0.1:${port}`, port, storeDir: options.storeDir, stop, kill: () => child.kill("SIGKILL") };
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    storeDir: options.storeDir,
+    stop,
+    kill: () => child.kill("SIGKILL"),
+  };
 }

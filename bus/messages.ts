@@ -9,7 +9,10 @@ import {
   TokenUsage,
   Verdict,
 } from "../core/schemas.ts";
+import { TrainingUpdated } from "../trainer/messages.ts";
 import { STAGES } from "./subjects.ts";
+
+export { TrainingUpdated };
 
 /**
  * One zod schema per bus message, each with a literal versioned `type`. Round messages carry the round spec
@@ -38,7 +41,11 @@ export type RunStarted = z.infer<typeof RunStarted>;
 export const RoundOpened = z.object({ type: z.literal("round.opened.v1"), ...RoundEnvelope });
 export type RoundOpened = z.infer<typeof RoundOpened>;
 
-export const QuestionProposed = z.object({ type: z.literal("question.proposed.v1"), ...RoundEnvelope, question: Question });
+export const QuestionProposed = z.object({
+  type: z.literal("question.proposed.v1"),
+  ...RoundEnvelope,
+  question: Question,
+});
 export type QuestionProposed = z.infer<typeof QuestionProposed>;
 
 export const QuestionScreened = z.object({
@@ -143,6 +150,7 @@ export const STAGE_SCHEMAS = {
   [STAGES.verdictIssued]: VerdictIssued,
   [STAGES.roundClosed]: RoundClosed,
   [STAGES.deadLetter]: DeadLetter,
+  [STAGES.trainingUpdated]: TrainingUpdated,
 } as const;
 
 export const RunEvent = z.discriminatedUnion("type", [
@@ -155,6 +163,7 @@ export const RunEvent = z.discriminatedUnion("type", [
   VerdictIssued,
   RoundClosed,
   DeadLetter,
+  TrainingUpdated,
 ]);
 export type RunEvent = z.infer<typeof RunEvent>;
 

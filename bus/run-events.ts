@@ -18,7 +18,7 @@ export interface FollowOptions {
 }
 
 export interface EventFollower {
-  events: AsyncIterable<RecordedEvent>;
+  events: AsyncGenerator<RecordedEvent>;
   stop(): Promise<void>;
 }
 
@@ -26,13 +26,17 @@ export interface EventFollower {
  * Follows one run's events in stream order through an ordered (ephemeral) consumer: no state on the server,
  * so any number of readers (recorder, tap, dashboard) can follow a run without affecting the agents.
  */
-export async function followRunEvents(js: JetStreamClient, runId: string, options: FollowOptions): Promise<EventFollower> {
+export async function followRunEvents(
+  js: JetStreamClient,
+  runId: string,
+  options: FollowOptions,
+): Promise<EventFollower> {
   const consumer = await js.consumers.get(STREAM_NAME, {
     filter_subjects: options.subject ?? runEventsSubject(runId),
     deliver_policy: options.fromStart ? DeliverPolicy.All : DeliverPolicy.New,
   });
   const messages = await consumer.consume();
-  async function* events(): AsyncIterable<RecordedEvent> {
+  async function* events(): AsyncGenerator<RecordedEvent> {
     for await (const msg of messages) {
       let parsed: ReturnType<typeof RunEvent.safeParse>;
       try {
@@ -48,12 +52,20 @@ export async function followRunEvents(js: JetStreamClient, runId: string, option
       yield { seq: msg.seq, subject: msg.subject, event: parsed.data };
     }
   }
-  return { events: events(), stop: async () => void (await messages.close()) };
+  const iterator = events();
+  return {
+    events: iterator,
+    // Closing the consumer ends a pending read; returning the generator ends one parked at a yield.
+    stop: async () => void (await Promise.all([messages.close(), iterator.return(undefined)])),
+  };
 }
 
 /** Reads every event a run has recorded so far, then stops. */
 export async function readRunEvents(js: JetStreamClient, runId: string): Promise<RecordedEvent[]> {
-  const consumer = await js.consumers.get(STREAM_NAME, { filter_subjects: runEventsSubject(runId), deliver_policy: DeliverPolicy.All });
+  const consumer = await js.consumers.get(STREAM_NAME, {
+    filter_subjects: runEventsSubject(runId),
+    deliver_policy: DeliverPolicy.All,
+  });
   const recorded: RecordedEvent[] = [];
   for (;;) {
     const batch = await consumer.fetch({ max_messages: 500, expires: 1000 });

@@ -1,6 +1,6 @@
-import type { NatsConnection } from "@nats-io/nats-core";
-import { jetstreamManager, type JetStreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
+import { type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/nats-core";
 import { nanos } from "@nats-io/nats-core";
 import { allRunsSubject, STATE_BUCKET, STREAM_NAME } from "./subjects.ts";
 

@@ -29,7 +29,8 @@ export const STAGES = {
 export type Stage = string;
 
 export function stageToken(stage: Stage): string {
-  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(stage)) throw new Error(`stage "${stage}" is not a valid subject part`);
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(stage))
+    throw new Error(`stage "${stage}" is not a valid subject part`);
   return stage;
 }
 
@@ -89,6 +90,8 @@ export function idempotencyKey(runId: string, roundId: string, stage: Stage): st
 /** Fine-tune jobs wait on a work-queue stream: each job goes to one trainer host and stays until acked. */
 export const TRAINING_STREAM_NAME = "NANOFLUX_TRAINING_V1";
 export const DATASET_BUCKET = "nanoflux_v1_datasets";
+/** One entry per fine-tune job, written once when it finishes: a redelivered job is never run or counted twice. */
+export const TRAINING_JOBS_BUCKET = "nanoflux_v1_training_jobs";
 
 export function trainingJobsSubject(): string {
   return `${SUBJECT_ROOT}.train.jobs`;

@@ -19,16 +19,25 @@ interface AgentFlags {
 export function agentCommand(): Command {
   return new Command("agent")
     .description("run one agent type of a topology in this process, against NATS_URL (or nats.url)")
-    .argument("<type>", "agent type from the topology (attacker, defender, judge, curator, scheduler or a plug-in's)")
+    .argument(
+      "<type>",
+      "agent type from the topology (attacker, defender, judge, curator, scheduler or a plug-in's)",
+    )
     .requiredOption("--topology <file>", "topology YAML file")
-    .requiredOption("--run <runId>", "run to join (the id the coordinator printed or was given with --run-id)")
+    .requiredOption(
+      "--run <runId>",
+      "run to join (the id the coordinator printed or was given with --run-id)",
+    )
     .option("--replicas <n>", "replicas to start here (default: the topology's)", positiveInt)
     .option("--run-dir <dir>", "folder for this agent's run files (default: <run.outDir>/<runId>)")
     .action(async (type: string, flags: AgentFlags) => {
       const logger = createLogger();
       const prepared = await prepareTopology(flags.topology, {}, logger);
       const natsUrl = process.env.NATS_URL || prepared.topology.nats.url;
-      if (!natsUrl) throw new ConfigError("nanoflux agent needs a shared NATS server: set NATS_URL or nats.url in the topology");
+      if (!natsUrl)
+        throw new ConfigError(
+          "nanoflux agent needs a shared NATS server: set NATS_URL or nats.url in the topology",
+        );
       const runId = assertToken(flags.run, "run id");
       const runtime = await startAgents(
         {
@@ -42,7 +51,7 @@ export function agentCommand(): Command {
         },
         selectAgents(prepared.topology, [type], flags.replicas),
       );
-      await onStopSignal();
+      await onStopSignal("draining agents");
       await runtime.stop();
       await prepared.simulator?.close();
     });

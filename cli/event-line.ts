@@ -1,6 +1,13 @@
 import type { RecordedEvent } from "../bus/run-events.ts";
 
-const COLOURS: Record<string, number> = { scheduler: 90, attacker: 31, defender: 34, judge: 35, curator: 32, trainer: 33 };
+const COLOURS: Record<string, number> = {
+  scheduler: 90,
+  attacker: 31,
+  defender: 34,
+  judge: 35,
+  curator: 32,
+  trainer: 33,
+};
 
 function colour(code: number, text: string): string {
   return `\u001b[${code}m${text}\u001b[0m`;
@@ -30,6 +37,8 @@ function detail(recorded: RecordedEvent): string {
       return `target ${event.target} · domains ${event.domains.join(", ")}`;
     case "run.completed.v1":
       return `${event.status} · accepted ${event.accepted} in ${event.rounds} rounds`;
+    case "training.updated.v1":
+      return `fine-tune ${event.job.id}: ${event.job.status}${event.event ? ` · ${clip(event.event.message, 60)}` : ""}`;
     case "dlq.v1":
       return `dead letter from ${event.subject}: ${clip(event.reason, 60)}`;
   }

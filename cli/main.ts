@@ -1,12 +1,15 @@
 import { Command } from "commander";
+import { exportCommand } from "../curation/export/command.ts";
+import { dashboardCommand } from "../dashboard/command.ts";
+import { compareCommand, evalCommand } from "../eval/command.ts";
+import { simCommand } from "../sim/command.ts";
+import { trainCommand, trainerHostCommand } from "../trainer/command.ts";
+import { agentCommand } from "./agent-command.ts";
 import { reportFatal } from "./errors.ts";
 import { runCommand, upCommand } from "./run-command.ts";
-import { agentCommand } from "./agent-command.ts";
-import { validateCommand } from "./validate-command.ts";
-import { tapCommand } from "./tap-command.ts";
 import { standingsCommand } from "./standings-command.ts";
-import { simCommand } from "../sim/command.ts";
-import { exportCommand } from "../curation/export/command.ts";
+import { tapCommand } from "./tap-command.ts";
+import { validateCommand } from "./validate-command.ts";
 
 const program = new Command("nanoflux")
   .description("Adversarial generation of small, high-precision reasoning datasets")
@@ -19,7 +22,12 @@ const program = new Command("nanoflux")
   .addCommand(tapCommand())
   .addCommand(standingsCommand())
   .addCommand(simCommand())
-  .addCommand(exportCommand());
+  .addCommand(exportCommand())
+  .addCommand(dashboardCommand())
+  .addCommand(evalCommand())
+  .addCommand(compareCommand())
+  .addCommand(trainCommand())
+  .addCommand(trainerHostCommand());
 
 try {
   await program.parseAsync(process.argv);

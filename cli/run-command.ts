@@ -38,8 +38,16 @@ async function execute(file: string, flags: RunFlags): Promise<number> {
   const prepared = await prepareTopology(file, overrides, logger);
   try {
     const agents = flags.only ? selectAgents(prepared.topology, flags.only) : undefined;
-    const result = await runSession({ prepared, logger, runId: flags.runId, agents, interrupt: onStopSignal() });
-    process.stdout.write(`${renderSummary(result.report, result.datasetPath)}\nreport: ${result.reportPath}\n`);
+    const result = await runSession({
+      prepared,
+      logger,
+      runId: flags.runId,
+      agents,
+      interrupt: onStopSignal("draining agents"),
+    });
+    process.stdout.write(
+      `${renderSummary(result.report, result.datasetPath)}\nreport: ${result.reportPath}\n`,
+    );
     return result.report.status === "interrupted" ? 130 : 0;
   } finally {
     await prepared.simulator?.close();
@@ -69,7 +77,9 @@ export function runCommand(): Command {
 
 export function upCommand(): Command {
   return addRunFlags(
-    new Command("up").description("start every agent of a topology in this process and run to the target").argument("<topology>", "topology YAML file"),
+    new Command("up")
+      .description("start every agent of a topology in this process and run to the target")
+      .argument("<topology>", "topology YAML file"),
   ).action(async (file: string, flags: RunFlags) => {
     process.exitCode = await execute(file, flags);
   });

@@ -5,7 +5,10 @@ import { ConfigError } from "../core/errors.ts";
 export function selectAgents(topology: Topology, types: string[], replicas?: number): AgentConfig[] {
   const known = topology.agents.map((a) => a.type);
   for (const type of types) {
-    if (!known.includes(type)) throw new ConfigError(`agent type "${type}" is not in the topology; it has: ${known.join(", ")}`);
+    if (!known.includes(type))
+      throw new ConfigError(`agent type "${type}" is not in the topology; it has: ${known.join(", ")}`);
   }
-  return topology.agents.filter((a) => types.includes(a.type)).map((a) => (replicas ? { ...a, replicas } : a));
+  return topology.agents
+    .filter((a) => types.includes(a.type))
+    .map((a) => (replicas ? { ...a, replicas } : a));
 }

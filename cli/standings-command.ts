@@ -19,13 +19,24 @@ export function standingsCommand(): Command {
     .action(async (run: string, flags: { out: string; json?: boolean }) => {
       const runId = assertToken(run, "run id");
       const endpoint = await readerEndpoint(flags.out, process.env);
-      const bus = await Bus.open({ servers: endpoint.url, name: "nanoflux-standings", logger: silentLogger() });
+      const bus = await Bus.open({
+        servers: endpoint.url,
+        name: "nanoflux-standings",
+        logger: silentLogger(),
+      });
       try {
         const events = await readRunEvents(bus.js, runId);
-        if (events.length === 0) throw new ConfigError(`run ${runId}: no events on the stream; check the run id (see the runs folder) or NATS_URL`);
-        const closed = events.map((e) => e.event).filter((e): e is RoundClosed => e.type === "round.closed.v1");
+        if (events.length === 0)
+          throw new ConfigError(
+            `run ${runId}: no events on the stream; check the run id (see the runs folder) or NATS_URL`,
+          );
+        const closed = events
+          .map((e) => e.event)
+          .filter((e): e is RoundClosed => e.type === "round.closed.v1");
         const rows = standingsOf(closed);
-        process.stdout.write(flags.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatStandingsTable(rows)}\n`);
+        process.stdout.write(
+          flags.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatStandingsTable(rows)}\n`,
+        );
       } finally {
         await bus.close();
         await endpoint.embedded?.stop();

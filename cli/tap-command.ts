@@ -29,7 +29,10 @@ export function tapCommand(): Command {
   return new Command("tap")
     .description("print a run's events as they happen (JSON lines when not on a TTY)")
     .argument("[run]", "run id (default: every run)")
-    .option("--subject <pattern>", "subject pattern, relative to the run (e.g. round.closed, question.*) or absolute")
+    .option(
+      "--subject <pattern>",
+      "subject pattern, relative to the run (e.g. round.closed, question.*) or absolute",
+    )
     .option("--json", "print JSON lines even on a TTY")
     .option("--from-start", "replay the run's stream from its first event")
     .option("--out <dir>", "runs folder, to find an embedded server", "runs")
@@ -57,7 +60,9 @@ export function tapCommand(): Command {
       });
       const pretty = Boolean(process.stdout.isTTY) && !flags.json;
       const print = (recorded: RecordedEvent) =>
-        process.stdout.write(`${pretty ? formatEventLine(recorded) : JSON.stringify({ seq: recorded.seq, subject: recorded.subject, event: recorded.event })}\n`);
+        process.stdout.write(
+          `${pretty ? formatEventLine(recorded) : JSON.stringify({ seq: recorded.seq, subject: recorded.subject, event: recorded.event })}\n`,
+        );
       const stopped = onStopSignal();
       const iterator = follower.events[Symbol.asyncIterator]();
       for (;;) {

@@ -19,7 +19,12 @@ export class TopologyError extends ConfigError {
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? "(root)" : path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+  return path.length === 0
+    ? "(root)"
+    : path
+        .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+        .join(".")
+        .replace(/\.\[/g, "[");
 }
 
 export function zodIssues(error: z.ZodError): ConfigIssue[] {
@@ -33,23 +38,35 @@ export function parseYamlDocument(text: string, file: string): Record<string, un
     raw = parseYaml(text);
   } catch (err) {
     const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : "";
-    throw new TopologyError(file, [{ path: "(file)", message: `not valid YAML${where}: ${(err as Error).message.split("\n")[0]}` }]);
+    throw new TopologyError(file, [
+      { path: "(file)", message: `not valid YAML${where}: ${(err as Error).message.split("\n")[0]}` },
+    ]);
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new TopologyError(file, [{ path: "(root)", message: "expected a mapping with models, agents, run, ..." }]);
+    throw new TopologyError(file, [
+      { path: "(root)", message: "expected a mapping with models, agents, run, ..." },
+    ]);
   }
   return raw as Record<string, unknown>;
 }
 
 /** Validates a parsed document after `${ENV}` interpolation, or throws a TopologyError listing every issue. */
-export function validateTopology(document: Record<string, unknown>, file: string, env: NodeJS.ProcessEnv = process.env): Topology {
+export function validateTopology(
+  document: Record<string, unknown>,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Topology {
   const result = Topology.safeParse(interpolateEnv(document, env));
   if (!result.success) throw new TopologyError(file, zodIssues(result.error));
   return result.data;
 }
 
 /** Parses topology text (YAML or JSON) into a validated Topology. */
-export function parseTopology(text: string, file = "topology", env: NodeJS.ProcessEnv = process.env): Topology {
+export function parseTopology(
+  text: string,
+  file = "topology",
+  env: NodeJS.ProcessEnv = process.env,
+): Topology {
   return validateTopology(parseYamlDocument(text, file), file, env);
 }
 
@@ -58,8 +75,15 @@ export async function readTopologyText(file: string): Promise<string> {
     return await readFile(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a folder, not a file" : (err as Error).message;
-    throw new ConfigError(`${file}: ${why}; pass the path of a topology YAML file (see topologies/demo.yaml)`);
+    const why =
+      code === "ENOENT"
+        ? "file not found"
+        : code === "EISDIR"
+          ? "is a folder, not a file"
+          : (err as Error).message;
+    throw new ConfigError(
+      `${file}: ${why}; pass the path of a topology YAML file (see topologies/demo.yaml)`,
+    );
   }
 }
 

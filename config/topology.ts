@@ -6,7 +6,9 @@ import { Level } from "../core/schemas.ts";
  * misspelt key is an error with its path rather than a silently ignored setting.
  */
 
-const Id = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, "use letters, digits, '-' and '_' (no dots or spaces)");
+const Id = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, "use letters, digits, '-' and '_' (no dots or spaces)");
 
 export const Price = z.strictObject({
   inputPerMTok: z.number().nonnegative().describe("USD per million input tokens"),
@@ -32,14 +34,23 @@ export const ModelConfig = z.strictObject({
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 
-export const AGENT_TYPES = ["scheduler", "attacker", "defender", "judge", "curator"] as const;
+export const AGENT_TYPES = ["scheduler", "attacker", "defender", "judge", "curator", "trainer"] as const;
 
 export const AgentConfig = z.strictObject({
-  type: z.string().min(1).describe("a built-in type (scheduler, attacker, defender, judge, curator) or a plug-in's"),
+  type: z
+    .string()
+    .min(1)
+    .describe("a built-in type (scheduler, attacker, defender, judge, curator, trainer) or a plug-in's"),
   replicas: z.number().int().positive().default(1),
-  model: z.string().optional().describe("model id this agent calls, where its role does not come from the round"),
+  model: z
+    .string()
+    .optional()
+    .describe("model id this agent calls, where its role does not come from the round"),
   concurrency: z.number().int().positive().optional().describe("messages one replica handles at once"),
-  module: z.string().optional().describe("path of a plug-in module exporting an agent made with defineAgent()"),
+  module: z
+    .string()
+    .optional()
+    .describe("path of a plug-in module exporting an agent made with defineAgent()"),
   options: z.record(z.string(), z.unknown()).default({}),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
@@ -49,8 +60,18 @@ export const RunConfig = z.strictObject({
   concurrency: z.number().int().positive().default(4).describe("rounds in flight at once"),
   roundTimeoutMs: z.number().int().positive().default(600_000),
   maxDeliveries: z.number().int().positive().default(5).describe("deliveries per stage before a round fails"),
-  modelAttempts: z.number().int().positive().default(2).describe("model answers tried per stage before a round fails"),
-  ackWaitMs: z.number().int().positive().default(30_000).describe("redelivery delay when an agent dies mid-message"),
+  modelAttempts: z
+    .number()
+    .int()
+    .positive()
+    .default(2)
+    .describe("model answers tried per stage before a round fails"),
+  ackWaitMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30_000)
+    .describe("redelivery delay when an agent dies mid-message"),
   maxRounds: z.number().int().positive().optional().describe("give up after this many rounds"),
   seed: z.number().int().default(1),
   outDir: z.string().default("runs"),
@@ -83,12 +104,18 @@ export const CurationConfig = z.strictObject({
     .default("attacks_and_defended")
     .describe("keep only successful attacks, or also well-defended items in the quality band"),
   noveltyThreshold: z.number().min(0).max(1).default(0.88).describe("max cosine similarity to kept items"),
-  complexityMix: z.record(z.string(), z.number().nonnegative()).optional().describe("share per complexity 1-5"),
+  complexityMix: z
+    .record(z.string(), z.number().nonnegative())
+    .optional()
+    .describe("share per complexity 1-5"),
   domainMix: z.record(z.string(), z.number().nonnegative()).optional().describe("share per domain"),
   embedder: z
     .strictObject({ kind: z.enum(["local", "openai"]).default("local"), model: z.string().optional() })
     .default({ kind: "local" }),
-  storePath: z.string().optional().describe("LanceDB folder shared across runs; default: inside the run folder"),
+  storePath: z
+    .string()
+    .optional()
+    .describe("LanceDB folder shared across runs; default: inside the run folder"),
   decontamination: DecontaminationConfig.default({
     benchmarks: [],
     similarityThreshold: 0.9,
@@ -99,14 +126,21 @@ export const CurationConfig = z.strictObject({
 export type CurationConfig = z.infer<typeof CurationConfig>;
 
 export const NatsConfig = z.strictObject({
-  url: z.string().optional().describe("nats://host:port, comma-separated for a cluster; absent: embedded server"),
+  url: z
+    .string()
+    .optional()
+    .describe("nats://host:port, comma-separated for a cluster; absent: embedded server"),
   user: z.string().optional(),
   pass: z.string().optional(),
   token: z.string().optional(),
   credsFile: z.string().optional(),
   nkeySeed: z.string().optional(),
   tls: z
-    .strictObject({ caFile: z.string().optional(), certFile: z.string().optional(), keyFile: z.string().optional() })
+    .strictObject({
+      caFile: z.string().optional(),
+      certFile: z.string().optional(),
+      keyFile: z.string().optional(),
+    })
     .optional(),
   replicas: z.number().int().min(1).max(5).default(1).describe("JetStream stream replicas (3 on a cluster)"),
 });
@@ -124,7 +158,10 @@ export const SimulatorConfig = z.strictObject({
   latencyMs: z.number().nonnegative().default(0),
   tokensPerSecond: z.number().positive().optional(),
   maxConcurrency: z.number().int().positive().optional(),
-  benchmarks: z.array(z.string()).default([]).describe("benchmark JSONL files whose answers simulated models know"),
+  benchmarks: z
+    .array(z.string())
+    .default([])
+    .describe("benchmark JSONL files whose answers simulated models know"),
   faults: z
     .strictObject({
       rate429: z.number().min(0).max(1).default(0),
@@ -145,21 +182,36 @@ export const Topology = z
     tournament: TournamentConfig.default(TournamentConfig.parse({})),
     curation: CurationConfig.default(CurationConfig.parse({})),
     nats: NatsConfig.default({ replicas: 1 }),
-    simulator: SimulatorConfig.optional().describe("start the built-in simulator; models reach it at ${NANOFLUX_SIM_URL}"),
+    simulator: SimulatorConfig.optional().describe(
+      "start the built-in simulator; models reach it at ${NANOFLUX_SIM_URL}",
+    ),
   })
   .superRefine((topology, ctx) => {
     const ids = new Set<string>();
     topology.models.forEach((model, i) => {
-      if (ids.has(model.id)) ctx.addIssue({ code: "custom", path: ["models", i, "id"], message: `duplicate model id "${model.id}"` });
+      if (ids.has(model.id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", i, "id"],
+          message: `duplicate model id "${model.id}"`,
+        });
       ids.add(model.id);
     });
     const known = [...ids].join(", ");
     topology.agents.forEach((agent, i) => {
       if (agent.model && !ids.has(agent.model)) {
-        ctx.addIssue({ code: "custom", path: ["agents", i, "model"], message: `unknown model "${agent.model}"; known: ${known}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["agents", i, "model"],
+          message: `unknown model "${agent.model}"; known: ${known}`,
+        });
       }
       if (agent.type === "scheduler" && agent.replicas !== 1) {
-        ctx.addIssue({ code: "custom", path: ["agents", i, "replicas"], message: "the scheduler is one per run: set replicas to 1" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["agents", i, "replicas"],
+          message: "the scheduler is one per run: set replicas to 1",
+        });
       }
       const builtIn = (AGENT_TYPES as readonly string[]).includes(agent.type);
       if (!builtIn && !agent.module) {
@@ -171,7 +223,12 @@ export const Topology = z
       }
     });
     topology.tournament.models?.forEach((id, i) => {
-      if (!ids.has(id)) ctx.addIssue({ code: "custom", path: ["tournament", "models", i], message: `unknown model "${id}"; known: ${known}` });
+      if (!ids.has(id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["tournament", "models", i],
+          message: `unknown model "${id}"; known: ${known}`,
+        });
     });
   });
 export type Topology = z.infer<typeof Topology>;

@@ -22,13 +22,18 @@ export interface LanceQuestionStoreOptions {
   table?: string;
   /** Write when this many rows are buffered... */
   flushRows?: number;
-  /** ...or when the oldest buffered row has waited this long. */
+  /** ...and at this interval, so no row waits in memory longer. */
   flushIntervalMs?: number;
   /** Build the vector index at this many rows; below it an exact scan is fast enough. */
   indexMinRows?: number;
   /** IVF partitions searched per query, and candidates re-ranked with exact vectors (k * refineFactor). */
   nprobes?: number;
   refineFactor?: number;
+  /**
+   * How stale, in seconds, a search may be about rows other processes wrote to a shared store (0: never).
+   * This process's own rows are always seen.
+   */
+  readConsistencySeconds?: number;
   logger?: Logger;
 }
 
@@ -39,6 +44,7 @@ const DEFAULTS = {
   indexMinRows: 5_000,
   nprobes: 40,
   refineFactor: 10,
+  readConsistencySeconds: 1,
 };
 /** Rebuild the index when the table has grown this many times over, so partitions stay balanced. */
 const INDEX_REBUILD_GROWTH = 4;
@@ -97,12 +103,16 @@ export class LanceQuestionStore implements QuestionStore {
     let db: lancedb.Connection;
     let table: lancedb.Table;
     try {
-      db = await lancedb.connect(options.path);
+      db = await lancedb.connect(options.path, {
+        readConsistencyInterval: options.readConsistencySeconds ?? DEFAULTS.readConsistencySeconds,
+      });
       table = (await db.tableNames()).includes(name)
         ? await db.openTable(name)
         : await db.createEmptyTable(name, questionSchema(options.dims, options.embedder));
     } catch (err) {
-      throw new SystemError(`cannot open the question store at ${options.path}: ${(err as Error).message}`, { cause: err });
+      throw new SystemError(`cannot open the question store at ${options.path}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     await assertCompatible(table, options);
     const index = (await table.listIndices()).find((i) => i.name.startsWith(INDEX_PREFIX));
@@ -125,12 +135,13 @@ export class LanceQuestionStore implements QuestionStore {
       .distanceType("cosine")
       .nprobes(this.#options.nprobes)
       .refineFactor(this.#options.refineFactor)
-      .select(["id", "text"])
+      .select(["id", "text", "_distance"])
       .limit(k)
       .toArray();
     const onDisk = rows.map((row): Neighbour => {
       const hit = SearchHit.safeParse(row);
-      if (!hit.success) throw new SystemError(`the question store returned a malformed row: ${hit.error.issues[0]?.message}`);
+      if (!hit.success)
+        throw new SystemError(`the question store returned a malformed row: ${hit.error.issues[0]?.message}`);
       // Cosine distance is 1 - similarity; rounding can push an exact match a hair past 1.
       return { id: hit.data.id, text: hit.data.text, similarity: Math.min(1, 1 - hit.data._distance) };
     });
@@ -159,14 +170,22 @@ export class LanceQuestionStore implements QuestionStore {
       } catch (err) {
         // Put the rows back (behind any newer version of the same id) so the next flush retries them.
         for (const [id, row] of this.#writing) if (!this.#buffer.has(id)) this.#buffer.set(id, row);
-        throw new SystemError(`cannot write to the question store at ${this.#options.path}: ${(err as Error).message}`, {
-          cause: err,
-        });
+        throw new SystemError(
+          `cannot write to the question store at ${this.#options.path}: ${(err as Error).message}`,
+          {
+            cause: err,
+          },
+        );
       } finally {
         this.#writing.clear();
       }
-      await this.table.optimize();
-      await this.#maintainIndex();
+      // The rows are safely written; compaction and indexing only speed up queries, so a failure there is logged.
+      await this.#compactAndIndex().catch((err: unknown) => {
+        this.#options.logger.warn(
+          { err, path: this.#options.path },
+          "question store compaction or indexing failed",
+        );
+      });
     });
   }
 
@@ -181,20 +200,30 @@ export class LanceQuestionStore implements QuestionStore {
 
   #flushInBackground(): void {
     this.flush().catch((err: unknown) => {
-      this.#options.logger.error({ err, path: this.#options.path }, "question store write failed; will retry");
+      this.#options.logger.error(
+        { err, path: this.#options.path },
+        "question store write failed; will retry",
+      );
     });
   }
 
-  async #maintainIndex(): Promise<void> {
+  async #compactAndIndex(): Promise<void> {
+    await this.table.optimize();
     const rows = await this.table.countRows();
-    const due = this.#indexedAt === undefined ? rows >= this.#options.indexMinRows : rows >= this.#indexedAt * INDEX_REBUILD_GROWTH;
+    const due =
+      this.#indexedAt === undefined
+        ? rows >= this.#options.indexMinRows
+        : rows >= this.#indexedAt * INDEX_REBUILD_GROWTH;
     if (!due) return;
     const previous = this.#indexedAt;
     const started = Date.now();
     await this.table.createIndex("vector", {
       name: `${INDEX_PREFIX}${rows}`,
       // About sqrt(rows) partitions balances picking partitions against scanning them.
-      config: lancedb.Index.ivfRq({ distanceType: "cosine", numPartitions: Math.max(1, Math.round(Math.sqrt(rows))) }),
+      config: lancedb.Index.ivfRq({
+        distanceType: "cosine",
+        numPartitions: Math.max(1, Math.round(Math.sqrt(rows))),
+      }),
       waitTimeoutSeconds: 3_600,
     });
     if (previous !== undefined) await this.table.dropIndex(`${INDEX_PREFIX}${previous}`);

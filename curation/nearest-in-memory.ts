@@ -8,7 +8,11 @@ export interface VectorEntry {
 }
 
 /** Exact k-nearest by cosine over entries held in memory (write buffers, reservations, small stores). */
-export function nearestInMemory(entries: Iterable<VectorEntry>, vector: Float32Array, k: number): Neighbour[] {
+export function nearestInMemory(
+  entries: Iterable<VectorEntry>,
+  vector: Float32Array,
+  k: number,
+): Neighbour[] {
   const best: Neighbour[] = [];
   if (k <= 0) return best;
   for (const entry of entries) {

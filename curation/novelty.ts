@@ -58,7 +58,8 @@ export class NoveltyGate {
       this.#reservations.delete(roundId);
       const report = await this.#nearest(vector as Float32Array);
       const screen = this.#decide(report);
-      if (screen.novel) this.#reservations.set(roundId, { text, vector: vector as Float32Array, report, at: this.#now() });
+      if (screen.novel)
+        this.#reservations.set(roundId, { text, vector: vector as Float32Array, report, at: this.#now() });
       return screen;
     });
   }
@@ -66,7 +67,10 @@ export class NoveltyGate {
   /** Moves the round's question into the store. Works without a reservation too (e.g. after a restart). */
   async commit(roundId: string, row: Omit<QuestionRow, "roundId" | "vector">): Promise<void> {
     const held = this.#reservations.get(roundId);
-    const vector = held?.text === row.text ? held.vector : ((await this.options.embedder.embed([row.text]))[0] as Float32Array);
+    const vector =
+      held?.text === row.text
+        ? held.vector
+        : ((await this.options.embedder.embed([row.text]))[0] as Float32Array);
     // Stored before the reservation goes, so a concurrent screen always finds the question in one of the two.
     await this.options.store.add([{ ...row, roundId, vector }]);
     this.#reservations.delete(roundId);
@@ -94,16 +98,28 @@ export class NoveltyGate {
         ? { ...stored, source: "store" as const }
         : flying && { ...flying, source: "in_flight" as const };
     if (!nearest) return { maxSimilarity: 0, source: "none" };
-    return { maxSimilarity: nearest.similarity, nearestId: nearest.id, nearestText: nearest.text, source: nearest.source };
+    return {
+      maxSimilarity: nearest.similarity,
+      nearestId: nearest.id,
+      nearestText: nearest.text,
+      source: nearest.source,
+    };
   }
 
   #decide(report: NoveltyReport): NoveltyScreen {
     const { threshold } = this.options;
     const similarity = report.maxSimilarity.toFixed(3);
     if (report.maxSimilarity < threshold) {
-      return { novel: true, report, reason: `novel: nearest known question is ${similarity} similar (limit ${threshold})` };
+      return {
+        novel: true,
+        report,
+        reason: `novel: nearest known question is ${similarity} similar (limit ${threshold})`,
+      };
     }
-    const where = report.source === "in_flight" ? `a question in flight in round ${report.nearestId}` : `stored question ${report.nearestId}`;
+    const where =
+      report.source === "in_flight"
+        ? `a question in flight in round ${report.nearestId}`
+        : `stored question ${report.nearestId}`;
     return {
       novel: false,
       report,
@@ -113,7 +129,8 @@ export class NoveltyGate {
 
   #dropExpired(): void {
     const oldest = this.#now() - this.#ttlMs;
-    for (const [roundId, reservation] of this.#reservations) if (reservation.at < oldest) this.#reservations.delete(roundId);
+    for (const [roundId, reservation] of this.#reservations)
+      if (reservation.at < oldest) this.#reservations.delete(roundId);
   }
 }
 

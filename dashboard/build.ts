@@ -11,13 +11,14 @@ import { errorMessage, SystemError } from "../core/errors.ts";
  */
 
 const WEB_DIR = fileURLToPath(new URL("./web/", import.meta.url));
-export const DEFAULT_ASSETS_DIR = join(WEB_DIR, "dist");
+const DEFAULT_ASSETS_DIR = join(WEB_DIR, "dist");
 
 /** The files the server serves, by URL path. */
 export const ASSETS = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
   "/app.css": { file: "app.css", type: "text/css; charset=utf-8" },
+  "/favicon.svg": { file: "favicon.svg", type: "image/svg+xml" },
 } as const;
 
 /** zod's namespace export keeps its ~40 locales (260 kB minified); the page only ever shows English. */
@@ -25,7 +26,9 @@ const englishOnlyZod: Plugin = {
   name: "zod-english-only",
   setup(build) {
     build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]/.test(args.importer) ? { path: resolve(args.resolveDir, args.path), namespace: "zod-locales" } : undefined,
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: resolve(args.resolveDir, args.path), namespace: "zod-locales" }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
       contents: 'export { default as en } from "./en.js";',
@@ -57,11 +60,19 @@ export async function buildDashboardAssets(outDir = DEFAULT_ASSETS_DIR): Promise
   });
   await copyFile(join(WEB_DIR, "index.html"), join(outDir, ASSETS["/"].file));
   await copyFile(join(WEB_DIR, "styles.css"), join(outDir, ASSETS["/app.css"].file));
+  await copyFile(join(WEB_DIR, "favicon.svg"), join(outDir, ASSETS["/favicon.svg"].file));
 }
 
 /** Builds the page unless every file is already there; returns the folder to serve. */
 export async function ensureDashboardAssets(outDir = DEFAULT_ASSETS_DIR): Promise<string> {
-  const present = await Promise.all(Object.values(ASSETS).map((a) => access(join(outDir, a.file)).then(() => true, () => false)));
+  const present = await Promise.all(
+    Object.values(ASSETS).map((a) =>
+      access(join(outDir, a.file)).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   if (!present.every(Boolean)) await buildDashboardAssets(outDir);
   return outDir;
 }

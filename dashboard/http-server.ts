@@ -56,15 +56,34 @@ interface Asset {
 async function loadAssets(dir: string): Promise<Map<string, Asset>> {
   const entries = Object.entries(ASSETS).map(async ([path, asset]) => {
     const body = await readFile(join(dir, asset.file)).catch((err: unknown) => {
-      throw new SystemError(`dashboard page file ${join(dir, asset.file)} cannot be read (${errorMessage(err)}): rebuild it with \`npx tsx dashboard/build.ts\``, { cause: err });
+      throw new SystemError(
+        `dashboard page file ${join(dir, asset.file)} cannot be read (${errorMessage(err)}): rebuild it with \`npx tsx dashboard/build.ts\``,
+        { cause: err },
+      );
     });
     return [path, { type: asset.type, body }] as const;
   });
   return new Map(await Promise.all(entries));
 }
 
-function reply(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  res.writeHead(status, { "Content-Type": type, "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
+interface Reply {
+  status: number;
+  type: string;
+  body: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+function text(status: number, body: string, headers?: Record<string, string>): Reply {
+  return { status, type: "text/plain; charset=utf-8", body, headers };
+}
+
+function send(res: ServerResponse, { status, type, body, headers }: Reply): void {
+  res.writeHead(status, {
+    ...headers,
+    "Content-Type": type,
+    "Content-Length": Buffer.byteLength(body),
+    "Cache-Control": "no-store",
+  });
   res.end(body);
 }
 
@@ -77,31 +96,33 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const updates = new UpdateStream(options.board, options.updates);
   let allowedHosts: Set<string> | undefined;
 
-  const route = (req: IncomingMessage, res: ServerResponse): void => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  /** The reply to a request, or "events" for the update stream. */
+  const route = (req: IncomingMessage): Reply | "events" => {
     if (allowedHosts && !allowedHosts.has(req.headers.host ?? "")) {
-      return reply(res, 421, "text/plain; charset=utf-8", "this dashboard only answers to its loopback address\n");
+      return text(421, "this dashboard only answers to its loopback address\n");
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
-      res.setHeader("Allow", "GET, HEAD");
-      return reply(res, 405, "text/plain; charset=utf-8", "the dashboard is read-only: use GET\n");
+      return text(405, "the dashboard is read-only: use GET\n", { Allow: "GET, HEAD" });
     }
     const path = new URL(req.url ?? "/", "http://dashboard").pathname;
-    if (path === API.events) return updates.attach(res);
+    if (path === API.events) return "events";
     const asset = assets.get(path);
-    if (asset) return reply(res, 200, asset.type, asset.body);
+    if (asset) return { status: 200, ...asset };
     const roundPath = parseRoundPath(path);
     const round = roundPath && options.board.round(roundPath.runId, roundPath.roundId);
-    if (round) return reply(res, 200, "application/json; charset=utf-8", JSON.stringify(round));
-    reply(res, 404, "text/plain; charset=utf-8", "not found\n");
+    if (round) return { status: 200, type: "application/json; charset=utf-8", body: JSON.stringify(round) };
+    return text(404, "not found\n");
   };
 
   const server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     try {
-      route(req, res);
+      const reply = route(req);
+      if (reply === "events") updates.attach(res);
+      else send(res, reply);
     } catch (err) {
       options.logger.error({ err: errorMessage(err), url: req.url }, "dashboard request failed");
-      if (!res.headersSent) reply(res, 500, "text/plain; charset=utf-8", "internal error\n");
+      if (!res.headersSent) send(res, text(500, "internal error\n"));
     }
   });
   const port = await listen(server, options.host, options.port);
@@ -134,6 +155,7 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
     server.listen(port, host, () => resolve());
   });
   const address = server.address();
-  if (address === null || typeof address === "string") throw new SystemError(`the dashboard server has no TCP address after listening on ${host}:${port}`);
+  if (address === null || typeof address === "string")
+    throw new SystemError(`the dashboard server has no TCP address after listening on ${host}:${port}`);
   return address.port;
 }

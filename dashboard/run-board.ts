@@ -20,6 +20,12 @@ export class RunBoard {
 
   constructor(private readonly clock: () => number = Date.now) {}
 
+  /** Lists a run before its first event arrives (a run named on the command line). */
+  track(runId: string): void {
+    this.entry(runId);
+    this.changed(runId);
+  }
+
   applyEvent(runId: string, recorded: RecordedEvent): void {
     const entry = this.entry(runId);
     entry.view = foldRunEvent(entry.view, recorded);
@@ -42,10 +48,13 @@ export class RunBoard {
     return [...this.runs.keys()];
   }
 
-  /** Newest run first. */
+  /** Newest run first; a run with no event yet (only heartbeats, or named on the command line) counts as newest. */
   list(): RunListItem[] {
     const now = this.clock();
-    return [...this.runs.values()].reverse().map((entry) => runListItem(entry.view, entry.roster, now));
+    const startOf = (entry: BoardEntry) => entry.view.startedAt ?? Number.POSITIVE_INFINITY;
+    return [...this.runs.values()]
+      .sort((a, b) => startOf(b) - startOf(a) || a.view.runId.localeCompare(b.view.runId))
+      .map((entry) => runListItem(entry.view, entry.roster, now));
   }
 
   snapshot(runId: string): RunSnapshot | undefined {

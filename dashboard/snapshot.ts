@@ -29,7 +29,7 @@ export function runSnapshot(view: RunView, roster: AgentRoster, now: number): Ru
     roundsPerMinute: elapsedMs > 0 ? closedRounds / (elapsedMs / 60_000) : 0,
     etaMs: view.completed ? null : eta(accepted, view.target, elapsedMs),
     tokens: view.usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0),
-    costUsd: costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : null,
+    costUsd: costs.length > 0 ? sum(costs) : null,
     usage: [...view.usage],
     funnel: view.funnel,
     rejections: view.rejections,
@@ -71,14 +71,19 @@ function eta(accepted: number, target: number | undefined, elapsedMs: number): n
  * rate over the last DEFENDER_WINDOW games, so the line shows where difficulty targeting has settled.
  */
 export function defenderTrend(outcomes: readonly RoundOutcome[], target: number | null): DefenderTrend {
-  const defended = outcomes.filter((o) => o.outcome !== "invalid_question").map((o) => (o.outcome === "defended" ? 1 : 0));
-  let inWindow = 0;
-  const points = defended.map((won, i) => {
-    inWindow += won - (i >= DEFENDER_WINDOW ? (defended[i - DEFENDER_WINDOW] as number) : 0);
-    return { game: i + 1, rate: inWindow / Math.min(i + 1, DEFENDER_WINDOW) };
+  const defended = outcomes
+    .filter((o) => o.outcome !== "invalid_question")
+    .map((o) => (o.outcome === "defended" ? 1 : 0));
+  const points = defended.map((_, i) => {
+    const window = defended.slice(Math.max(0, i + 1 - DEFENDER_WINDOW), i + 1);
+    return { game: i + 1, rate: sum(window) / window.length };
   });
-  const total = defended.reduce<number>((n, won) => n + won, 0);
-  return { target, overall: defended.length > 0 ? total / defended.length : null, window: DEFENDER_WINDOW, points };
+  return {
+    target,
+    overall: defended.length > 0 ? sum(defended) / defended.length : null,
+    window: DEFENDER_WINDOW,
+    points,
+  };
 }
 
 function roundRow(round: RoundDetail): RoundRow {
@@ -96,11 +101,11 @@ function roundRow(round: RoundDetail): RoundRow {
     reasonCode: decision?.reasonCode,
     level: verdict?.level,
     outcome: verdict?.outcome,
-    question: question && clip(question.text, QUESTION_PREVIEW),
+    // The page shows one line of it, ellipsised; the rest comes with the round's details.
+    question: question?.text.slice(0, QUESTION_PREVIEW),
   };
 }
 
-function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
 }

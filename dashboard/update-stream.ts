@@ -1,11 +1,11 @@
 import type { ServerResponse } from "node:http";
 import type { RunBoard } from "./run-board.ts";
-import type { DashboardUpdate } from "./wire.ts";
+import type { DashboardUpdate, RunSnapshot } from "./wire.ts";
 
 export interface UpdateStreamOptions {
   /** Changes are gathered and pushed at most this often: a replay of thousands of events sends a few snapshots. */
   flushMs?: number;
-  /** How often runs still going are pushed without an event: elapsed time, ETA and liveness move with the clock. */
+  /** How often live runs are pushed without an event: elapsed time, ETA and liveness move with the clock. */
   refreshMs?: number;
 }
 
@@ -14,6 +14,8 @@ export class UpdateStream {
   private readonly clients = new Set<ServerResponse>();
   private readonly dirty = new Set<string>();
   private lastRunList = "";
+  /** Runs the pages were last shown as live: they need pushing as the clock moves, until shown otherwise. */
+  private readonly shownLive = new Set<string>();
   private readonly timers: NodeJS.Timeout[];
   private readonly unsubscribe: () => void;
 
@@ -22,7 +24,10 @@ export class UpdateStream {
     options: UpdateStreamOptions = {},
   ) {
     this.unsubscribe = board.onChange((runId) => this.dirty.add(runId));
-    this.timers = [setInterval(() => this.flush(), options.flushMs ?? 250), setInterval(() => this.refresh(), options.refreshMs ?? 1000)];
+    this.timers = [
+      setInterval(() => this.flush(), options.flushMs ?? 250),
+      setInterval(() => this.refresh(), options.refreshMs ?? 1000),
+    ];
   }
 
   /** Takes over an HTTP response as an event stream, starting with everything the board holds. */
@@ -35,12 +40,8 @@ export class UpdateStream {
     send(res, { kind: "runs", runs: this.board.list() });
     for (const runId of this.board.runIds()) {
       const run = this.board.snapshot(runId);
-      if (run) send(res, { kind: "run", run });
+      if (run) send(res, { kind: "run", run: this.noteLiveness(run) });
     }
-  }
-
-  get clientCount(): number {
-    return this.clients.size;
   }
 
   close(): void {
@@ -58,7 +59,7 @@ export class UpdateStream {
     if (this.clients.size === 0) return;
     for (const runId of changed) {
       const run = this.board.snapshot(runId);
-      if (run) this.broadcast({ kind: "run", run });
+      if (run) this.broadcast({ kind: "run", run: this.noteLiveness(run) });
     }
     const runs = this.board.list();
     const listed = JSON.stringify(runs);
@@ -68,10 +69,15 @@ export class UpdateStream {
     }
   }
 
+  /** Elapsed time, ETA and liveness of live runs move with the clock: push them even without events. */
   private refresh(): void {
-    for (const run of this.board.list()) {
-      if (run.status === "running" || run.live) this.dirty.add(run.runId);
-    }
+    for (const runId of this.shownLive) this.dirty.add(runId);
+  }
+
+  private noteLiveness(run: RunSnapshot): RunSnapshot {
+    if (run.live) this.shownLive.add(run.runId);
+    else this.shownLive.delete(run.runId);
+    return run;
   }
 
   private broadcast(update: DashboardUpdate): void {

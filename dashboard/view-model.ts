@@ -57,25 +57,32 @@ export function emptyRunView(runId: string): RunView {
 
 /** Folds one recorded event into the view. Pure: the view passed in is left as it was. */
 export function foldRunEvent(view: RunView, { event }: RecordedEvent): RunView {
-  const seen = view.startedAt === undefined ? { ...view, startedAt: Date.parse(event.at) } : view;
+  const timed = view.startedAt === undefined ? { ...view, startedAt: Date.parse(event.at) } : view;
   switch (event.type) {
     case "run.started.v1": {
       const settings = runSettings(event);
-      return { ...seen, ...settings, standings: standings(seen.outcomes, settings.players) };
+      return { ...timed, ...settings, standings: standings(timed.outcomes, settings.players) };
     }
     case "run.completed.v1":
-      return { ...seen, completed: event };
+      return { ...timed, completed: event };
     case "dlq.v1":
-      return { ...seen, deadLetters: seen.deadLetters + 1 };
+      return { ...timed, deadLetters: timed.deadLetters + 1 };
+    case "training.updated.v1":
+      return timed;
     case "round.closed.v1":
       // Exactly one close counts: a re-published close (after a crash) is the same round again.
-      return seen.rounds.get(event.spec.roundId)?.decision ? seen : closeRound(foldRoundStage(seen, event), event);
+      return timed.rounds.get(event.spec.roundId)?.decision
+        ? timed
+        : closeRound(foldRoundStage(timed, event), event);
     default:
-      return foldRoundStage(seen, event);
+      return foldRoundStage(timed, event);
   }
 }
 
-type RunSettings = Pick<RunView, "topologyName" | "target" | "startedAt" | "models" | "players" | "targetDefenderSuccess">;
+type RunSettings = Pick<
+  RunView,
+  "topologyName" | "target" | "startedAt" | "models" | "players" | "targetDefenderSuccess"
+>;
 
 function runSettings(event: RunStarted): RunSettings {
   const models = ModelConfig.array().safeParse(event.config.models);
@@ -157,7 +164,9 @@ function closeRound(view: RunView, event: RoundClosed): RunView {
     closed: { ...view.closed, [status]: view.closed[status] + 1 },
     rejections: status === "accepted" ? view.rejections : bump(view.rejections, reasonCode ?? "unspecified"),
     acceptedByLevel: accepted ? bump(view.acceptedByLevel, accepted.verdict.level) : view.acceptedByLevel,
-    acceptedByComplexity: accepted ? bump(view.acceptedByComplexity, String(accepted.complexity)) : view.acceptedByComplexity,
+    acceptedByComplexity: accepted
+      ? bump(view.acceptedByComplexity, String(accepted.complexity))
+      : view.acceptedByComplexity,
     // usageRows sums rows as readily as raw usages, so the running total stays one row per model and role.
     usage: event.usage.length > 0 ? usageRows([...view.usage, ...event.usage], [...view.models]) : view.usage,
     outcomes,

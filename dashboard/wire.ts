@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { Heartbeat, RejectionReason, RoundClosed, RunCompleted } from "../bus/messages.ts";
-import { Answer, CloseStatus, Level, NoveltyReport, Outcome, Question, RoundSpec, TokenUsage, Verdict } from "../core/schemas.ts";
+import {
+  Answer,
+  CloseStatus,
+  Level,
+  NoveltyReport,
+  Outcome,
+  Question,
+  RoundSpec,
+  TokenUsage,
+  Verdict,
+} from "../core/schemas.ts";
 
 /**
  * What the dashboard server sends the page. The server builds these from its view model; the page
@@ -23,7 +33,7 @@ export const Standing = z.object({
 export type Standing = z.infer<typeof Standing>;
 
 /** One row of runner/run-report.ts `usageRows`, as JSON (a cost is absent where the model has no price). */
-export const Usage = z.object({
+const Usage = z.object({
   model: z.string(),
   role: z.string(),
   calls: z.number(),
@@ -31,10 +41,15 @@ export const Usage = z.object({
   completionTokens: z.number(),
   costUsd: z.number().optional(),
 });
-export type Usage = z.infer<typeof Usage>;
 
 /** How the Curator (or whichever stage closed the round) decided. */
-export const RoundDecision = RoundClosed.pick({ status: true, reasonCode: true, reason: true, stage: true, at: true });
+export const RoundDecision = RoundClosed.pick({
+  status: true,
+  reasonCode: true,
+  reason: true,
+  stage: true,
+  at: true,
+});
 export type RoundDecision = z.infer<typeof RoundDecision>;
 
 /** Everything one round has produced so far: what the round browser shows when a round is opened. */
@@ -109,8 +124,7 @@ export const DefenderTrend = z.object({
 });
 export type DefenderTrend = z.infer<typeof DefenderTrend>;
 
-export const RunStatus = z.union([z.literal("running"), RunCompleted.shape.status]);
-export type RunStatus = z.infer<typeof RunStatus>;
+const RunStatus = z.union([z.literal("running"), RunCompleted.shape.status]);
 
 export const RunSnapshot = z.object({
   runId: z.string(),
@@ -142,7 +156,14 @@ export const RunSnapshot = z.object({
 });
 export type RunSnapshot = z.infer<typeof RunSnapshot>;
 
-export const RunListItem = RunSnapshot.pick({ runId: true, topologyName: true, status: true, live: true, accepted: true, target: true });
+export const RunListItem = RunSnapshot.pick({
+  runId: true,
+  topologyName: true,
+  status: true,
+  live: true,
+  accepted: true,
+  target: true,
+});
 export type RunListItem = z.infer<typeof RunListItem>;
 
 /** One Server-Sent Events message: the list of runs, or the latest snapshot of one run. */
@@ -155,7 +176,8 @@ export type DashboardUpdate = z.infer<typeof DashboardUpdate>;
 /** HTTP paths the page uses; the server routes exactly these. */
 export const API = {
   events: "/api/events",
-  round: (runId: string, roundId: string) => `/api/runs/${encodeURIComponent(runId)}/rounds/${encodeURIComponent(roundId)}`,
+  round: (runId: string, roundId: string) =>
+    `/api/runs/${encodeURIComponent(runId)}/rounds/${encodeURIComponent(roundId)}`,
 } as const;
 
 const ROUND_PATH = /^\/api\/runs\/([^/]+)\/rounds\/([^/]+)$/;

@@ -58,14 +58,21 @@ export function parseBenchmarkLine(text: string, lineNumber: number): ParsedLine
     const gsm = GsmRecord.safeParse(raw);
     if (!gsm.success) return { ok: false, reason: `GSM item: ${describeIssues(gsm.error)}` };
     const { input, target } = gsm.data;
-    return { ok: true, item: { id: `line-${lineNumber}`, question: input, kind: "numeric", answer: String(target) } };
+    return {
+      ok: true,
+      item: { id: `line-${lineNumber}`, question: input, kind: "numeric", answer: String(target) },
+    };
   }
   if (raw !== null && typeof raw === "object" && "question" in raw) {
     const choice = ChoiceRecord.safeParse(raw);
-    if (!choice.success) return { ok: false, reason: `multiple-choice item: ${describeIssues(choice.error)}` };
+    if (!choice.success)
+      return { ok: false, reason: `multiple-choice item: ${describeIssues(choice.error)}` };
     const { question, options, answer_idx, realidx } = choice.data;
     const id = realidx === undefined ? `line-${lineNumber}` : String(realidx);
-    return { ok: true, item: { id, question, kind: "choice", options: sortedOptions(options), answer: answer_idx } };
+    return {
+      ok: true,
+      item: { id, question, kind: "choice", options: sortedOptions(options), answer: answer_idx },
+    };
   }
   return {
     ok: false,

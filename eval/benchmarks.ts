@@ -62,7 +62,10 @@ export function parseBenchmarkText(text: string, file: string): Pick<LoadedBench
   return { items, problems };
 }
 
-export async function loadBenchmark(ref: string, benchmarksDir = defaultBenchmarksDir()): Promise<LoadedBenchmark> {
+export async function loadBenchmark(
+  ref: string,
+  benchmarksDir = defaultBenchmarksDir(),
+): Promise<LoadedBenchmark> {
   const { name, file } = resolveBenchmark(ref, benchmarksDir);
   let text: string;
   try {
@@ -75,7 +78,9 @@ export async function loadBenchmark(ref: string, benchmarksDir = defaultBenchmar
   }
   const parsed = parseBenchmarkText(text, file);
   if (parsed.items.length === 0) {
-    throw new ConfigError(`benchmark ${name}: ${file} holds no valid item (${parsed.problems.length} malformed lines)`);
+    throw new ConfigError(
+      `benchmark ${name}: ${file} holds no valid item (${parsed.problems.length} malformed lines)`,
+    );
   }
   return { name, file, ...parsed };
 }

@@ -1,10 +1,10 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "commander";
-import { onStopSignal } from "../cli/signals.ts";
+import { ConfigError } from "../core/errors.ts";
 import { createLogger } from "../log/logger.ts";
 import { formatLineProblem } from "./benchmarks.ts";
-import { integer, nonNegativeNumber, positiveInteger } from "./cli-options.ts";
+import { integer, nonNegativeNumber, positiveInteger, untilInterrupted } from "./command-support.ts";
 import { compareEvaluations, DEFAULT_ALPHA, type LabelledEvaluation, renderComparison } from "./compare.ts";
 import { createEvalModel } from "./eval-model.ts";
 import { type EvalSummary, loadEvaluation } from "./results.ts";
@@ -45,8 +45,14 @@ export function evalCommand(): Command {
     .requiredOption("--model <name>", "model name at the endpoint (a fine-tune's ft:... name works too)")
     .option("--base-url <url>", "OpenAI-compatible endpoint", process.env.OPENAI_BASE_URL ?? DEFAULT_BASE_URL)
     .option("--api-key-env <var>", "environment variable holding the API key (none: no key is sent)")
-    .requiredOption("--benchmark <names...>", "gsmhard, gsm8k, medqa, medmcqa, pubmedqa, mmlu, or .jsonl files")
-    .option("--benchmarks-dir <dir>", "folder of the named benchmarks (default: $NANOFLUX_BENCHMARKS_DIR or ../shared/benchmarks)")
+    .requiredOption(
+      "--benchmark <names...>",
+      "gsmhard, gsm8k, medqa, medmcqa, pubmedqa, mmlu, or .jsonl files",
+    )
+    .option(
+      "--benchmarks-dir <dir>",
+      "folder of the named benchmarks (default: $NANOFLUX_BENCHMARKS_DIR or ../shared/benchmarks)",
+    )
     .option("--concurrency <n>", "items in flight at once", positiveInteger, 8)
     .option("--limit <n>", "evaluate only the first n items", positiveInteger)
     .option("--sample <n>", "evaluate a seeded random sample of n items", positiveInteger)
@@ -58,26 +64,27 @@ export function evalCommand(): Command {
     .action(async (flags: EvalFlags) => {
       const logger = createLogger();
       const model = createEvalModel(flags, { env: process.env, logger });
-      const stop = new AbortController();
-      void onStopSignal().then(() => stop.abort(new Error("interrupted")));
-      for (const benchmark of flags.benchmark) {
-        const run = await runBenchmark(model, {
-          benchmark,
-          benchmarksDir: flags.benchmarksDir,
-          selection: { limit: flags.limit, sample: flags.sample, seed: flags.seed },
-          concurrency: flags.concurrency,
-          label: flags.label ?? flags.model,
-          model: flags.model,
-          baseUrl: flags.baseUrl,
-          outDir: flags.out,
-          signal: stop.signal,
-          onProblem: (problem) => logger.warn(`skipped malformed line ${formatLineProblem(problem)}`),
-          onProgress: (finished, total) => {
-            if (finished % Math.max(1, Math.ceil(total / 10)) === 0) logger.info({ benchmark, finished, total }, "evaluating");
-          },
-        });
-        process.stdout.write(`${summaryLine(run.summary, run.summaryFile)}\n`);
-      }
+      await untilInterrupted(async (signal) => {
+        for (const benchmark of flags.benchmark) {
+          const run = await runBenchmark(model, {
+            benchmark,
+            benchmarksDir: flags.benchmarksDir,
+            selection: { limit: flags.limit, sample: flags.sample, seed: flags.seed },
+            concurrency: flags.concurrency,
+            label: flags.label ?? flags.model,
+            model: flags.model,
+            baseUrl: flags.baseUrl,
+            outDir: flags.out,
+            signal,
+            onProblem: (problem) => logger.warn(`skipped malformed line ${formatLineProblem(problem)}`),
+            onProgress: (finished, total) => {
+              if (finished % Math.max(1, Math.ceil(total / 10)) === 0)
+                logger.info({ benchmark, finished, total }, "evaluating");
+            },
+          });
+          process.stdout.write(`${summaryLine(run.summary, run.summaryFile)}\n`);
+        }
+      });
     });
 }
 
@@ -88,9 +95,16 @@ async function loadResultArguments(args: readonly string[]): Promise<LabelledEva
     const split = arg.indexOf("=");
     const label = split > 0 ? arg.slice(0, split) : undefined;
     const path = split > 0 ? arg.slice(split + 1) : arg;
-    const files = (await stat(path).then((s) => s.isDirectory()).catch(() => false))
-      ? (await readdir(path)).filter((name) => name.endsWith(".summary.json")).sort().map((name) => join(path, name))
+    const files = (await stat(path)
+      .then((s) => s.isDirectory())
+      .catch(() => false))
+      ? (await readdir(path))
+          .filter((name) => name.endsWith(".summary.json"))
+          .sort()
+          .map((name) => join(path, name))
       : [path];
+    if (files.length === 0)
+      throw new ConfigError(`${path} holds no *.summary.json: give files written by nanoflux eval`);
     for (const file of files) {
       const evaluation = await loadEvaluation(file);
       loaded.push({ label: label ?? evaluation.summary.label, evaluation });
@@ -102,7 +116,9 @@ async function loadResultArguments(args: readonly string[]): Promise<LabelledEva
 /** `nanoflux compare`: the paper-style table of accuracies and their significant differences. */
 export function compareCommand(): Command {
   return new Command("compare")
-    .description("compare evaluation results: rows are benchmarks, columns the labelled results, first column the baseline")
+    .description(
+      "compare evaluation results: rows are benchmarks, columns the labelled results, first column the baseline",
+    )
     .argument("<results...>", "*.summary.json files or folders of them, optionally as label=path")
     .option("--alpha <p>", "significance level", nonNegativeNumber, DEFAULT_ALPHA)
     .action(async (args: string[], flags: { alpha: number }) => {

@@ -45,7 +45,12 @@ function correctnessById(evaluation: SavedEvaluation): Map<string, boolean> | un
 export function differenceTest(baseline: SavedEvaluation, other: SavedEvaluation): TestResult {
   const first = correctnessById(baseline);
   const second = correctnessById(other);
-  const paired = first && second && first.size > 0 && first.size === second.size && [...first.keys()].every((id) => second.has(id));
+  const paired =
+    first &&
+    second &&
+    first.size > 0 &&
+    first.size === second.size &&
+    [...first.keys()].every((id) => second.has(id));
   if (!paired) {
     const { correct: k1, n: n1 } = baseline.summary;
     const { correct: k2, n: n2 } = other.summary;
@@ -61,7 +66,10 @@ export function differenceTest(baseline: SavedEvaluation, other: SavedEvaluation
   return mcnemarTest(onlyFirst, onlySecond);
 }
 
-export function compareEvaluations(labelled: readonly LabelledEvaluation[], alpha = DEFAULT_ALPHA): Comparison {
+export function compareEvaluations(
+  labelled: readonly LabelledEvaluation[],
+  alpha = DEFAULT_ALPHA,
+): Comparison {
   const labels = [...new Set(labelled.map((entry) => entry.label))];
   const rows = new Map<string, ComparisonRow>();
   for (const { label, evaluation } of labelled) {

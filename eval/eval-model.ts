@@ -1,7 +1,7 @@
 import { ModelConfig } from "../config/topology.ts";
 import { ConfigError } from "../core/errors.ts";
-import type { Logger } from "../log/logger.ts";
 import { OpenAIChatModel } from "../llm/openai-model.ts";
+import type { Logger } from "../log/logger.ts";
 
 export interface EndpointOptions {
   /** Model name sent to the endpoint (a fine-tune's name works too: ft:...). */
@@ -11,10 +11,15 @@ export interface EndpointOptions {
   concurrency: number;
   temperature?: number;
   maxTokens?: number;
+  /** Retries of a call that hit 429, 5xx or a timeout (default: the adapter's). */
+  maxRetries?: number;
 }
 
 /** A plain-chat model on any OpenAI-compatible endpoint, with the llm/ adapter's retries on 429 and 5xx. */
-export function createEvalModel(options: EndpointOptions, deps: { env: NodeJS.ProcessEnv; logger: Logger }): OpenAIChatModel {
+export function createEvalModel(
+  options: EndpointOptions,
+  deps: { env: NodeJS.ProcessEnv; logger: Logger },
+): OpenAIChatModel {
   const config = ModelConfig.safeParse({
     id: "eval",
     baseUrl: options.baseUrl,
@@ -23,10 +28,13 @@ export function createEvalModel(options: EndpointOptions, deps: { env: NodeJS.Pr
     maxConcurrency: options.concurrency,
     temperature: options.temperature,
     maxTokens: options.maxTokens,
+    maxRetries: options.maxRetries,
   });
   if (!config.success) {
     const issues = config.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new ConfigError(`evaluation model settings are invalid (${issues}); check --model, --base-url and --max-tokens`);
+    throw new ConfigError(
+      `evaluation model settings are invalid (${issues}); check --model, --base-url and --max-tokens`,
+    );
   }
   return new OpenAIChatModel(config.data, deps);
 }

@@ -15,7 +15,11 @@ export interface Grade {
  */
 export function gradeReply(item: BenchmarkItem, reply: string): Grade {
   const given = extractFinalAnswer(reply, item.kind);
-  if (given === undefined) return { given: null, correct: false, reason: "no final answer found in the reply" };
-  const check = checkAnswer(item.kind, given, item.answer, { options: item.options, tolerance: DEFAULT_TOLERANCE });
+  if (given === undefined)
+    return { given: null, correct: false, reason: "no final answer found in the reply" };
+  const check = checkAnswer(item.kind, given, item.answer, {
+    options: item.options,
+    tolerance: DEFAULT_TOLERANCE,
+  });
   return { given, correct: check.correct, reason: check.reason };
 }

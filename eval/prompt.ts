@@ -15,11 +15,18 @@ const ANSWER_FORMS: Record<QuestionKind, string> = {
 };
 
 /** The user turn: the question, its options as "A. text" lines, and what X must be. */
-export function renderQuestion(question: string, kind: QuestionKind, options?: Readonly<Record<string, string>>): string {
+export function renderQuestion(
+  question: string,
+  kind: QuestionKind,
+  options?: Readonly<Record<string, string>>,
+): string {
   const optionLines = Object.entries(options ?? {}).map(([letter, text]) => `${letter}. ${text}`);
-  return [question.trim(), ...(optionLines.length > 0 ? ["", ...optionLines] : []), "", `(${ANSWER_FORMS[kind]}.)`].join(
-    "\n",
-  );
+  return [
+    question.trim(),
+    ...(optionLines.length > 0 ? ["", ...optionLines] : []),
+    "",
+    `(${ANSWER_FORMS[kind]}.)`,
+  ].join("\n");
 }
 
 /** The closing line of a worked answer. */

@@ -32,7 +32,11 @@ export const EvalSummary = z.object({
   baseUrl: z.string(),
   benchmark: z.string(),
   file: z.string(),
-  selection: z.object({ limit: z.number().optional(), sample: z.number().optional(), seed: z.number().optional() }),
+  selection: z.object({
+    limit: z.number().optional(),
+    sample: z.number().optional(),
+    seed: z.number().optional(),
+  }),
   n: z.number().int().nonnegative(),
   correct: z.number().int().nonnegative(),
   errors: z.number().int().nonnegative(),
@@ -76,9 +80,12 @@ async function readText(file: string, what: string): Promise<string> {
   try {
     return await readFile(file, "utf8");
   } catch (err) {
-    throw new ConfigError(`cannot read ${what} ${file} (${(err as Error).message}); give a *.summary.json written by nanoflux eval`, {
-      cause: err,
-    });
+    throw new ConfigError(
+      `cannot read ${what} ${file} (${(err as Error).message}); give a *.summary.json written by nanoflux eval`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -99,7 +106,11 @@ function checked<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
 
 /** Reads a summary and its per-item results. */
 export async function loadEvaluation(summaryFile: string): Promise<SavedEvaluation> {
-  const summary = checked(EvalSummary, parseJson(await readText(summaryFile, "summary"), summaryFile), summaryFile);
+  const summary = checked(
+    EvalSummary,
+    parseJson(await readText(summaryFile, "summary"), summaryFile),
+    summaryFile,
+  );
   const itemsPath = resolve(dirname(summaryFile), summary.itemsFile);
   const lines = (await readText(itemsPath, "item results")).split("\n");
   const items = lines.flatMap((line, index) => {

@@ -1,7 +1,8 @@
 import { SystemError } from "../core/errors.ts";
+import type { TextModel } from "../llm/chat-model.ts";
 import { type LineProblem, loadBenchmark } from "./benchmarks.ts";
 import { type EvalSummary, type ItemResult, saveEvaluation } from "./results.ts";
-import { accuracyOf, evaluateItems, type TextModel } from "./runner.ts";
+import { accuracyOf, evaluateItems } from "./runner.ts";
 import { type Selection, selectItems } from "./selection.ts";
 
 export interface BenchmarkRunOptions {

@@ -1,15 +1,10 @@
 import { errorMessage } from "../core/errors.ts";
-import type { TextRequest, TextResult } from "../llm/chat-model.ts";
+import type { TextModel } from "../llm/chat-model.ts";
 import type { BenchmarkItem } from "./benchmark-formats.ts";
 import { gradeReply } from "./grading.ts";
 import { REASONING_SYSTEM_PROMPT, renderQuestion } from "./prompt.ts";
 import type { ItemResult } from "./results.ts";
 import { type Interval, wilsonInterval } from "./statistics.ts";
-
-/** What evaluation needs of a model: plain chat. OpenAIChatModel provides it, with retries on 429/5xx. */
-export interface TextModel {
-  generateText(request: TextRequest): Promise<TextResult>;
-}
 
 export interface EvaluateOptions {
   /** Items in flight at once. */
@@ -19,11 +14,20 @@ export interface EvaluateOptions {
   onResult?(result: ItemResult, finished: number): void;
 }
 
-async function evaluateItem(model: TextModel, item: BenchmarkItem, signal?: AbortSignal): Promise<ItemResult> {
+async function evaluateItem(
+  model: TextModel,
+  item: BenchmarkItem,
+  signal?: AbortSignal,
+): Promise<ItemResult> {
   const started = Date.now();
   const user = renderQuestion(item.question, item.kind, item.options);
   try {
-    const { text, usage } = await model.generateText({ role: "eval", system: REASONING_SYSTEM_PROMPT, user, signal });
+    const { text, usage } = await model.generateText({
+      role: "eval",
+      system: REASONING_SYSTEM_PROMPT,
+      user,
+      signal,
+    });
     const grade = gradeReply(item, text);
     return {
       id: item.id,
@@ -39,12 +43,23 @@ async function evaluateItem(model: TextModel, item: BenchmarkItem, signal?: Abor
     signal?.throwIfAborted();
     const error = errorMessage(err);
     const failed = { correct: false, given: null, reason: `model call failed: ${error}`, reply: "", error };
-    return { id: item.id, expected: item.answer, ...failed, latencyMs: Date.now() - started, promptTokens: 0, completionTokens: 0 };
+    return {
+      id: item.id,
+      expected: item.answer,
+      ...failed,
+      latencyMs: Date.now() - started,
+      promptTokens: 0,
+      completionTokens: 0,
+    };
   }
 }
 
 /** Asks the model every item, at most `concurrency` at once; results come back in item order. */
-export async function evaluateItems(model: TextModel, items: readonly BenchmarkItem[], options: EvaluateOptions): Promise<ItemResult[]> {
+export async function evaluateItems(
+  model: TextModel,
+  items: readonly BenchmarkItem[],
+  options: EvaluateOptions,
+): Promise<ItemResult[]> {
   const results: ItemResult[] = new Array(items.length);
   let next = 0;
   let finished = 0;

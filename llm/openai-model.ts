@@ -12,7 +12,14 @@ import { ModelError } from "../core/errors.ts";
 import type { TokenUsage, ToolEvidence } from "../core/schemas.ts";
 import type { Logger } from "../log/logger.ts";
 import { AdaptiveLimiter } from "./adaptive-limiter.ts";
-import type { ChatModel, StructuredRequest, StructuredResult, TextModel, TextRequest, TextResult } from "./chat-model.ts";
+import type {
+  ChatModel,
+  StructuredRequest,
+  StructuredResult,
+  TextModel,
+  TextRequest,
+  TextResult,
+} from "./chat-model.ts";
 import { CircuitBreaker } from "./circuit-breaker.ts";
 import { endpointContext } from "./endpoint-failure.ts";
 import { createOpenAIClient } from "./openai-client.ts";

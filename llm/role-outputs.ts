@@ -38,7 +38,9 @@ export const RUBRIC_DIMENSIONS = [
 export type RubricDimension = (typeof RUBRIC_DIMENSIONS)[number];
 
 export const JudgeOutput = z.object({
-  valid: z.boolean().describe("the question is self-contained, unambiguous, answerable, and its reference answer is right"),
+  valid: z
+    .boolean()
+    .describe("the question is self-contained, unambiguous, answerable, and its reference answer is right"),
   validity_reason: z.string(),
   verified_answer: z.string().describe("the answer you derived yourself (with tools where available)"),
   rubric: z.object({

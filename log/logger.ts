@@ -42,7 +42,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (pretty) {
     return pino({
       ...base,
-      transport: { target: "pino-pretty", options: { destination: 2, colorize: true, ignore: "pid,hostname" } },
+      transport: {
+        target: "pino-pretty",
+        options: { destination: 2, colorize: true, ignore: "pid,hostname" },
+      },
     });
   }
   return pino(base, pino.destination(2));

@@ -51,7 +51,12 @@ export const attackerMachine = setup({
           }),
         },
         onError: [
-          { guard: "canRetry", target: "generating", reenter: true, actions: assign({ lastError: ({ event }) => errorText(event.error) }) },
+          {
+            guard: "canRetry",
+            target: "generating",
+            reenter: true,
+            actions: assign({ lastError: ({ event }) => errorText(event.error) }),
+          },
           {
             target: "done",
             actions: assign({

@@ -30,7 +30,11 @@ interface ScreeningContext extends StageInput<QuestionProposed> {
 
 /** Curator gate 1: a duplicate or contaminated question dies here, before Defender and Judge spend tokens. */
 export const screeningMachine = setup({
-  types: { input: {} as StageInput<QuestionProposed>, context: {} as ScreeningContext, output: {} as StageOutput },
+  types: {
+    input: {} as StageInput<QuestionProposed>,
+    context: {} as ScreeningContext,
+    output: {} as StageOutput,
+  },
   actors: {
     screenQuestion: fromPromise<ScreenResult, QuestionProposed>(async () => {
       throw new Error("screenQuestion not provided");
@@ -51,7 +55,16 @@ export const screeningMachine = setup({
             emit: ({ context, event }) => {
               const result = event.output;
               if (!result.passed) {
-                return [closeRound(context, "curator", "rejected", result.reasonCode ?? "duplicate", result.reason, { novelty: result.novelty })];
+                return [
+                  closeRound(
+                    context,
+                    "curator",
+                    "rejected",
+                    result.reasonCode ?? "duplicate",
+                    result.reason,
+                    { novelty: result.novelty },
+                  ),
+                ];
               }
               const { type: _, ...carried } = context.message;
               const screened: QuestionScreened = {
@@ -68,7 +81,15 @@ export const screeningMachine = setup({
         onError: {
           target: "done",
           actions: assign({
-            emit: ({ context, event }) => [closeRound(context, "curator", "failed", "error", `screening failed: ${errorText(event.error)}`)],
+            emit: ({ context, event }) => [
+              closeRound(
+                context,
+                "curator",
+                "failed",
+                "error",
+                `screening failed: ${errorText(event.error)}`,
+              ),
+            ],
           }),
         },
       },
@@ -85,7 +106,11 @@ interface AcceptanceContext extends StageInput<VerdictIssued> {
 
 /** Curator gate 2: the curation policy, then an idempotent commit that never exceeds the target. */
 export const acceptanceMachine = setup({
-  types: { input: {} as StageInput<VerdictIssued>, context: {} as AcceptanceContext, output: {} as StageOutput },
+  types: {
+    input: {} as StageInput<VerdictIssued>,
+    context: {} as AcceptanceContext,
+    output: {} as StageOutput,
+  },
   actors: {
     applyPolicy: fromPromise<PolicyDecision, VerdictIssued>(async () => {
       throw new Error("applyPolicy not provided");
@@ -107,12 +132,22 @@ export const acceptanceMachine = setup({
         src: "applyPolicy",
         input: ({ context }) => context.message,
         onDone: [
-          { guard: ({ event }) => event.output.accept, target: "committing", actions: assign({ decision: ({ event }) => event.output }) },
+          {
+            guard: ({ event }) => event.output.accept,
+            target: "committing",
+            actions: assign({ decision: ({ event }) => event.output }),
+          },
           { target: "releasing", actions: assign({ decision: ({ event }) => event.output }) },
         ],
         onError: {
           target: "releasing",
-          actions: assign({ decision: ({ event }) => ({ accept: false, reasonCode: "error" as const, reason: `policy failed: ${errorText(event.error)}` }) }),
+          actions: assign({
+            decision: ({ event }) => ({
+              accept: false,
+              reasonCode: "error" as const,
+              reason: `policy failed: ${errorText(event.error)}`,
+            }),
+          }),
         },
       },
     },
@@ -129,7 +164,16 @@ export const acceptanceMachine = setup({
               const extra = { verdict: message.verdict, novelty: message.novelty, sample: result.sample };
               return result.committed
                 ? [closeRound(context, "curator", "accepted", undefined, result.reason, extra)]
-                : [closeRound(context, "curator", "rejected", result.reasonCode ?? "target_reached", result.reason, extra)];
+                : [
+                    closeRound(
+                      context,
+                      "curator",
+                      "rejected",
+                      result.reasonCode ?? "target_reached",
+                      result.reason,
+                      extra,
+                    ),
+                  ];
             },
           }),
         },
@@ -158,10 +202,17 @@ export const acceptanceMachine = setup({
         target: "done",
         actions: assign({
           emit: ({ context }) => [
-            closeRound(context, "curator", "rejected", context.decision?.reasonCode ?? "error", context.decision?.reason ?? "rejected", {
-              verdict: context.message.verdict,
-              novelty: context.message.novelty,
-            }),
+            closeRound(
+              context,
+              "curator",
+              "rejected",
+              context.decision?.reasonCode ?? "error",
+              context.decision?.reason ?? "rejected",
+              {
+                verdict: context.message.verdict,
+                novelty: context.message.novelty,
+              },
+            ),
           ],
         }),
       },

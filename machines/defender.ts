@@ -15,7 +15,11 @@ interface DefenderContext extends StageInput<QuestionScreened> {
 
 /** Defender: answers the screened question with its reasoning; retries an unusable answer. */
 export const defenderMachine = setup({
-  types: { input: {} as StageInput<QuestionScreened>, context: {} as DefenderContext, output: {} as StageOutput },
+  types: {
+    input: {} as StageInput<QuestionScreened>,
+    context: {} as DefenderContext,
+    output: {} as StageOutput,
+  },
   actors: {
     answerQuestion: fromPromise<GivenAnswer, QuestionScreened>(async () => {
       throw new Error("answerQuestion not provided");

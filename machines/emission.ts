@@ -1,5 +1,4 @@
-import type { RoundClosed } from "../bus/messages.ts";
-import type { RejectionReason } from "../bus/messages.ts";
+import type { RejectionReason, RoundClosed } from "../bus/messages.ts";
 import type { CloseStatus, RoundSpec, TokenUsage } from "../core/schemas.ts";
 
 /** A message a machine wants published. The host validates it against the stage's schema and publishes it. */

@@ -26,9 +26,11 @@ export const judgeMachine = setup({
     consultJudge: fromPromise<JudgeConsultation, AnswerSubmitted>(async () => {
       throw new Error("consultJudge not provided");
     }),
-    decideVerdict: fromPromise<Verdict, { message: AnswerSubmitted; consultation: JudgeConsultation }>(async () => {
-      throw new Error("decideVerdict not provided");
-    }),
+    decideVerdict: fromPromise<Verdict, { message: AnswerSubmitted; consultation: JudgeConsultation }>(
+      async () => {
+        throw new Error("decideVerdict not provided");
+      },
+    ),
   },
   guards: { canRetry: ({ context }) => context.attempts < context.maxAttempts },
 }).createMachine({
@@ -65,7 +67,10 @@ export const judgeMachine = setup({
     deciding: {
       invoke: {
         src: "decideVerdict",
-        input: ({ context }) => ({ message: context.message, consultation: context.consultation as JudgeConsultation }),
+        input: ({ context }) => ({
+          message: context.message,
+          consultation: context.consultation as JudgeConsultation,
+        }),
         onDone: {
           target: "done",
           actions: assign({
@@ -76,7 +81,10 @@ export const judgeMachine = setup({
                 type: "verdict.issued.v1",
                 at: context.now,
                 producer: context.producer,
-                usage: [...context.message.usage, ...(context.consultation ? [context.consultation.usage] : [])],
+                usage: [
+                  ...context.message.usage,
+                  ...(context.consultation ? [context.consultation.usage] : []),
+                ],
                 verdict: event.output,
               };
               return [{ stage: "verdict.issued", message: issued }];
@@ -87,9 +95,16 @@ export const judgeMachine = setup({
           target: "done",
           actions: assign({
             emit: ({ context, event }) => [
-              closeRound(context, "judge", "failed", "error", `judge could not decide: ${errorText(event.error)}`, {
-                novelty: context.message.novelty,
-              }),
+              closeRound(
+                context,
+                "judge",
+                "failed",
+                "error",
+                `judge could not decide: ${errorText(event.error)}`,
+                {
+                  novelty: context.message.novelty,
+                },
+              ),
             ],
           }),
         },

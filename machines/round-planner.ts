@@ -1,12 +1,21 @@
 import type { RoundClosed } from "../bus/messages.ts";
 import type { TournamentConfig } from "../config/topology.ts";
-import { complexityFor, createDifficultyState, type DifficultyState, updateDifficulty } from "../tournament/difficulty.ts";
+import {
+  complexityFor,
+  createDifficultyState,
+  type DifficultyState,
+  updateDifficulty,
+} from "../tournament/difficulty.ts";
 import { createPairings } from "../tournament/pairings.ts";
-import { outcomeOfRound } from "../tournament/round-outcome.ts";
 import { createTopicRotation } from "../tournament/rotation.ts";
+import { outcomeOfRound } from "../tournament/round-outcome.ts";
 
 /** What the scheduler needs to plan rounds: who plays, which domains and skills, how hard. */
-export interface PlanConfig extends Pick<TournamentConfig, "pairing" | "swapEvery" | "selfPlay" | "startComplexity" | "adaptComplexity" | "targetDefenderSuccess"> {
+export interface PlanConfig
+  extends Pick<
+    TournamentConfig,
+    "pairing" | "swapEvery" | "selfPlay" | "startComplexity" | "adaptComplexity" | "targetDefenderSuccess"
+  > {
   participants: string[];
   judge: string;
   domains: Array<{ name: string; skills: string[] }>;
@@ -19,7 +28,14 @@ export interface PlanState {
 }
 
 export interface PlannedRound {
-  round: { domain: string; skill: string; complexity: number; attacker: string; defender: string; judge: string };
+  round: {
+    domain: string;
+    skill: string;
+    complexity: number;
+    attacker: string;
+    defender: string;
+    judge: string;
+  };
   state: PlanState;
 }
 

@@ -52,9 +52,24 @@ function openRound(context: SchedulerContext, now: string): { spec: RoundSpec; p
   return { spec, planState: planned.state };
 }
 
-export function openedEmission(context: Pick<SchedulerContext, "runId" | "producer">, spec: RoundSpec, now: string): SchedulerEmitted {
-  const message: RoundOpened = { type: "round.opened.v1", runId: context.runId, at: now, producer: context.producer, spec, usage: [] };
-  return { type: "publish", emission: { stage: "round.opened", message }, msgId: idempotencyKey(context.runId, spec.roundId, "round.opened") };
+export function openedEmission(
+  context: Pick<SchedulerContext, "runId" | "producer">,
+  spec: RoundSpec,
+  now: string,
+): SchedulerEmitted {
+  const message: RoundOpened = {
+    type: "round.opened.v1",
+    runId: context.runId,
+    at: now,
+    producer: context.producer,
+    spec,
+    usage: [],
+  };
+  return {
+    type: "publish",
+    emission: { stage: "round.opened", message },
+    msgId: idempotencyKey(context.runId, spec.roundId, "round.opened"),
+  };
 }
 
 function canOpen(context: SchedulerContext): boolean {
@@ -88,7 +103,12 @@ export const schedulerMachine = setup({
       let draft = context;
       while (canOpen(draft)) {
         const { spec, planState } = openRound(draft, now);
-        draft = { ...draft, nextSeq: draft.nextSeq + 1, planState, inFlight: { ...draft.inFlight, [spec.roundId]: spec } };
+        draft = {
+          ...draft,
+          nextSeq: draft.nextSeq + 1,
+          planState,
+          inFlight: { ...draft.inFlight, [spec.roundId]: spec },
+        };
         enqueue(emit(openedEmission(context, spec, now)));
       }
       enqueue(assign({ nextSeq: draft.nextSeq, planState: draft.planState, inFlight: draft.inFlight }));
@@ -112,20 +132,34 @@ export const schedulerMachine = setup({
       for (const spec of Object.values(context.inFlight)) {
         if (Date.parse(spec.openedAt) + context.roundTimeoutMs > now) continue;
         const closing = closeRound(
-          { message: { runId: context.runId, spec, usage: [] }, now: event.now, producer: context.producer, maxAttempts: 0 },
+          {
+            message: { runId: context.runId, spec, usage: [] },
+            now: event.now,
+            producer: context.producer,
+            maxAttempts: 0,
+          },
           "scheduler",
           "failed",
           "timeout",
           `round exceeded its ${context.roundTimeoutMs} ms deadline`,
         );
-        enqueue(emit({ type: "publish" as const, emission: closing, msgId: idempotencyKey(context.runId, spec.roundId, "round.closed") }));
+        enqueue(
+          emit({
+            type: "publish" as const,
+            emission: closing,
+            msgId: idempotencyKey(context.runId, spec.roundId, "round.closed"),
+          }),
+        );
       }
     }),
     complete: emit(({ context, event }) => {
-      const status: CompletionStatus = context.stopping?.status ?? (context.accepted >= context.target ? "target_reached" : "max_rounds");
+      const status: CompletionStatus =
+        context.stopping?.status ?? (context.accepted >= context.target ? "target_reached" : "max_rounds");
       const reason =
         context.stopping?.reason ??
-        (status === "target_reached" ? `accepted ${context.accepted} of ${context.target}` : `reached max rounds (${context.maxRounds})`);
+        (status === "target_reached"
+          ? `accepted ${context.accepted} of ${context.target}`
+          : `reached max rounds (${context.maxRounds})`);
       const message: RunCompleted = {
         type: "run.completed.v1",
         runId: context.runId,
@@ -136,7 +170,11 @@ export const schedulerMachine = setup({
         accepted: context.accepted,
         rounds: context.nextSeq,
       };
-      return { type: "publish" as const, emission: { stage: "run.completed", message }, msgId: `${context.runId}:completed` };
+      return {
+        type: "publish" as const,
+        emission: { stage: "run.completed", message },
+        msgId: `${context.runId}:completed`,
+      };
     }),
   },
 }).createMachine({
@@ -158,7 +196,9 @@ export const schedulerMachine = setup({
       on: {
         ROUND_CLOSED: { actions: ["recordClosed", "fill"] },
         TICK: { actions: ["expireRounds", "fill"] },
-        STOP: { actions: assign({ stopping: ({ event }) => ({ status: event.status, reason: event.reason }) }) },
+        STOP: {
+          actions: assign({ stopping: ({ event }) => ({ status: event.status, reason: event.reason }) }),
+        },
       },
     },
     completed: { type: "final", entry: "complete" },

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
 import { Socket } from "node:net";
-import { type EmbeddedNats, startEmbeddedNats } from "../bus/embedded-server.ts";
+import { join, resolve } from "node:path";
 import { z } from "zod";
+import { type EmbeddedNats, startEmbeddedNats } from "../bus/embedded-server.ts";
 import type { Topology } from "../config/topology.ts";
 
 export interface NatsEndpoint {

@@ -39,7 +39,12 @@ function applyOverrides(raw: Record<string, unknown>, overrides: TopologyOverrid
  * Loads a topology file, applies command-line overrides, and starts the built-in simulator when the file asks
  * for one: the simulator's URL reaches the models through ${NANOFLUX_SIM_URL}, like any other endpoint.
  */
-export async function prepareTopology(file: string, overrides: TopologyOverrides, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<PreparedTopology> {
+export async function prepareTopology(
+  file: string,
+  overrides: TopologyOverrides,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<PreparedTopology> {
   const document = applyOverrides(parseYamlDocument(await readTopologyText(file), file), overrides);
   const firstEnv = { ...env, [SIM_URL_ENV]: env[SIM_URL_ENV] ?? PENDING_SIM_URL };
   const validated = validateTopology(document, file, firstEnv);

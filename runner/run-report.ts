@@ -45,7 +45,14 @@ export function usageRows(usages: TokenUsage[], models: ModelConfig[]): UsageRow
   const rows = new Map<string, UsageRow>();
   for (const u of usages) {
     const key = `${u.model}\u0000${u.role}`;
-    const row = rows.get(key) ?? { model: u.model, role: u.role, calls: 0, promptTokens: 0, completionTokens: 0, costUsd: undefined };
+    const row = rows.get(key) ?? {
+      model: u.model,
+      role: u.role,
+      calls: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd: undefined,
+    };
     row.calls += u.calls;
     row.promptTokens += u.promptTokens;
     row.completionTokens += u.completionTokens;
@@ -53,7 +60,9 @@ export function usageRows(usages: TokenUsage[], models: ModelConfig[]): UsageRow
   }
   for (const row of rows.values()) {
     const price = models.find((m) => m.id === row.model || m.model === row.model)?.price;
-    if (price) row.costUsd = (row.promptTokens * price.inputPerMTok + row.completionTokens * price.outputPerMTok) / 1e6;
+    if (price)
+      row.costUsd =
+        (row.promptTokens * price.inputPerMTok + row.completionTokens * price.outputPerMTok) / 1e6;
   }
   return [...rows.values()].sort((a, b) => a.model.localeCompare(b.model) || a.role.localeCompare(b.role));
 }
@@ -87,7 +96,10 @@ export function buildRunReport(
     acceptedBySkill: {},
     acceptedByDomain: {},
     judgedByLevel: {},
-    usage: usageRows(closed.flatMap((c) => c.usage), models),
+    usage: usageRows(
+      closed.flatMap((c) => c.usage),
+      models,
+    ),
     standings: standingsOf(closed),
     totalTokens: 0,
     totalCostUsd: undefined,
@@ -120,5 +132,7 @@ export function acceptedSamples(closed: RoundClosed[]): Sample[] {
     seen.add(round.spec.roundId);
     samples.push(round.sample);
   }
-  return samples.sort((a, b) => a.acceptedAt.localeCompare(b.acceptedAt) || a.roundId.localeCompare(b.roundId));
+  return samples.sort(
+    (a, b) => a.acceptedAt.localeCompare(b.acceptedAt) || a.roundId.localeCompare(b.roundId),
+  );
 }

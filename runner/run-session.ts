@@ -8,7 +8,7 @@ import type { AgentConfig } from "../config/topology.ts";
 import type { Logger } from "../log/logger.ts";
 import { DatasetFile, writeFileAtomic } from "./dataset-file.ts";
 import { natsEndpoint, newRunId } from "./nats-endpoint.ts";
-import { type PreparedTopology } from "./prepare-topology.ts";
+import type { PreparedTopology } from "./prepare-topology.ts";
 import { ProgressLine } from "./progress.ts";
 import { acceptedSamples, buildRunReport, type RunReport } from "./run-report.ts";
 
@@ -48,7 +48,12 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
   const cleanups: Array<() => Promise<void>> = [async () => nats.embedded?.stop()];
   const progress = options.progress ?? new ProgressLine();
   try {
-    const bus = await Bus.open({ servers: nats.url, name: `nanoflux-run-${runId}`, nats: topology.nats, logger });
+    const bus = await Bus.open({
+      servers: nats.url,
+      name: `nanoflux-run-${runId}`,
+      nats: topology.nats,
+      logger,
+    });
     cleanups.unshift(() => bus.close());
     const follower = await followRunEvents(bus.js, runId, { fromStart: true });
     cleanups.unshift(() => follower.stop());
@@ -79,7 +84,13 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
         tokens += event.usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0);
         if (event.status === "accepted" && event.sample) await dataset.append(event.sample);
         const accepted = [...closed.values()].filter((c) => c.status === "accepted").length;
-        progress.update({ accepted, target: topology.curation.target, rounds: closed.size, tokens, startedAt });
+        progress.update({
+          accepted,
+          target: topology.curation.target,
+          rounds: closed.size,
+          tokens,
+          startedAt,
+        });
       }
       if (event.type === "run.completed.v1") completed = event;
     }

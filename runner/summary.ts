@@ -38,7 +38,14 @@ export function renderSummary(report: RunReport, datasetPath: string | undefined
   );
   const usage = renderTable(
     ["model", "role", "calls", "prompt tok", "completion tok", "cost"],
-    report.usage.map((u) => [u.model, u.role, u.calls, u.promptTokens, u.completionTokens, u.costUsd === undefined ? "-" : `$${u.costUsd.toFixed(4)}`]),
+    report.usage.map((u) => [
+      u.model,
+      u.role,
+      u.calls,
+      u.promptTokens,
+      u.completionTokens,
+      u.costUsd === undefined ? "-" : `$${u.costUsd.toFixed(4)}`,
+    ]),
   );
   const lines = [overview, "", breakdown, "", usage, ""];
   if (report.standings.length > 0) lines.push(formatStandingsTable(report.standings), "");

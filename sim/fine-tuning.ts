@@ -46,7 +46,10 @@ const ChatLine = z.object({
   messages: z
     .array(z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() }))
     .min(2)
-    .refine((messages) => messages.some((m) => m.role === "assistant"), "needs at least one assistant message"),
+    .refine(
+      (messages) => messages.some((m) => m.role === "assistant"),
+      "needs at least one assistant message",
+    ),
 });
 
 /** The number of examples in a chat JSONL training file, or a 400 naming the first bad line. */
@@ -93,7 +96,9 @@ const Hyper = z.looseObject({
   batch_size: z.union([z.number().int().positive(), z.literal("auto")]).optional(),
   learning_rate_multiplier: z.union([z.number().positive(), z.literal("auto")]).optional(),
 });
-const MethodHyper = z.looseObject({ supervised: z.looseObject({ hyperparameters: Hyper.optional() }).optional() });
+const MethodHyper = z.looseObject({
+  supervised: z.looseObject({ hyperparameters: Hyper.optional() }).optional(),
+});
 
 interface Job {
   id: string;
@@ -147,7 +152,9 @@ function lossAt(job: Job, step: number): number {
 function eventsUntil(job: Job, timing: FineTuningTiming, now: number): JobEvent[] {
   const { queuedAt, runningAt, finishedAt } = phaseTimes(job, timing);
   const end = Math.min(now, job.cancelledMs ?? now);
-  const events: JobEvent[] = [{ id: `${job.id}-ev-validating`, atMs: job.createdMs, message: "Validating training file" }];
+  const events: JobEvent[] = [
+    { id: `${job.id}-ev-validating`, atMs: job.createdMs, message: "Validating training file" },
+  ];
   const add = (atMs: number, key: string, message: string, data?: Record<string, number>) => {
     if (atMs <= end) events.push({ id: `${job.id}-ev-${key}`, atMs, message, data });
   };
@@ -165,7 +172,8 @@ function eventsUntil(job: Job, timing: FineTuningTiming, now: number): JobEvent[
     });
   }
   add(finishedAt, "done", `New fine-tuned model created: ${job.fineTunedModel}`);
-  if (job.cancelledMs !== undefined && job.cancelledMs < finishedAt) add(job.cancelledMs, "cancelled", "Job cancelled");
+  if (job.cancelledMs !== undefined && job.cancelledMs < finishedAt)
+    add(job.cancelledMs, "cancelled", "Job cancelled");
   return events;
 }
 
@@ -186,9 +194,16 @@ async function readForm(req: IncomingMessage) {
   const headers = new Headers({ "content-type": req.headers["content-type"] ?? "" });
   const body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
   try {
-    return await new Request("http://simulator/v1/files", { method: "POST", headers, body, duplex: "half" } as RequestInit).formData();
+    return await new Request("http://simulator/v1/files", {
+      method: "POST",
+      headers,
+      body,
+      duplex: "half",
+    } as RequestInit).formData();
   } catch (err) {
-    throw new BadRequestError(`upload is not multipart/form-data with "file" and "purpose" (${(err as Error).message})`);
+    throw new BadRequestError(
+      `upload is not multipart/form-data with "file" and "purpose" (${(err as Error).message})`,
+    );
   }
 }
 
@@ -196,12 +211,16 @@ function hyperparametersOf(body: z.infer<typeof JobBody>) {
   const method = MethodHyper.safeParse(body.method ?? {});
   const fromMethod = method.success ? method.data.supervised?.hyperparameters : undefined;
   const parsed = Hyper.safeParse(fromMethod ?? body.hyperparameters ?? {});
-  if (!parsed.success) throw new BadRequestError(`hyperparameters: ${parsed.error.issues[0]?.message}`, "hyperparameters");
+  if (!parsed.success)
+    throw new BadRequestError(`hyperparameters: ${parsed.error.issues[0]?.message}`, "hyperparameters");
   const { n_epochs, batch_size, learning_rate_multiplier } = parsed.data;
   return {
     epochs: n_epochs === "auto" || n_epochs === undefined ? 3 : n_epochs,
     batchSize: batch_size === "auto" || batch_size === undefined ? 1 : batch_size,
-    learningRateMultiplier: learning_rate_multiplier === "auto" || learning_rate_multiplier === undefined ? 1 : learning_rate_multiplier,
+    learningRateMultiplier:
+      learning_rate_multiplier === "auto" || learning_rate_multiplier === undefined
+        ? 1
+        : learning_rate_multiplier,
   };
 }
 
@@ -237,7 +256,11 @@ export function createFineTuningRoutes(timing: FineTuningTiming = DEFAULT_FINE_T
         error: null,
         fine_tuned_model: status === "succeeded" ? job.fineTunedModel : null,
         finished_at: finished && finishedMs !== undefined ? Math.floor(finishedMs / 1000) : null,
-        hyperparameters: { n_epochs: job.epochs, batch_size: job.batchSize, learning_rate_multiplier: job.learningRateMultiplier },
+        hyperparameters: {
+          n_epochs: job.epochs,
+          batch_size: job.batchSize,
+          learning_rate_multiplier: job.learningRateMultiplier,
+        },
         model: job.model,
         organization_id: "org-nanoflux-sim",
         result_files: [],
@@ -271,11 +294,20 @@ export function createFineTuningRoutes(timing: FineTuningTiming = DEFAULT_FINE_T
           const form = await readForm(req);
           const upload = form.get("file");
           const purpose = form.get("purpose");
-          if (!(upload instanceof File)) throw new BadRequestError('upload a file in the "file" field', "file");
-          if (typeof purpose !== "string" || purpose === "") throw new BadRequestError('give a "purpose", e.g. fine-tune', "purpose");
+          if (!(upload instanceof File))
+            throw new BadRequestError('upload a file in the "file" field', "file");
+          if (typeof purpose !== "string" || purpose === "")
+            throw new BadRequestError('give a "purpose", e.g. fine-tune', "purpose");
           const text = await upload.text();
           const examples = purpose === "fine-tune" ? countChatExamples(text) : 0;
-          const file = { id: nextId("file"), filename: upload.name, purpose, bytes: upload.size, createdAt: timing.now(), examples };
+          const file = {
+            id: nextId("file"),
+            filename: upload.name,
+            purpose,
+            bytes: upload.size,
+            createdAt: timing.now(),
+            examples,
+          };
           files.set(file.id, file);
           sendJson(res, 200, fileObject(file));
         },
@@ -296,11 +328,17 @@ export function createFineTuningRoutes(timing: FineTuningTiming = DEFAULT_FINE_T
           const body = JobBody.safeParse(await readJson(req));
           if (!body.success) {
             const issue = body.error.issues[0];
-            throw new BadRequestError(`${issue?.path.join(".")}: ${issue?.message}`, String(issue?.path[0] ?? ""));
+            throw new BadRequestError(
+              `${issue?.path.join(".")}: ${issue?.message}`,
+              String(issue?.path[0] ?? ""),
+            );
           }
           const file = files.get(body.data.training_file);
-          if (!file || file.purpose !== "fine-tune") {
-            throw new BadRequestError(`training_file ${body.data.training_file} is not an uploaded fine-tune file`, "training_file");
+          if (file?.purpose !== "fine-tune") {
+            throw new BadRequestError(
+              `training_file ${body.data.training_file} is not an uploaded fine-tune file`,
+              "training_file",
+            );
           }
           const hyper = hyperparametersOf(body.data);
           const id = nextId("ftjob");
@@ -374,7 +412,9 @@ export function createFineTuningRoutes(timing: FineTuningTiming = DEFAULT_FINE_T
           const now = timing.now();
           const status = settle(job, now);
           if (status === "succeeded" || status === "cancelled") {
-            throw new BadRequestError(`fine-tuning job ${job.id} has already ${status === "succeeded" ? "succeeded" : "been cancelled"}`);
+            throw new BadRequestError(
+              `fine-tuning job ${job.id} has already ${status === "succeeded" ? "succeeded" : "been cancelled"}`,
+            );
           }
           job.cancelledMs = now;
           sendJson(res, 200, jobObject(job));

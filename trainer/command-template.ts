@@ -75,13 +75,18 @@ export function renderCommand(template: string, values: CommandValues): { progra
     arg.replace(/\{([a-z_]+)\}/g, (match, name: string) => {
       const value = known[name];
       if (value === undefined) {
-        throw new ConfigError(`command template: unknown placeholder ${match}; use ${Object.keys(known).map((k) => `{${k}}`).join(", ")}`);
+        throw new ConfigError(
+          `command template: unknown placeholder ${match}; use ${Object.keys(known)
+            .map((k) => `{${k}}`)
+            .join(", ")}`,
+        );
       }
       return value;
     }),
   );
   const [program, ...args] = filled;
-  if (!program) throw new ConfigError("command template is empty: give a training command, e.g. the default recipe's");
+  if (!program)
+    throw new ConfigError("command template is empty: give a training command, e.g. the default recipe's");
   return { program, args };
 }
 
@@ -93,6 +98,14 @@ export function assertValidTemplate(template: string): void {
     dataset: "check",
     output: "check",
     job: "check",
-    hyperparameters: { epochs: 1, batchSize: 1, learningRate: 1, loraRank: 1, loraAlpha: 1, maxSeqLength: 1, seed: 1 },
+    hyperparameters: {
+      epochs: 1,
+      batchSize: 1,
+      learningRate: 1,
+      loraRank: 1,
+      loraAlpha: 1,
+      maxSeqLength: 1,
+      seed: 1,
+    },
   });
 }

@@ -8,8 +8,16 @@ import { runStageSubject, STAGES, STREAM_NAME, trainingJobsSubject } from "../bu
 import { ConfigError } from "../core/errors.ts";
 import type { TrainingBackend, TrainingDataset } from "./backend.ts";
 import { JobRecords } from "./job-records.ts";
-import { type Hyperparameters, isTerminal, type TrainingEvent, type TrainingJob, type TrainingJobRequest, TrainingUpdated } from "./messages.ts";
-import { ensureTrainingStream, messageJson, openDatasetStore, openJobBucket } from "./training-bus.ts";
+import { parseJsonOrUndefined } from "./json-text.ts";
+import {
+  type Hyperparameters,
+  isTerminal,
+  type TrainingEvent,
+  type TrainingJob,
+  type TrainingJobRequest,
+  TrainingUpdated,
+} from "./messages.ts";
+import { ensureTrainingStream, openDatasetStore, openJobBucket } from "./training-bus.ts";
 
 export interface GpuHostsBackendOptions {
   baseModel: string;
@@ -18,8 +26,14 @@ export interface GpuHostsBackendOptions {
 }
 
 /** Same dataset, base model and settings -> same job id, so a repeated submit (after a crash) trains once. */
-export function trainingJobId(datasetSha256: string, baseModel: string, hyperparameters: Hyperparameters): string {
-  const digest = createHash("sha256").update(`${datasetSha256}\n${baseModel}\n${JSON.stringify(hyperparameters)}`).digest("hex");
+export function trainingJobId(
+  datasetSha256: string,
+  baseModel: string,
+  hyperparameters: Hyperparameters,
+): string {
+  const digest = createHash("sha256")
+    .update(`${datasetSha256}\n${baseModel}\n${JSON.stringify(hyperparameters)}`)
+    .digest("hex");
   return `ft-${digest.slice(0, 20)}`;
 }
 
@@ -41,7 +55,12 @@ export class GpuHostsBackend implements TrainingBackend {
   static async open(nc: NatsConnection, options: GpuHostsBackendOptions): Promise<GpuHostsBackend> {
     await ensureTrainingStream(nc);
     await ensureRunStream(nc);
-    return new GpuHostsBackend(jetstream(nc), new JobRecords(await openJobBucket(nc)), await openDatasetStore(nc), options);
+    return new GpuHostsBackend(
+      jetstream(nc),
+      new JobRecords(await openJobBucket(nc)),
+      await openDatasetStore(nc),
+      options,
+    );
   }
 
   async submit(dataset: TrainingDataset, hyperparameters: Hyperparameters): Promise<TrainingJob> {
@@ -61,7 +80,14 @@ export class GpuHostsBackend implements TrainingBackend {
     const isNew = await this.records.createRequest(request);
     const decided = await this.records.result(jobId);
     if (decided) return decided;
-    const queued: TrainingJob = { id: jobId, backend: this.name, status: "queued", baseModel: request.baseModel, runId: request.runId, updatedAt: request.at };
+    const queued: TrainingJob = {
+      id: jobId,
+      backend: this.name,
+      status: "queued",
+      baseModel: request.baseModel,
+      runId: request.runId,
+      updatedAt: request.at,
+    };
     if (isNew) await this.records.putStatus(queued);
     // Both steps are idempotent, so a submit that died half-way is finished by the next one.
     await this.datasets.putBlob({ name: request.dataset.object }, content);
@@ -80,7 +106,10 @@ export class GpuHostsBackend implements TrainingBackend {
     const request = await this.records.request(jobId);
     if (!request) throw unknownJob(jobId);
     const subject = runStageSubject(request.runId, STAGES.trainingUpdated);
-    const consumer = await this.js.consumers.get(STREAM_NAME, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
+    const consumer = await this.js.consumers.get(STREAM_NAME, {
+      filter_subjects: subject,
+      deliver_policy: DeliverPolicy.All,
+    });
     const events: TrainingEvent[] = [];
     for (let pending = (await consumer.info()).num_pending; pending > 0; ) {
       const batch = await consumer.fetch({ max_messages: Math.min(pending, 500), expires: 2000 });
@@ -88,8 +117,9 @@ export class GpuHostsBackend implements TrainingBackend {
       for await (const msg of batch) {
         got += 1;
         pending = msg.info.pending;
-        const update = TrainingUpdated.safeParse(messageJson(msg));
-        if (update.success && update.data.job.id === jobId && update.data.event) events.push(update.data.event);
+        const update = TrainingUpdated.safeParse(parseJsonOrUndefined(msg.string()));
+        if (update.success && update.data.job.id === jobId && update.data.event)
+          events.push(update.data.event);
       }
       if (got === 0) break;
     }
@@ -106,5 +136,7 @@ export class GpuHostsBackend implements TrainingBackend {
 }
 
 function unknownJob(jobId: string): ConfigError {
-  return new ConfigError(`no training job ${jobId} is recorded on this NATS server; check the job id and --nats`);
+  return new ConfigError(
+    `no training job ${jobId} is recorded on this NATS server; check the job id and --nats`,
+  );
 }

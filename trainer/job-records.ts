@@ -45,9 +45,13 @@ export class JobRecords {
   }
 
   /** Calls `onResult` once the job's outcome is recorded (also when it already is); returns a stop function. */
-  async watchResult(jobId: string, onResult: (job: TrainingJob) => void): Promise<() => void> {
+  async watchResult(
+    jobId: string,
+    onResult: (job: TrainingJob) => void,
+    onError: (err: unknown) => void,
+  ): Promise<() => void> {
     const watch = await this.kv.watch({ key: JobRecords.keys(jobId).result });
-    void (async () => {
+    const follow = async () => {
       for await (const entry of watch) {
         const job = this.#parse(entry, TrainingJob);
         if (job) {
@@ -55,7 +59,8 @@ export class JobRecords {
           return;
         }
       }
-    })();
+    };
+    follow().catch(onError);
     return () => watch.stop();
   }
 
@@ -74,15 +79,20 @@ export class JobRecords {
   }
 
   #parse<T>(entry: KvEntry | null, schema: z.ZodType<T>): T | undefined {
-    if (!entry || entry.operation !== "PUT") return undefined;
+    if (entry?.operation !== "PUT") return undefined;
     let raw: unknown;
     try {
       raw = entry.json();
     } catch (err) {
-      throw new SystemError(`training record ${entry.key} is not JSON (${errorMessage(err)}); delete it with nats kv rm`);
+      throw new SystemError(
+        `training record ${entry.key} is not JSON (${errorMessage(err)}); delete it with nats kv rm`,
+      );
     }
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) throw new SystemError(`training record ${entry.key} has an unexpected shape; delete it with nats kv rm`);
+    if (!parsed.success)
+      throw new SystemError(
+        `training record ${entry.key} has an unexpected shape; delete it with nats kv rm`,
+      );
     return parsed.data;
   }
 }

@@ -11,7 +11,11 @@ export const Hyperparameters = z.strictObject({
   epochs: z.number().int().positive().default(3),
   batchSize: z.number().int().positive().default(4),
   learningRate: z.number().positive().default(2e-4).describe("LoRA recipes: peak learning rate"),
-  learningRateMultiplier: z.number().positive().optional().describe("OpenAI-compatible APIs: scales their default"),
+  learningRateMultiplier: z
+    .number()
+    .positive()
+    .optional()
+    .describe("OpenAI-compatible APIs: scales their default"),
   loraRank: z.number().int().positive().default(16),
   loraAlpha: z.number().int().positive().default(32),
   maxSeqLength: z.number().int().positive().default(2048),
@@ -20,7 +24,14 @@ export const Hyperparameters = z.strictObject({
 export type Hyperparameters = z.infer<typeof Hyperparameters>;
 
 /** The OpenAI fine-tuning job statuses, which every backend uses. */
-export const TrainingStatus = z.enum(["validating_files", "queued", "running", "succeeded", "failed", "cancelled"]);
+export const TrainingStatus = z.enum([
+  "validating_files",
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "cancelled",
+]);
 export type TrainingStatus = z.infer<typeof TrainingStatus>;
 
 export const TERMINAL_STATUSES: ReadonlySet<TrainingStatus> = new Set(["succeeded", "failed", "cancelled"]);

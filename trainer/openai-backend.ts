@@ -34,6 +34,7 @@ function toTrainingJob(job: FineTuningJob): TrainingJob {
     backend: "openai",
     status: job.status,
     baseModel: job.model,
+    runId: job.metadata?.nanoflux_run,
     fineTunedModel: job.fine_tuned_model ?? undefined,
     error: job.error?.message,
     updatedAt: new Date((job.finished_at ?? job.created_at) * 1000).toISOString(),
@@ -79,12 +80,17 @@ export class OpenAIFineTuningBackend implements TrainingBackend {
       maxRetries: CLIENT_RETRIES,
       structuredOutput: "json_schema" as const,
     };
-    this.#client = createOpenAIClient(config, options.env ?? process.env).withOptions({ maxRetries: CLIENT_RETRIES });
+    this.#client = createOpenAIClient(config, options.env ?? process.env).withOptions({
+      maxRetries: CLIENT_RETRIES,
+    });
   }
 
   async submit(dataset: TrainingDataset, hyperparameters: Hyperparameters): Promise<TrainingJob> {
     return this.#call(async () => {
-      const file = await this.#client.files.create({ file: createReadStream(dataset.file), purpose: "fine-tune" });
+      const file = await this.#client.files.create({
+        file: createReadStream(dataset.file),
+        purpose: "fine-tune",
+      });
       const job = await this.#client.fineTuning.jobs.create({
         model: this.#options.baseModel,
         training_file: file.id,
@@ -132,7 +138,13 @@ export class OpenAIFineTuningBackend implements TrainingBackend {
       return await request();
     } catch (err) {
       const { baseUrl, baseModel, apiKeyEnv } = this.#options;
-      const context = { modelId: "fine-tuning", model: baseModel, baseUrl, apiKeyEnv, timeoutMs: this.#options.timeoutMs ?? 0 };
+      const context = {
+        modelId: "fine-tuning",
+        model: baseModel,
+        baseUrl,
+        apiKeyEnv,
+        timeoutMs: this.#options.timeoutMs ?? 0,
+      };
       throw failureToError(classifyFailure(err, false), context, CLIENT_RETRIES + 1);
     }
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseJsonOrUndefined } from "./json-text.ts";
 import type { TrainingProgress } from "./messages.ts";
 
 /**
@@ -18,19 +19,12 @@ const ProgressFields = z.looseObject({
   epoch: z.number().optional(),
 });
 
-/** The parsed value, or undefined when the text is not JSON (most log lines are not). */
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 export function parseProgressLine(line: string): TrainingProgress | undefined {
   const text = line.trim();
   if (!text.startsWith("{") || !text.endsWith("}")) return undefined;
-  const fields = ProgressFields.safeParse(tryJson(text) ?? tryJson(text.replace(/'/g, '"')));
+  const fields = ProgressFields.safeParse(
+    parseJsonOrUndefined(text) ?? parseJsonOrUndefined(text.replace(/'/g, '"')),
+  );
   if (!fields.success) return undefined;
   const { step, global_step, loss, train_loss, lr, learning_rate, epoch } = fields.data;
   const progress = {

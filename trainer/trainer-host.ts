@@ -12,13 +12,19 @@ import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../log/logger.ts";
 import { renderCommand } from "./command-template.ts";
 import { JobRecords } from "./job-records.ts";
-import { type TrainingEvent, type TrainingJob, TrainingJobRequest, type TrainingProgress, TrainingUpdated } from "./messages.ts";
+import { parseJsonOrUndefined } from "./json-text.ts";
+import {
+  type TrainingEvent,
+  type TrainingJob,
+  TrainingJobRequest,
+  type TrainingProgress,
+  TrainingUpdated,
+} from "./messages.ts";
 import {
   DEFAULT_HOST_CONSUMER,
   ensureHostConsumer,
   ensureTrainingStream,
   type HostConsumerSettings,
-  messageJson,
   openDatasetStore,
   openJobBucket,
   TRAINER_HOSTS_CONSUMER,
@@ -109,10 +115,14 @@ class JobRunner {
 
   async handle(msg: JsMsg, stopping: AbortSignal): Promise<void> {
     const { records, logger } = this.deps;
-    const parsed = TrainingJobRequest.safeParse(messageJson(msg));
+    const parsed = TrainingJobRequest.safeParse(parseJsonOrUndefined(msg.string()));
     if (!parsed.success) {
-      logger.error({ seq: msg.seq, issues: parsed.error.issues.slice(0, 3) }, "dropping a training job that is not a valid training.job.v1");
-      msg.term("invalid training job");
+      logger.error(
+        { seq: msg.seq, issues: parsed.error.issues.slice(0, 3) },
+        "dropping a training job that is not a valid training.job.v1",
+      );
+      // Acked rather than termed: nats-server 2.9 keeps termed messages in a work-queue stream.
+      msg.ack();
       return;
     }
     const request = parsed.data;
@@ -127,17 +137,30 @@ class JobRunner {
       else msg.ack();
     } catch (err) {
       // A NATS or disk fault, not the training itself: let this or another host try again shortly.
-      logger.error({ jobId: request.jobId, err: errorMessage(err) }, "job failed on this host; handing it back");
+      logger.error(
+        { jobId: request.jobId, err: errorMessage(err) },
+        "job failed on this host; handing it back",
+      );
       msg.nak(RETRY_DELAY_MS);
     }
   }
 
-  async #run(request: TrainingJobRequest, delivery: number, stopping: AbortSignal): Promise<"decided" | "handed-back"> {
+  async #run(
+    request: TrainingJobRequest,
+    delivery: number,
+    stopping: AbortSignal,
+  ): Promise<"decided" | "handed-back"> {
     const { records, options, instance, logger } = this.deps;
     const dir = resolve(options.workDir, request.jobId);
     const output = join(dir, "output");
     await mkdir(output, { recursive: true });
-    const base = { id: request.jobId, backend: "gpu-hosts" as const, baseModel: request.baseModel, runId: request.runId, host: instance };
+    const base = {
+      id: request.jobId,
+      backend: "gpu-hosts" as const,
+      baseModel: request.baseModel,
+      runId: request.runId,
+      host: instance,
+    };
     const stamp = () => new Date().toISOString();
     let seq = 0;
     const report = async (job: TrainingJob, event: Omit<TrainingEvent, "id" | "at">) => {
@@ -147,22 +170,36 @@ class JobRunner {
 
     const running: TrainingJob = { ...base, status: "running", updatedAt: stamp() };
     await records.putStatus(running);
-    await report(running, { level: "info", message: `running on ${hostname()} (${instance}), delivery ${delivery}` });
+    await report(running, {
+      level: "info",
+      message: `running on ${hostname()} (${instance}), delivery ${delivery}`,
+    });
 
     const dataset = await this.#fetchDataset(request, dir);
-    if (typeof dataset !== "string") return this.#decide(request, { ...base, status: "failed", error: dataset.error, updatedAt: stamp() });
+    if (typeof dataset !== "string")
+      return this.#decide(request, { ...base, status: "failed", error: dataset.error, updatedAt: stamp() });
 
     const jobFile = join(dir, "job.json");
-    await writeFile(jobFile, `${JSON.stringify({ ...request, datasetFile: dataset, outputDir: output }, null, 2)}\n`);
+    await writeFile(
+      jobFile,
+      `${JSON.stringify({ ...request, datasetFile: dataset, outputDir: output }, null, 2)}\n`,
+    );
     const abort = new AbortController();
     const onStop = () => abort.abort();
     stopping.addEventListener("abort", onStop, { once: true });
     let decidedElsewhere: TrainingJob | undefined;
-    const stopWatching = await records.watchResult(request.jobId, (job) => {
-      decidedElsewhere = job;
-      abort.abort();
-    });
-    const progressed: Promise<void>[] = [];
+    const stopWatching = await records.watchResult(
+      request.jobId,
+      (job) => {
+        decidedElsewhere = job;
+        abort.abort();
+      },
+      (err) =>
+        logger.warn({ jobId: request.jobId, err: errorMessage(err) }, "lost the watch on the job's result"),
+    );
+    // Progress events go out one after another, in order; the first failure is raised after the command ends.
+    let publishing = Promise.resolve();
+    let publishFailure: unknown;
     try {
       const command = renderCommand(options.commandTemplate, {
         jobId: request.jobId,
@@ -176,11 +213,21 @@ class JobRunner {
       const result = await runTrainingProcess(command, {
         cwd: dir,
         signal: abort.signal,
-        onProgress: (progress) => progressed.push(report(running, { level: "info", message: progressMessage(progress), progress })),
+        onProgress: (progress) => {
+          publishing = publishing
+            .then(() => report(running, { level: "info", message: progressMessage(progress), progress }))
+            .catch((err: unknown) => {
+              publishFailure ??= err;
+            });
+        },
       });
-      await Promise.all(progressed);
+      await publishing;
+      if (publishFailure) throw publishFailure;
       if (decidedElsewhere) {
-        logger.info({ jobId: request.jobId, status: decidedElsewhere.status }, "job was decided elsewhere; training stopped");
+        logger.info(
+          { jobId: request.jobId, status: decidedElsewhere.status },
+          "job was decided elsewhere; training stopped",
+        );
         return "decided";
       }
       if (stopping.aborted) {
@@ -188,7 +235,13 @@ class JobRunner {
         return "handed-back";
       }
       const finished: TrainingJob = result.ok
-        ? { ...base, status: "succeeded", fineTunedModel: `${request.baseModel}-nanoflux-${request.jobId}`, artifact: `${hostname()}:${output}`, updatedAt: stamp() }
+        ? {
+            ...base,
+            status: "succeeded",
+            fineTunedModel: `${request.baseModel}-nanoflux-${request.jobId}`,
+            artifact: `${hostname()}:${output}`,
+            updatedAt: stamp(),
+          }
         : { ...base, status: "failed", error: result.failure, logTail: result.logTail, updatedAt: stamp() };
       return this.#decide(request, finished);
     } finally {
@@ -206,7 +259,12 @@ class JobRunner {
     }
     await records.putStatus(job);
     const message = job.status === "succeeded" ? `succeeded: ${job.artifact}` : `failed: ${job.error}`;
-    const event = { id: "result", at: job.updatedAt, level: job.status === "succeeded" ? "info" : "error", message } as const;
+    const event = {
+      id: "result",
+      at: job.updatedAt,
+      level: job.status === "succeeded" ? "info" : "error",
+      message,
+    } as const;
     await this.#publish(request, job, event, `${job.id}:result`);
     logger.info({ jobId: job.id, status: job.status }, "job decided");
     return "decided";
@@ -214,16 +272,32 @@ class JobRunner {
 
   async #fetchDataset(request: TrainingJobRequest, dir: string): Promise<string | { error: string }> {
     const blob = await this.deps.datasets.getBlob(request.dataset.object);
-    if (!blob) return { error: `dataset ${request.dataset.object} is not in the dataset object store; submit the job again` };
+    if (!blob)
+      return {
+        error: `dataset ${request.dataset.object} is not in the dataset object store; submit the job again`,
+      };
     const sha256 = createHash("sha256").update(blob).digest("hex");
-    if (sha256 !== request.dataset.sha256) return { error: `dataset ${request.dataset.object} does not match its sha256; submit the job again` };
+    if (sha256 !== request.dataset.sha256)
+      return { error: `dataset ${request.dataset.object} does not match its sha256; submit the job again` };
     const file = join(dir, "dataset.jsonl");
     await writeFile(file, blob);
     return file;
   }
 
-  async #publish(request: TrainingJobRequest, job: TrainingJob, event: TrainingEvent, msgId: string): Promise<void> {
-    const update: TrainingUpdated = { type: "training.updated.v1", runId: request.runId, at: event.at, producer: this.deps.instance, job, event };
+  async #publish(
+    request: TrainingJobRequest,
+    job: TrainingJob,
+    event: TrainingEvent,
+    msgId: string,
+  ): Promise<void> {
+    const update: TrainingUpdated = {
+      type: "training.updated.v1",
+      runId: request.runId,
+      at: event.at,
+      producer: this.deps.instance,
+      job,
+      event,
+    };
     await this.deps.bus.publish(request.runId, STAGES.trainingUpdated, TrainingUpdated, update, msgId);
   }
 }

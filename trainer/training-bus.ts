@@ -1,9 +1,21 @@
-import { AckPolicy, DeliverPolicy, type JetStreamManager, type JsMsg, jetstreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type JetStreamManager,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+} from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import { type NatsConnection, nanos } from "@nats-io/nats-core";
 import { type ObjectStore, Objm } from "@nats-io/obj";
 import { DUPLICATE_WINDOW_MS } from "../bus/stream.ts";
-import { DATASET_BUCKET, TRAINING_STREAM_NAME, trainingJobsSubject } from "../bus/subjects.ts";
+import {
+  DATASET_BUCKET,
+  TRAINING_JOBS_BUCKET,
+  TRAINING_STREAM_NAME,
+  trainingJobsSubject,
+} from "../bus/subjects.ts";
 import { errorMessage } from "../core/errors.ts";
 
 /**
@@ -13,7 +25,6 @@ import { errorMessage } from "../core/errors.ts";
  */
 
 /** Job records: `<jobId>.status` (latest state) and `<jobId>.result` (written once, when the job ends). */
-export const TRAINING_JOBS_BUCKET = "nanoflux_v1_training_jobs";
 export const TRAINER_HOSTS_CONSUMER = "trainer-hosts";
 /** Hosts share one consumer; each holds at most one job, so this only caps how many hosts work at once. */
 export const MAX_HOSTS = 256;
@@ -48,7 +59,10 @@ export async function ensureTrainingStream(nc: NatsConnection): Promise<JetStrea
 }
 
 /** The durable consumer trainer hosts share; a host that starts second joins it. */
-export async function ensureHostConsumer(jsm: JetStreamManager, settings: HostConsumerSettings): Promise<void> {
+export async function ensureHostConsumer(
+  jsm: JetStreamManager,
+  settings: HostConsumerSettings,
+): Promise<void> {
   try {
     await jsm.consumers.add(TRAINING_STREAM_NAME, {
       durable_name: TRAINER_HOSTS_CONSUMER,
@@ -70,13 +84,4 @@ export function openDatasetStore(nc: NatsConnection): Promise<ObjectStore> {
 
 export function openJobBucket(nc: NatsConnection): Promise<KV> {
   return new Kvm(nc).create(TRAINING_JOBS_BUCKET, { history: 1 });
-}
-
-/** A message's JSON body, or undefined when it is not JSON; callers safeParse what comes back. */
-export function messageJson(msg: JsMsg): unknown {
-  try {
-    return msg.json();
-  } catch {
-    return undefined;
-  }
 }

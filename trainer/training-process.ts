@@ -34,7 +34,11 @@ export function runTrainingProcess(
     tail.push(line);
     if (tail.length > (options.tailLines ?? DEFAULT_TAIL_LINES)) tail.shift();
   };
-  const child = spawn(command.program, command.args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command.program, command.args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   createInterface({ input: child.stdout }).on("line", (line) => {
     keep(line);
     const progress = parseProgressLine(line);
@@ -52,11 +56,20 @@ export function runTrainingProcess(
   return new Promise((resolve) => {
     child.once("error", (err) => {
       options.signal.removeEventListener("abort", stop);
-      resolve({ ok: false, failure: `cannot start ${command.program}: ${err.message}`, logTail: tail.join("\n") });
+      resolve({
+        ok: false,
+        failure: `cannot start ${command.program}: ${err.message}`,
+        logTail: tail.join("\n"),
+      });
     });
     child.once("close", (code, signal) => {
       options.signal.removeEventListener("abort", stop);
-      const failure = code === 0 ? undefined : signal ? `training command was stopped by ${signal}` : `training command exited with code ${code}`;
+      const failure =
+        code === 0
+          ? undefined
+          : signal
+            ? `training command was stopped by ${signal}`
+            : `training command exited with code ${code}`;
       resolve({ ok: code === 0, failure, logTail: tail.join("\n") });
     });
   });

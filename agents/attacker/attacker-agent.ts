@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { fromPromise } from "xstate";
+import { z } from "zod";
 import { QuestionProposed, RoundClosed, RoundOpened } from "../../bus/messages.ts";
 import { ModelError } from "../../core/errors.ts";
 import type { Question } from "../../core/schemas.ts";
@@ -11,10 +11,15 @@ import { modelFor, packFor } from "../model-lookup.ts";
 
 /** Turns the attacker model's output into a Question, refusing shapes the domain cannot use. */
 export function toQuestion(output: AttackerOutput, pack: DomainPack, fallbackSkill: string): Question {
-  const options = output.options.length > 0 ? Object.fromEntries(output.options.map((o) => [o.letter.trim().toUpperCase(), o.text])) : undefined;
-  if (pack.answerFormat === "choice" && !options) throw new ModelError(`attacker gave no options for the multiple-choice domain ${pack.name}`);
+  const options =
+    output.options.length > 0
+      ? Object.fromEntries(output.options.map((o) => [o.letter.trim().toUpperCase(), o.text]))
+      : undefined;
+  if (pack.answerFormat === "choice" && !options)
+    throw new ModelError(`attacker gave no options for the multiple-choice domain ${pack.name}`);
   if (output.solution_steps.length === 0) throw new ModelError("attacker gave no solution steps");
-  if (!output.question.trim() || !output.reference_answer.trim()) throw new ModelError("attacker gave an empty question or reference answer");
+  if (!output.question.trim() || !output.reference_answer.trim())
+    throw new ModelError("attacker gave an empty question or reference answer");
   return {
     text: output.question.trim(),
     options: pack.answerFormat === "choice" ? options : undefined,
@@ -30,7 +35,11 @@ export function createAttackerActors(context: AgentContext<unknown>) {
     generateQuestion: fromPromise<GeneratedQuestion, RoundOpened>(async ({ input, signal }) => {
       const { spec } = input;
       const pack = packFor(context, spec.domain);
-      const prompt = pack.render("attacker", { skill: spec.skill, complexity: spec.complexity, roundId: spec.roundId });
+      const prompt = pack.render("attacker", {
+        skill: spec.skill,
+        complexity: spec.complexity,
+        roundId: spec.roundId,
+      });
       const result = await modelFor(context, spec.attacker, "attacker").generate({
         role: "attacker",
         ...prompt,

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { fromPromise } from "xstate";
+import { z } from "zod";
 import { AnswerSubmitted, QuestionScreened, RoundClosed } from "../../bus/messages.ts";
 import { DEFENDER_SCHEMA_NAME, DefenderOutput } from "../../llm/role-outputs.ts";
 import { defenderMachine, type GivenAnswer } from "../../machines/defender.ts";
@@ -18,7 +18,10 @@ export function createDefenderActors(context: AgentContext<unknown>) {
         schema: DefenderOutput,
         signal,
       });
-      return { answer: { reasoning: result.value.reasoning, finalAnswer: result.value.final_answer.trim() }, usage: result.usage };
+      return {
+        answer: { reasoning: result.value.reasoning, finalAnswer: result.value.final_answer.trim() },
+        usage: result.usage,
+      };
     }),
   };
 }

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { fromPromise } from "xstate";
+import { z } from "zod";
 import { AnswerSubmitted, RoundClosed, VerdictIssued } from "../../bus/messages.ts";
 import type { Verdict } from "../../core/schemas.ts";
 import { decideVerdict } from "../../domains/verdict.ts";
@@ -36,14 +36,15 @@ export function createJudgeActors(context: AgentContext<JudgeOptions>, sandbox: 
       });
       return { output: result.value, evidence: result.evidence, usage: result.usage };
     }),
-    decideVerdict: fromPromise<Verdict, { message: AnswerSubmitted; consultation: JudgeConsultation }>(async ({ input }) =>
-      decideVerdict({
-        pack: packFor(context, input.message.spec.domain),
-        question: input.message.question,
-        answer: input.message.answer,
-        judgeOutput: input.consultation.output,
-        evidence: input.consultation.evidence,
-      }),
+    decideVerdict: fromPromise<Verdict, { message: AnswerSubmitted; consultation: JudgeConsultation }>(
+      async ({ input }) =>
+        decideVerdict({
+          pack: packFor(context, input.message.spec.domain),
+          question: input.message.question,
+          answer: input.message.answer,
+          judgeOutput: input.consultation.output,
+          evidence: input.consultation.evidence,
+        }),
     ),
   };
 }
@@ -53,7 +54,10 @@ export const judgeAgent: AgentDefinition<JudgeOptions> = {
   description: "checks the question and reference answer with tools, grades the Defender and its reasoning",
   options: JudgeOptions,
   create: async (context) => {
-    const sandbox = new PythonSandbox({ timeoutMs: context.options.pythonTimeoutMs, memoryMb: context.options.pythonMemoryMb });
+    const sandbox = new PythonSandbox({
+      timeoutMs: context.options.pythonTimeoutMs,
+      memoryMb: context.options.pythonMemoryMb,
+    });
     return {
       handlers: [
         {

@@ -7,7 +7,12 @@ export function redactTopology(topology: Topology): Record<string, unknown> {
   const walk = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(walk);
     if (value && typeof value === "object") {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.has(k) && v !== undefined ? "[redacted]" : walk(v)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [
+          k,
+          SECRET_KEYS.has(k) && v !== undefined ? "[redacted]" : walk(v),
+        ]),
+      );
     }
     return value;
   };

@@ -1,10 +1,16 @@
-import { z } from "zod";
 import { createActor } from "xstate";
+import { z } from "zod";
 import { RoundClosed, RunStarted, STAGE_SCHEMAS } from "../../bus/messages.ts";
 import { idempotencyKey, stateKeys } from "../../bus/subjects.ts";
 import type { Topology } from "../../config/topology.ts";
 import { ConfigError, errorMessage } from "../../core/errors.ts";
-import { openedEmission, type SchedulerEmitted, type SchedulerEvent, type SchedulerInput, schedulerMachine } from "../../machines/scheduler.ts";
+import {
+  openedEmission,
+  type SchedulerEmitted,
+  type SchedulerEvent,
+  type SchedulerInput,
+  schedulerMachine,
+} from "../../machines/scheduler.ts";
 import type { AgentContext, AgentDefinition, AgentInstance } from "../definition.ts";
 import { redactTopology } from "./redact.ts";
 
@@ -18,7 +24,10 @@ export function schedulerInput(context: AgentContext<unknown>): SchedulerInput {
   if (!judge) throw new ConfigError("agents: a judge needs a model; set agents[].model on the judge");
   const domains = topology.run.domains.map((name) => {
     const pack = context.packs.get(name);
-    if (!pack) throw new ConfigError(`run.domains: no domain pack "${name}"; known: ${[...context.packs.keys()].join(", ")}`);
+    if (!pack)
+      throw new ConfigError(
+        `run.domains: no domain pack "${name}"; known: ${[...context.packs.keys()].join(", ")}`,
+      );
     return { name, skills: pack.skills.map((s) => s.name) };
   });
   return {
@@ -91,11 +100,21 @@ async function createScheduler(context: AgentContext<unknown>): Promise<AgentIns
   if (snapshot) {
     // Rounds opened before a crash may not have reached the stream: publish them again (de-duplicated by id).
     const now = new Date().toISOString();
-    for (const spec of Object.values(actor.getSnapshot().context.inFlight)) pending.push(openedEmission(input, spec, now));
+    for (const spec of Object.values(actor.getSnapshot().context.inFlight))
+      pending.push(openedEmission(input, spec, now));
     await flush();
-    logger.info({ runId, accepted: actor.getSnapshot().context.accepted }, "scheduler resumed from its snapshot");
+    logger.info(
+      { runId, accepted: actor.getSnapshot().context.accepted },
+      "scheduler resumed from its snapshot",
+    );
   } else {
-    await bus.publish(runId, "run.started", RunStarted, runStarted(context, context.topology, input.target), idempotencyKey(runId, "run", "run.started"));
+    await bus.publish(
+      runId,
+      "run.started",
+      RunStarted,
+      runStarted(context, context.topology, input.target),
+      idempotencyKey(runId, "run", "run.started"),
+    );
     await step({ type: "START", now: new Date().toISOString() });
   }
 

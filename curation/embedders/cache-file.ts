@@ -11,7 +11,11 @@ import { SerialQueue } from "../serial-queue.ts";
 
 const FORMAT = "nanoflux-embedding-cache/1";
 const DIGEST_BYTES = 32;
-const CacheHeader = z.object({ format: z.literal(FORMAT), embedder: z.string(), dims: z.number().int().positive() });
+const CacheHeader = z.object({
+  format: z.literal(FORMAT),
+  embedder: z.string(),
+  dims: z.number().int().positive(),
+});
 
 export interface CacheEntry {
   digest: Buffer;
@@ -27,22 +31,30 @@ export class EmbeddingCacheFile {
   ) {}
 
   /** Opens (or creates) the file and returns what it holds. */
-  static async open(path: string, embedder: string, dims: number): Promise<{ file: EmbeddingCacheFile; entries: CacheEntry[] }> {
+  static async open(
+    path: string,
+    embedder: string,
+    dims: number,
+  ): Promise<{ file: EmbeddingCacheFile; entries: CacheEntry[] }> {
     const file = new EmbeddingCacheFile(path, dims);
     let bytes: Buffer;
     try {
       bytes = await readFile(path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
-        throw new SystemError(`cannot read the embedding cache ${path}: ${(err as Error).message}`, { cause: err });
-      }
-      await writeFile(path, `${JSON.stringify({ format: FORMAT, embedder, dims })}\n`);
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw cacheFault("read", path, err);
+      await writeFile(path, `${JSON.stringify({ format: FORMAT, embedder, dims })}\n`).catch((e: unknown) => {
+        throw cacheFault("create", path, e);
+      });
       return { file, entries: [] };
     }
     const headerEnd = bytes.indexOf(0x0a);
-    const header = CacheHeader.safeParse(parseJsonOrUndefined(bytes.subarray(0, Math.max(headerEnd, 0)).toString("utf8")));
+    const header = CacheHeader.safeParse(
+      parseJsonOrUndefined(bytes.subarray(0, Math.max(headerEnd, 0)).toString("utf8")),
+    );
     if (headerEnd < 0 || !header.success) {
-      throw new ConfigError(`${path} is not a NanoFlux embedding cache; delete it or choose another cache path`);
+      throw new ConfigError(
+        `${path} is not a NanoFlux embedding cache; delete it or choose another cache path`,
+      );
     }
     if (header.data.embedder !== embedder || header.data.dims !== dims) {
       throw new ConfigError(
@@ -71,16 +83,23 @@ export class EmbeddingCacheFile {
     entries.forEach((entry, n) => {
       const offset = n * recordBytes;
       entry.digest.copy(out, offset);
-      entry.vector.forEach((x, i) => out.writeFloatLE(x, offset + DIGEST_BYTES + 4 * i));
+      for (const [i, x] of entry.vector.entries()) out.writeFloatLE(x, offset + DIGEST_BYTES + 4 * i);
     });
     return this.#queue.run(async () => {
-      try {
-        await appendFile(this.path, out);
-      } catch (err) {
-        throw new SystemError(`cannot write the embedding cache ${this.path}: ${(err as Error).message}`, { cause: err });
-      }
+      await appendFile(this.path, out).catch((err: unknown) => {
+        throw cacheFault("write", this.path, err);
+      });
     });
   }
+}
+
+function cacheFault(action: string, path: string, err: unknown): SystemError {
+  return new SystemError(
+    `cannot ${action} the embedding cache ${path}: ${(err as Error).message}; check the folder`,
+    {
+      cause: err,
+    },
+  );
 }
 
 function parseJsonOrUndefined(text: string): unknown {

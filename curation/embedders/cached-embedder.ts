@@ -52,8 +52,8 @@ export class CachedEmbedder implements Embedder {
     const keys = normalised.map((text) => digest(text).toString("hex"));
     const missing = new Map<string, string>();
     keys.forEach((key, i) => {
-      if (this.#vectors.has(key) || this.#pending.has(key)) this.#hits++;
-      else if (!missing.has(key)) missing.set(key, normalised[i] as string);
+      if (this.#vectors.has(key) || this.#pending.has(key) || missing.has(key)) this.#hits++;
+      else missing.set(key, normalised[i] as string);
     });
     if (missing.size > 0) {
       this.#misses += missing.size;

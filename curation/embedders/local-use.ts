@@ -36,9 +36,12 @@ function loadModel(): Promise<EmbeddingsModel> {
 
 /** Text indices grouped into batches of similar length, so little of each batch is padding. */
 function lengthBatches(texts: readonly string[], batchSize: number): number[][] {
-  const order = texts.map((_, i) => i).sort((a, b) => (texts[a] as string).length - (texts[b] as string).length);
+  const order = texts
+    .map((_, i) => i)
+    .sort((a, b) => (texts[a] as string).length - (texts[b] as string).length);
   const batches: number[][] = [];
-  for (let start = 0; start < order.length; start += batchSize) batches.push(order.slice(start, start + batchSize));
+  for (let start = 0; start < order.length; start += batchSize)
+    batches.push(order.slice(start, start + batchSize));
   return batches;
 }
 

@@ -28,7 +28,9 @@ export async function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Prom
   const { model } = options;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   // The shared client turns its own retries off for llm/resilient-call.ts; embeddings use the client's.
-  const client = createOpenAIClient(model, options.env ?? process.env).withOptions({ maxRetries: model.maxRetries });
+  const client = createOpenAIClient(model, options.env ?? process.env).withOptions({
+    maxRetries: model.maxRetries,
+  });
   const where = `embedding model "${model.id}" (${model.model}) at ${model.baseUrl}`;
 
   async function embedBatch(texts: string[]): Promise<Float32Array[]> {
@@ -41,14 +43,17 @@ export async function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Prom
     }
     const parsed = EmbeddingsResponse.safeParse(raw);
     if (!parsed.success) {
-      throw new ModelError(`${where} returned a malformed embeddings response: ${parsed.error.issues[0]?.message}`);
+      throw new ModelError(
+        `${where} returned a malformed embeddings response: ${parsed.error.issues[0]?.message}`,
+      );
     }
     const vectors = new Array<Float32Array>(texts.length);
     for (const item of parsed.data.data) {
       if (item.index < texts.length) vectors[item.index] = l2Normalise(item.embedding);
     }
     const missing = texts.findIndex((_, i) => vectors[i] === undefined);
-    if (missing >= 0) throw new ModelError(`${where} returned no embedding for input #${missing} of ${texts.length}`);
+    if (missing >= 0)
+      throw new ModelError(`${where} returned no embedding for input #${missing} of ${texts.length}`);
     return vectors;
   }
 

@@ -1,6 +1,6 @@
+import type { RoundClosed, StageOutput } from "nanoflux";
 import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, toPromise } from "xstate";
-import type { RoundClosed, StageOutput } from "nanoflux";
 import { verdictIssued } from "../../test/support/fixtures.ts";
 import { CriticOptions, criticAgent, criticMachine, reviewSolution } from "./critic.ts";
 
@@ -18,8 +18,17 @@ describe("critic plug-in", () => {
 
   it("passes approved verdicts on to verdict.reviewed and closes vetoed rounds", async () => {
     const run = async (approve: boolean) => {
-      const machine = criticMachine.provide({ actors: { review: fromPromise(async () => ({ approve, reason: "because" })) } });
-      const actor = createActor(machine, { input: { message: verdictIssued(), now: "2026-01-01T00:00:00Z", producer: "critic-1", maxAttempts: 1 } });
+      const machine = criticMachine.provide({
+        actors: { review: fromPromise(async () => ({ approve, reason: "because" })) },
+      });
+      const actor = createActor(machine, {
+        input: {
+          message: verdictIssued(),
+          now: "2026-01-01T00:00:00Z",
+          producer: "critic-1",
+          maxAttempts: 1,
+        },
+      });
       actor.start();
       return (await toPromise(actor)) as StageOutput;
     };

@@ -4,9 +4,18 @@
  * question claims - the kind of item a model-graded rubric sometimes waves through. Everything else passes on,
  * unchanged, to the stage the Curator is told to read (`verdict.reviewed`).
  */
+
+import {
+  closeRound,
+  defineAgent,
+  type Emission,
+  RoundClosed,
+  type StageInput,
+  type StageOutput,
+  VerdictIssued,
+} from "nanoflux";
 import { assign, fromPromise, setup } from "xstate";
 import { z } from "zod";
-import { closeRound, defineAgent, type Emission, RoundClosed, type StageInput, type StageOutput, VerdictIssued } from "nanoflux";
 
 export const CriticOptions = z.object({
   /** Solution steps required per claimed reasoning hop. */
@@ -26,13 +35,20 @@ export function reviewSolution(message: VerdictIssued, options: CriticOptions): 
   const needed = Math.ceil(hops * options.minStepsPerHop);
   return solutionSteps.length >= needed
     ? { approve: true, reason: `solution has ${solutionSteps.length} steps for ${hops} hops` }
-    : { approve: false, reason: `critic: solution has ${solutionSteps.length} steps but the question claims ${hops} hops (needs ${needed})` };
+    : {
+        approve: false,
+        reason: `critic: solution has ${solutionSteps.length} steps but the question claims ${hops} hops (needs ${needed})`,
+      };
 }
 
 type CriticInput = StageInput<VerdictIssued>;
 
 export const criticMachine = setup({
-  types: { input: {} as CriticInput, context: {} as CriticInput & { emit?: Emission[] }, output: {} as StageOutput },
+  types: {
+    input: {} as CriticInput,
+    context: {} as CriticInput & { emit?: Emission[] },
+    output: {} as StageOutput,
+  },
   actors: {
     review: fromPromise<Review, VerdictIssued>(async () => {
       throw new Error("review not provided");
@@ -52,13 +68,24 @@ export const criticMachine = setup({
           actions: assign({
             emit: ({ context, event }) =>
               event.output.approve
-                ? [{ stage: "verdict.reviewed", message: { ...context.message, at: context.now, producer: context.producer } }]
-                : [closeRound(context, "critic", "rejected", "quality_band", event.output.reason, { verdict: context.message.verdict })],
+                ? [
+                    {
+                      stage: "verdict.reviewed",
+                      message: { ...context.message, at: context.now, producer: context.producer },
+                    },
+                  ]
+                : [
+                    closeRound(context, "critic", "rejected", "quality_band", event.output.reason, {
+                      verdict: context.message.verdict,
+                    }),
+                  ],
           }),
         },
         onError: {
           target: "done",
-          actions: assign({ emit: ({ context }) => [closeRound(context, "critic", "failed", "error", "critic failed")] }),
+          actions: assign({
+            emit: ({ context }) => [closeRound(context, "critic", "failed", "error", "critic failed")],
+          }),
         },
       },
     },
@@ -69,13 +96,16 @@ export const criticMachine = setup({
 
 export const criticAgent = defineAgent<CriticOptions>({
   type: "critic",
-  description: "second opinion between Judge and Curator: vetoes items whose solution is thinner than their hop count",
+  description:
+    "second opinion between Judge and Curator: vetoes items whose solution is thinner than their hop count",
   consumes: "verdict.issued",
   input: VerdictIssued,
   produces: { "verdict.reviewed": VerdictIssued, "round.closed": RoundClosed },
   options: CriticOptions,
   machine: criticMachine,
-  actors: (context) => ({ review: fromPromise<Review, VerdictIssued>(async ({ input }) => reviewSolution(input, context.options)) }),
+  actors: (context) => ({
+    review: fromPromise<Review, VerdictIssued>(async ({ input }) => reviewSolution(input, context.options)),
+  }),
 });
 
 export default criticAgent;

@@ -48,7 +48,7 @@ export const ChatRequest = z.object({
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;
 
-export function messageText(message: ChatMessage): string {
+function messageText(message: ChatMessage): string {
   const { content } = message;
   if (typeof content === "string") return content;
   return (content ?? []).map((part) => part.text ?? "").join("");

@@ -16,7 +16,7 @@ export interface ChoiceDraft {
 
 const LETTERS = ["A", "B", "C", "D", "E"] as const;
 
-export function letterAt(index: number): string {
+function letterAt(index: number): string {
   const letter = LETTERS[index];
   if (letter === undefined)
     throw new SystemError(`option index ${index} has no letter; use at most ${LETTERS.length} options`);

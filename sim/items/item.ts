@@ -1,4 +1,3 @@
-import { formatNumber, parseNumber, sameNumber } from "../arithmetic.ts";
 import type { MathChain } from "../generators/math/chain.ts";
 
 /**
@@ -37,15 +36,4 @@ export type SimItem = NumericItem | ChoiceItem;
 export interface GeneratedQuestion {
   item: SimItem;
   publishedSteps: string[];
-}
-
-export function answerText(item: SimItem): string {
-  return item.kind === "numeric" ? formatNumber(item.answer) : item.answer;
-}
-
-/** Whether the claimed reference answer is right. */
-export function isValid(item: SimItem): boolean {
-  if (item.kind === "choice") return item.referenceAnswer === item.answer;
-  const claimed = parseNumber(item.referenceAnswer);
-  return claimed !== undefined && sameNumber(claimed, item.answer);
 }

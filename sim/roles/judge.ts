@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { readDataBlock, readHeader } from "../../domains/data-block.ts";
+import { printedOutput } from "../../domains/verdict.ts";
 import type { JudgeOutput } from "../../llm/role-outputs.ts";
 import { formatNumber, lastNumber, parseNumber, sameNumber } from "../arithmetic.ts";
 import { jsonReply, type Reply, toolCallReply } from "../chat/reply.ts";
@@ -23,12 +24,13 @@ interface Verification {
   reason: string;
 }
 
+/** The python tool, when offered and not ruled out by tool_choice ("none", or another tool forced). */
 function pythonTool(turn: Turn): Tool | undefined {
   const choice = turn.request.tool_choice;
-  if (choice === "none") return undefined;
-  const tools = turn.request.tools ?? [];
-  const named = typeof choice === "object" && choice ? choice.function.name : undefined;
-  return tools.find((tool) => (named ? tool.function.name === named : /python/i.test(tool.function.name)));
+  const python = (turn.request.tools ?? []).find((tool) => /python/i.test(tool.function.name));
+  if (!python || choice === "none") return undefined;
+  const forced = typeof choice === "object" && choice ? choice.function.name : python.function.name;
+  return forced === python.function.name ? python : undefined;
 }
 
 /** The argument that carries the code: "code" if the tool has it, else its first string property. */
@@ -40,14 +42,10 @@ function codeArgument(tool: Tool): string {
   return Object.entries(properties.data).find(([, schema]) => schema.type === "string")?.[0] ?? "code";
 }
 
-/**
- * The number a program printed, or undefined when the tool failed or printed none. Tool results arrive as the
- * python tool formats them ("stdout:\n...\nstderr:\n...") or as plain printed text.
- */
-export function printedNumber(toolResult: string): number | undefined {
+/** The number a program printed, or undefined when the tool failed or printed none. */
+function printedNumber(toolResult: string): number | undefined {
   if (/^error:|traceback/i.test(toolResult.trim())) return undefined;
-  const stdout = /(?:^|\n)stdout:\n([\s\S]*?)(?:\n(?:stderr|error):|$)/.exec(toolResult)?.[1];
-  return lastNumber(stdout ?? toolResult);
+  return lastNumber(printedOutput(toolResult));
 }
 
 function optionLetter(text: string): string | undefined {

@@ -45,7 +45,8 @@ describe("bus on a real nats-server", () => {
         });
       }),
     );
-    for (let n = 0; n < 40; n++) await publisher.publish("split", "ping", Ping, { type: "ping.v1", n }, `split:${n}`);
+    for (let n = 0; n < 40; n++)
+      await publisher.publish("split", "ping", Ping, { type: "ping.v1", n }, `split:${n}`);
     await waitFor(() => seen.length >= 40, 10_000, "40 messages");
     await Promise.all(replicas.map((r) => r.stop()));
     expect(seen.map(([, n]) => n).sort((a, b) => a - b)).toEqual([...Array(40).keys()]);
@@ -54,8 +55,11 @@ describe("bus on a real nats-server", () => {
 
   it("drops a re-publish with the same message id", async () => {
     const bus = await open("dedup");
-    for (let i = 0; i < 3; i++) await bus.publish("dedup", "ping", Ping, { type: "ping.v1", n: 1 }, "dedup:same");
-    const info = await bus.jsm.streams.info("NANOFLUX_V1", { subjects_filter: runStageSubject("dedup", "ping") });
+    for (let i = 0; i < 3; i++)
+      await bus.publish("dedup", "ping", Ping, { type: "ping.v1", n: 1 }, "dedup:same");
+    const info = await bus.jsm.streams.info("NANOFLUX_V1", {
+      subjects_filter: runStageSubject("dedup", "ping"),
+    });
     expect(info.state.subjects?.[runStageSubject("dedup", "ping")]).toBe(1);
   });
 
@@ -78,10 +82,16 @@ describe("bus on a real nats-server", () => {
     await bus.js.publish(runStageSubject("dlq", "ping"), "not json at all");
     await bus.publish("dlq", "ping", Ping, { type: "ping.v1", n: 8 }, "dlq:8");
     await waitFor(() => good.length === 1, 10_000, "the valid message");
-    await waitFor(async () => {
-      const info = await bus.jsm.streams.info("NANOFLUX_V1", { subjects_filter: runStageSubject("dlq", "dlq") });
-      return info.state.subjects?.[runStageSubject("dlq", "dlq")] === 2;
-    }, 10_000, "two dead letters");
+    await waitFor(
+      async () => {
+        const info = await bus.jsm.streams.info("NANOFLUX_V1", {
+          subjects_filter: runStageSubject("dlq", "dlq"),
+        });
+        return info.state.subjects?.[runStageSubject("dlq", "dlq")] === 2;
+      },
+      10_000,
+      "two dead letters",
+    );
     expect(good).toEqual([8]);
     await consumption.stop();
   });

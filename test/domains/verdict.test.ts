@@ -273,7 +273,9 @@ describe("choice rounds", () => {
 describe("printed output of a computation", () => {
   test("reads stdout only and ignores a truncation note", () => {
     expect(printedOutput("stdout:\n81\nstderr:\nwarning at line 3")).toBe("81");
-    expect(printedOutput("stdout:\n1\n2\n81\n[output truncated: 9000 bytes, only the first 8192 are shown]")).toBe("1\n2\n81");
+    expect(
+      printedOutput("stdout:\n1\n2\n81\n[output truncated: 9000 bytes, only the first 8192 are shown]"),
+    ).toBe("1\n2\n81");
     expect(printedOutput("3/4 = 0.75")).toBe("3/4 = 0.75");
   });
 });

@@ -33,11 +33,24 @@ function start(overrides: Partial<SchedulerInput> = {}) {
   return { actor, emitted };
 }
 
-function opened(emitted: SchedulerEmitted[]) {
-  return emitted.filter((e) => e.emission.stage === "round.opened").map((e) => (e.emission.message as { spec: RoundClosed["spec"] }).spec);
+function lastMessage(emitted: SchedulerEmitted[]): unknown {
+  const last = emitted.at(-1);
+  if (!last) throw new Error("nothing was emitted");
+  return last.emission.message;
 }
 
-function close(actor: ReturnType<typeof start>["actor"], roundId: string, status: RoundClosed["status"], now = AT) {
+function opened(emitted: SchedulerEmitted[]) {
+  return emitted
+    .filter((e) => e.emission.stage === "round.opened")
+    .map((e) => (e.emission.message as { spec: RoundClosed["spec"] }).spec);
+}
+
+function close(
+  actor: ReturnType<typeof start>["actor"],
+  roundId: string,
+  status: RoundClosed["status"],
+  now = AT,
+) {
   const spec = actor.getSnapshot().context.inFlight[roundId];
   if (!spec) throw new Error(`${roundId} not in flight`);
   const message: RoundClosed = {
@@ -79,7 +92,7 @@ describe("scheduler machine", () => {
     expect(actor.getSnapshot().status).toBe("active");
     close(actor, "r000004", "rejected");
     expect(actor.getSnapshot().status).toBe("done");
-    const completed = emitted.at(-1)?.emission.message as RunCompleted;
+    const completed = lastMessage(emitted) as RunCompleted;
     expect(completed.type).toBe("run.completed.v1");
     expect(completed.status).toBe("target_reached");
     expect(completed.accepted).toBe(3);
@@ -97,7 +110,9 @@ describe("scheduler machine", () => {
     actor.send({ type: "TICK", now: "2026-01-01T00:00:00.500Z" });
     expect(emitted.filter((e) => e.emission.stage === "round.closed")).toHaveLength(0);
     actor.send({ type: "TICK", now: "2026-01-01T00:00:02.000Z" });
-    const closings = emitted.filter((e) => e.emission.stage === "round.closed").map((e) => e.emission.message as RoundClosed);
+    const closings = emitted
+      .filter((e) => e.emission.stage === "round.closed")
+      .map((e) => e.emission.message as RoundClosed);
     expect(closings.map((c) => [c.spec.roundId, c.reasonCode])).toEqual([
       ["r000000", "timeout"],
       ["r000001", "timeout"],
@@ -110,14 +125,14 @@ describe("scheduler machine", () => {
     close(actor, "r000000", "accepted");
     close(actor, "r000001", "failed");
     expect(opened(emitted)).toHaveLength(2);
-    expect((emitted.at(-1)?.emission.message as RunCompleted).status).toBe("budget");
+    expect((lastMessage(emitted) as RunCompleted).status).toBe("budget");
   });
 
   it("completes with max_rounds when it may open no more", () => {
     const { actor, emitted } = start({ maxRounds: 2 });
     close(actor, "r000000", "rejected");
     close(actor, "r000001", "rejected");
-    expect((emitted.at(-1)?.emission.message as RunCompleted).status).toBe("max_rounds");
+    expect((lastMessage(emitted) as RunCompleted).status).toBe("max_rounds");
   });
 
   it("resumes from a persisted snapshot with its counts and rounds in flight", () => {

@@ -2,16 +2,33 @@ import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, toPromise } from "xstate";
 import type { QuestionProposed, RoundClosed } from "../../bus/messages.ts";
 import { attackerMachine, type GeneratedQuestion } from "../../machines/attacker.ts";
-import { acceptanceMachine, type CommitResult, type PolicyDecision, screeningMachine, type ScreenResult } from "../../machines/curator.ts";
+import {
+  acceptanceMachine,
+  type CommitResult,
+  type PolicyDecision,
+  type ScreenResult,
+  screeningMachine,
+} from "../../machines/curator.ts";
 import { defenderMachine } from "../../machines/defender.ts";
 import type { StageOutput } from "../../machines/emission.ts";
-import { judgeMachine } from "../../machines/judge.ts";
-import { AT, answerSubmitted, question, questionProposed, questionScreened, roundOpened, usage, verdict, verdictIssued } from "../support/fixtures.ts";
+import { type JudgeConsultation, judgeMachine } from "../../machines/judge.ts";
+import {
+  AT,
+  answerSubmitted,
+  question,
+  questionProposed,
+  questionScreened,
+  roundOpened,
+  usage,
+  verdict,
+  verdictIssued,
+} from "../support/fixtures.ts";
 
 /** A scripted actor: each call takes the next step; a call past the script fails the test. */
 function scripted<T>(steps: Array<T | Error>) {
   let calls = 0;
-  const actor = fromPromise<T, unknown>(async () => {
+  // biome-ignore lint/suspicious/noExplicitAny: a scripted fake ignores its input, so it fits any machine's actor slot
+  const actor = fromPromise<T, any>(async () => {
     if (calls >= steps.length) throw new Error(`unexpected call ${calls + 1}`);
     const step = steps[calls++] as T | Error;
     if (step instanceof Error) throw step;
@@ -20,7 +37,17 @@ function scripted<T>(steps: Array<T | Error>) {
   return { actor, calls: () => calls, unused: () => steps.length - calls };
 }
 
-async function run(machine: Parameters<typeof createActor>[0], message: unknown, maxAttempts = 2): Promise<StageOutput> {
+function firstMessage(output: StageOutput): unknown {
+  const first = output.emit[0];
+  if (!first) throw new Error("nothing was emitted");
+  return first.message;
+}
+
+async function run(
+  machine: Parameters<typeof createActor>[0],
+  message: unknown,
+  maxAttempts = 2,
+): Promise<StageOutput> {
   const actor = createActor(machine, { input: { message, now: AT, producer: "t", maxAttempts } } as never);
   actor.start();
   return (await toPromise(actor)) as StageOutput;
@@ -29,7 +56,10 @@ async function run(machine: Parameters<typeof createActor>[0], message: unknown,
 describe("attacker machine", () => {
   it("publishes the proposed question with the round's usage appended", async () => {
     const generate = scripted<GeneratedQuestion>([{ question, usage: usage("attacker") }]);
-    const out = await run(attackerMachine.provide({ actors: { generateQuestion: generate.actor } }), roundOpened());
+    const out = await run(
+      attackerMachine.provide({ actors: { generateQuestion: generate.actor } }),
+      roundOpened(),
+    );
     expect(out.emit).toHaveLength(1);
     expect(out.emit[0]?.stage).toBe("question.proposed");
     const proposed = out.emit[0]?.message as QuestionProposed;
@@ -40,7 +70,11 @@ describe("attacker machine", () => {
 
   it("retries an unusable answer, then closes the round as failed with the model's error", async () => {
     const generate = scripted<GeneratedQuestion>([new Error("not JSON"), new Error("still not JSON")]);
-    const out = await run(attackerMachine.provide({ actors: { generateQuestion: generate.actor } }), roundOpened(), 2);
+    const out = await run(
+      attackerMachine.provide({ actors: { generateQuestion: generate.actor } }),
+      roundOpened(),
+      2,
+    );
     expect(generate.calls()).toBe(2);
     const closed = out.emit[0]?.message as RoundClosed;
     expect(closed.type).toBe("round.closed.v1");
@@ -50,8 +84,15 @@ describe("attacker machine", () => {
   });
 
   it("recovers when the second attempt succeeds", async () => {
-    const generate = scripted<GeneratedQuestion>([new Error("truncated"), { question, usage: usage("attacker") }]);
-    const out = await run(attackerMachine.provide({ actors: { generateQuestion: generate.actor } }), roundOpened(), 3);
+    const generate = scripted<GeneratedQuestion>([
+      new Error("truncated"),
+      { question, usage: usage("attacker") },
+    ]);
+    const out = await run(
+      attackerMachine.provide({ actors: { generateQuestion: generate.actor } }),
+      roundOpened(),
+      3,
+    );
     expect(out.emit[0]?.stage).toBe("question.proposed");
     expect(generate.unused()).toBe(0);
   });
@@ -59,9 +100,19 @@ describe("attacker machine", () => {
 
 describe("defender and judge machines", () => {
   it("defender carries the question and novelty forward with its answer", async () => {
-    const answer = scripted([{ answer: { reasoning: "r", finalAnswer: "27" }, usage: usage("defender", "beta") }]);
-    const out = await run(defenderMachine.provide({ actors: { answerQuestion: answer.actor } }), questionScreened());
-    const msg = out.emit[0]?.message as { type: string; answer: { finalAnswer: string }; novelty: unknown; usage: unknown[] };
+    const answer = scripted([
+      { answer: { reasoning: "r", finalAnswer: "27" }, usage: usage("defender", "beta") },
+    ]);
+    const out = await run(
+      defenderMachine.provide({ actors: { answerQuestion: answer.actor } }),
+      questionScreened(),
+    );
+    const msg = out.emit[0]?.message as {
+      type: string;
+      answer: { finalAnswer: string };
+      novelty: unknown;
+      usage: unknown[];
+    };
     expect(msg.type).toBe("answer.submitted.v1");
     expect(msg.answer.finalAnswer).toBe("27");
     expect(msg.novelty).toEqual(questionScreened().novelty);
@@ -69,9 +120,18 @@ describe("defender and judge machines", () => {
   });
 
   it("judge decides from the consultation and publishes the verdict", async () => {
-    const consult = scripted([{ output: { valid: true } as never, evidence: [], usage: usage("judge", "judge") }]);
+    const consult = scripted<JudgeConsultation>([
+      {
+        output: { valid: true } as JudgeConsultation["output"],
+        evidence: [],
+        usage: usage("judge", "judge"),
+      },
+    ]);
     const decide = scripted([verdict]);
-    const out = await run(judgeMachine.provide({ actors: { consultJudge: consult.actor, decideVerdict: decide.actor } }), answerSubmitted());
+    const out = await run(
+      judgeMachine.provide({ actors: { consultJudge: consult.actor, decideVerdict: decide.actor } }),
+      answerSubmitted(),
+    );
     const msg = out.emit[0]?.message as { type: string; verdict: typeof verdict; usage: unknown[] };
     expect(msg.type).toBe("verdict.issued.v1");
     expect(msg.verdict.outcome).toBe("attack_succeeded");
@@ -79,22 +139,40 @@ describe("defender and judge machines", () => {
   });
 
   it("judge closes the round as failed when the model never answers usefully", async () => {
-    const consult = scripted([new Error("refused"), new Error("refused")]);
+    const consult = scripted<JudgeConsultation>([new Error("refused"), new Error("refused")]);
     const decide = scripted<typeof verdict>([]);
-    const out = await run(judgeMachine.provide({ actors: { consultJudge: consult.actor, decideVerdict: decide.actor } }), answerSubmitted());
-    expect((out.emit[0]?.message as RoundClosed).status).toBe("failed");
+    const out = await run(
+      judgeMachine.provide({ actors: { consultJudge: consult.actor, decideVerdict: decide.actor } }),
+      answerSubmitted(),
+    );
+    expect((firstMessage(out) as RoundClosed).status).toBe("failed");
     expect(decide.calls()).toBe(0);
   });
 });
 
 describe("curator machines", () => {
   it("screening passes a novel question on and closes a duplicate", async () => {
-    const novel = scripted<ScreenResult>([{ passed: true, reason: "novel", novelty: { maxSimilarity: 0.3, source: "store" } }]);
-    const passed = await run(screeningMachine.provide({ actors: { screenQuestion: novel.actor } }), questionProposed());
+    const novel = scripted<ScreenResult>([
+      { passed: true, reason: "novel", novelty: { maxSimilarity: 0.3, source: "store" } },
+    ]);
+    const passed = await run(
+      screeningMachine.provide({ actors: { screenQuestion: novel.actor } }),
+      questionProposed(),
+    );
     expect(passed.emit[0]?.stage).toBe("question.screened");
 
-    const dup = scripted<ScreenResult>([{ passed: false, reasonCode: "duplicate", reason: "0.97 to r000002", novelty: { maxSimilarity: 0.97, source: "in_flight" } }]);
-    const rejected = await run(screeningMachine.provide({ actors: { screenQuestion: dup.actor } }), questionProposed());
+    const dup = scripted<ScreenResult>([
+      {
+        passed: false,
+        reasonCode: "duplicate",
+        reason: "0.97 to r000002",
+        novelty: { maxSimilarity: 0.97, source: "in_flight" },
+      },
+    ]);
+    const rejected = await run(
+      screeningMachine.provide({ actors: { screenQuestion: dup.actor } }),
+      questionProposed(),
+    );
     const closed = rejected.emit[0]?.message as RoundClosed;
     expect(closed.status).toBe("rejected");
     expect(closed.reasonCode).toBe("duplicate");
@@ -106,7 +184,9 @@ describe("curator machines", () => {
     const commit = scripted<CommitResult>([{ committed: true, reason: "accepted 1 of 20" }]);
     const release = scripted<void>([]);
     const out = await run(
-      acceptanceMachine.provide({ actors: { applyPolicy: policy.actor, commitSample: commit.actor, releaseQuestion: release.actor } }),
+      acceptanceMachine.provide({
+        actors: { applyPolicy: policy.actor, commitSample: commit.actor, releaseQuestion: release.actor },
+      }),
       verdictIssued(),
     );
     const closed = out.emit[0]?.message as RoundClosed;
@@ -115,11 +195,15 @@ describe("curator machines", () => {
   });
 
   it("acceptance releases the reservation of a rejected item and says why", async () => {
-    const policy = scripted<PolicyDecision>([{ accept: false, reasonCode: "quality_band", reason: "L2 is outside L4" }]);
+    const policy = scripted<PolicyDecision>([
+      { accept: false, reasonCode: "quality_band", reason: "L2 is outside L4" },
+    ]);
     const commit = scripted<CommitResult>([]);
     const release = scripted<void>([undefined]);
     const out = await run(
-      acceptanceMachine.provide({ actors: { applyPolicy: policy.actor, commitSample: commit.actor, releaseQuestion: release.actor } }),
+      acceptanceMachine.provide({
+        actors: { applyPolicy: policy.actor, commitSample: commit.actor, releaseQuestion: release.actor },
+      }),
       verdictIssued(),
     );
     expect(release.unused()).toBe(0);
@@ -132,11 +216,19 @@ describe("curator machines", () => {
 
   it("a commit that loses the race for the last place is a rejection, not an acceptance", async () => {
     const policy = scripted<PolicyDecision>([{ accept: true, reason: "ok" }]);
-    const commit = scripted<CommitResult>([{ committed: false, reasonCode: "target_reached", reason: "target 20 reached" }]);
+    const commit = scripted<CommitResult>([
+      { committed: false, reasonCode: "target_reached", reason: "target 20 reached" },
+    ]);
     const out = await run(
-      acceptanceMachine.provide({ actors: { applyPolicy: policy.actor, commitSample: commit.actor, releaseQuestion: scripted<void>([]).actor } }),
+      acceptanceMachine.provide({
+        actors: {
+          applyPolicy: policy.actor,
+          commitSample: commit.actor,
+          releaseQuestion: scripted<void>([]).actor,
+        },
+      }),
       verdictIssued(),
     );
-    expect((out.emit[0]?.message as RoundClosed).reasonCode).toBe("target_reached");
+    expect((firstMessage(out) as RoundClosed).reasonCode).toBe("target_reached");
   });
 });

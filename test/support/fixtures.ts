@@ -1,4 +1,10 @@
-import type { AnswerSubmitted, QuestionProposed, QuestionScreened, RoundOpened, VerdictIssued } from "../../bus/messages.ts";
+import type {
+  AnswerSubmitted,
+  QuestionProposed,
+  QuestionScreened,
+  RoundOpened,
+  VerdictIssued,
+} from "../../bus/messages.ts";
 import type { Question, RoundSpec, TokenUsage, Verdict } from "../../core/schemas.ts";
 
 export const AT = "2026-01-01T00:00:00.000Z";
@@ -37,7 +43,13 @@ export const verdict: Verdict = {
   verifiedAnswer: "27",
   defenderCorrect: false,
   correctnessReason: "defender said 30",
-  rubric: { step_validity: 4, completeness: 4, explicit_checking: 3, structure_clarity: 4, multi_hop_depth: 4 },
+  rubric: {
+    step_validity: 4,
+    completeness: 4,
+    explicit_checking: 3,
+    structure_clarity: 4,
+    multi_hop_depth: 4,
+  },
   score: 3.8,
   level: "L4",
   outcome: "attack_succeeded",
@@ -49,12 +61,31 @@ export const verdict: Verdict = {
 const base = { runId: "run-t", at: AT, producer: "test" };
 const novelty = { maxSimilarity: 0.2, source: "store" as const };
 
-export const roundOpened = (s = spec()): RoundOpened => ({ type: "round.opened.v1", ...base, spec: s, usage: [] });
-export const questionProposed = (s = spec()): QuestionProposed => ({ type: "question.proposed.v1", ...base, spec: s, usage: [usage("attacker")], question });
-export const questionScreened = (s = spec()): QuestionScreened => ({ ...questionProposed(s), type: "question.screened.v1", novelty });
+export const roundOpened = (s = spec()): RoundOpened => ({
+  type: "round.opened.v1",
+  ...base,
+  spec: s,
+  usage: [],
+});
+export const questionProposed = (s = spec()): QuestionProposed => ({
+  type: "question.proposed.v1",
+  ...base,
+  spec: s,
+  usage: [usage("attacker")],
+  question,
+});
+export const questionScreened = (s = spec()): QuestionScreened => ({
+  ...questionProposed(s),
+  type: "question.screened.v1",
+  novelty,
+});
 export const answerSubmitted = (s = spec()): AnswerSubmitted => ({
   ...questionScreened(s),
   type: "answer.submitted.v1",
   answer: { reasoning: "12*3=36; 36-3=33... 30", finalAnswer: "30" },
 });
-export const verdictIssued = (s = spec()): VerdictIssued => ({ ...answerSubmitted(s), type: "verdict.issued.v1", verdict });
+export const verdictIssued = (s = spec()): VerdictIssued => ({
+  ...answerSubmitted(s),
+  type: "verdict.issued.v1",
+  verdict,
+});

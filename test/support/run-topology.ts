@@ -18,10 +18,15 @@ export interface TestTopologyOptions {
 }
 
 /** Writes a simulator-backed topology into a fresh temp folder (runs go under it too) and returns its path. */
-export async function writeTestTopology(options: TestTopologyOptions = {}): Promise<{ file: string; dir: string }> {
+export async function writeTestTopology(
+  options: TestTopologyOptions = {},
+): Promise<{ file: string; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), "nanoflux-run-"));
   const replicas = options.replicas ?? {};
-  const agent = (type: "attacker" | "defender" | "judge" | "curator", extra: Record<string, unknown> = {}) => ({
+  const agent = (
+    type: "attacker" | "defender" | "judge" | "curator",
+    extra: Record<string, unknown> = {},
+  ) => ({
     type,
     replicas: replicas[type] ?? 1,
     ...(options.routes?.[type] ? { options: { routes: options.routes[type] } } : {}),
@@ -43,7 +48,14 @@ export async function writeTestTopology(options: TestTopologyOptions = {}): Prom
       { id: "weak", baseUrl: "${NANOFLUX_SIM_URL}", model: "sim-weak", maxConcurrency: 8 },
       { id: "judge", baseUrl: "${NANOFLUX_SIM_URL}", model: "sim-judge", maxConcurrency: 8 },
     ],
-    agents: [{ type: "scheduler" }, agent("attacker"), agent("defender"), agent("judge", { model: "judge" }), agent("curator"), ...(options.extraAgents ?? [])],
+    agents: [
+      { type: "scheduler" },
+      agent("attacker"),
+      agent("defender"),
+      agent("judge", { model: "judge" }),
+      agent("curator"),
+      ...(options.extraAgents ?? []),
+    ],
     tournament: { models: ["strong", "weak"] },
     run: {
       domains: options.domains ?? ["math"],

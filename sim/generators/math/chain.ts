@@ -104,7 +104,7 @@ function expression(step: ChainStep, before: string): string {
 }
 
 /** "Muffins left after the gift: 38580 - 1204 = 37376" (evaluable by sim/arithmetic.ts). */
-export function stepLine(step: ChainStep, before: number, after: number): string {
+function stepLine(step: ChainStep, before: number, after: number): string {
   return `${capitalize(step.label)}: ${expression(step, formatNumber(before))} = ${formatNumber(after)}`;
 }
 

@@ -37,7 +37,7 @@ function theme(
   return { place, item, items, makes, make, made, container, containers, supplies, recipients };
 }
 
-export const THEMES: readonly Theme[] = [
+const THEMES: readonly Theme[] = [
   theme(
     "bakery",
     ["muffin", "muffins"],

@@ -1,0 +1,67 @@
+import type { KV } from "@nats-io/kv";
+import { z } from "zod";
+import { stateKeys } from "../../bus/subjects.ts";
+import type { AcceptedCounts } from "../../curation/policy.ts";
+
+const Ledger = z.object({
+  rounds: z.array(z.object({ roundId: z.string(), complexity: z.number().int(), domain: z.string() })),
+});
+type Ledger = z.infer<typeof Ledger>;
+
+export type Claim = { claimed: true; counts: AcceptedCounts } | { claimed: false; reason: "target_reached" };
+
+const MAX_CAS_ATTEMPTS = 50;
+
+function countsOf(ledger: Ledger): AcceptedCounts {
+  const counts: AcceptedCounts = { total: ledger.rounds.length, byComplexity: {}, byDomain: {} };
+  for (const round of ledger.rounds) {
+    counts.byComplexity[round.complexity] = (counts.byComplexity[round.complexity] ?? 0) + 1;
+    counts.byDomain[round.domain] = (counts.byDomain[round.domain] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * The run's accepted rounds, in the KV bucket. Claims are compare-and-set on the entry's revision, so replicas
+ * on any host never accept more than the target, and claiming a round twice (a redelivery) is a no-op.
+ */
+export class AcceptanceLedger {
+  constructor(
+    private readonly kv: KV,
+    private readonly runId: string,
+    private readonly target: number,
+  ) {}
+
+  private async read(): Promise<{ ledger: Ledger; revision: number }> {
+    const entry = await this.kv.get(stateKeys.curatorCount(this.runId));
+    if (!entry || entry.value.length === 0) return { ledger: { rounds: [] }, revision: 0 };
+    const parsed = Ledger.safeParse(entry.json());
+    if (!parsed.success)
+      throw new Error(`acceptance ledger of run ${this.runId} is corrupt: ${parsed.error.message}`);
+    return { ledger: parsed.data, revision: entry.revision };
+  }
+
+  async counts(): Promise<AcceptedCounts> {
+    return countsOf((await this.read()).ledger);
+  }
+
+  async claim(roundId: string, complexity: number, domain: string): Promise<Claim> {
+    const key = stateKeys.curatorCount(this.runId);
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const { ledger, revision } = await this.read();
+      if (ledger.rounds.some((r) => r.roundId === roundId))
+        return { claimed: true, counts: countsOf(ledger) };
+      if (ledger.rounds.length >= this.target) return { claimed: false, reason: "target_reached" };
+      const next: Ledger = { rounds: [...ledger.rounds, { roundId, complexity, domain }] };
+      try {
+        if (revision === 0) await this.kv.create(key, JSON.stringify(next));
+        else await this.kv.update(key, JSON.stringify(next), revision);
+        return { claimed: true, counts: countsOf(next) };
+      } catch (err) {
+        // Another replica wrote first: read again and retry.
+        if (!/wrong last sequence|exists/i.test((err as Error).message)) throw err;
+      }
+    }
+    throw new Error(`could not record acceptance of ${roundId} after ${MAX_CAS_ATTEMPTS} contended attempts`);
+  }
+}

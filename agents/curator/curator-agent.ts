@@ -1,0 +1,157 @@
+import { join, resolve } from "node:path";
+import { fromPromise } from "xstate";
+import { z } from "zod";
+import { QuestionProposed, QuestionScreened, RoundClosed, VerdictIssued } from "../../bus/messages.ts";
+import type { Sample } from "../../core/schemas.ts";
+import { contaminationNovelty, type Decontaminator } from "../../curation/decontamination.ts";
+import type { NoveltyGate } from "../../curation/novelty.ts";
+import { openCuration } from "../../curation/open-curation.ts";
+import { decideCuration } from "../../curation/policy.ts";
+import {
+  acceptanceMachine,
+  type CommitResult,
+  type PolicyDecision,
+  type ScreenResult,
+  screeningMachine,
+} from "../../machines/curator.ts";
+import type { AgentContext, AgentDefinition, AgentInstance } from "../definition.ts";
+import { AcceptanceLedger } from "./acceptance-ledger.ts";
+
+interface CuratorParts {
+  gate: NoveltyGate;
+  decontaminator?: Decontaminator;
+  ledger: AcceptanceLedger;
+}
+
+function sampleOf(message: VerdictIssued, now: string): Sample {
+  const { spec } = message;
+  return {
+    id: `${spec.runId}-${spec.roundId}`,
+    runId: spec.runId,
+    roundId: spec.roundId,
+    domain: spec.domain,
+    skill: message.question.skill || spec.skill,
+    complexity: spec.complexity,
+    question: message.question,
+    answer: message.answer,
+    verdict: message.verdict,
+    novelty: message.novelty,
+    attacker: spec.attacker,
+    defender: spec.defender,
+    judge: spec.judge,
+    acceptedAt: now,
+  };
+}
+
+export function createCuratorActors(context: AgentContext<unknown>, parts: CuratorParts) {
+  const { curation } = context.topology;
+  return {
+    screenQuestion: fromPromise<ScreenResult, QuestionProposed>(async ({ input }) => {
+      const { text } = input.question;
+      if (parts.decontaminator) {
+        const check = await parts.decontaminator.check(text);
+        if (check.contaminated)
+          return {
+            passed: false,
+            reasonCode: "contaminated",
+            reason: check.reason,
+            novelty: contaminationNovelty(check),
+          };
+      }
+      const screen = await parts.gate.screen(input.spec.roundId, text);
+      return screen.novel
+        ? { passed: true, reason: screen.reason, novelty: screen.report }
+        : { passed: false, reasonCode: "duplicate", reason: screen.reason, novelty: screen.report };
+    }),
+    applyPolicy: fromPromise<PolicyDecision, VerdictIssued>(async ({ input }) =>
+      decideCuration({
+        config: curation,
+        verdict: input.verdict,
+        complexity: input.spec.complexity,
+        domain: input.spec.domain,
+        counts: await parts.ledger.counts(),
+      }),
+    ),
+    commitSample: fromPromise<CommitResult, VerdictIssued>(async ({ input }) => {
+      const { spec } = input;
+      // The final novelty check: cheap while this round holds its reservation, a full check after a restart.
+      const screen = await parts.gate.screen(spec.roundId, input.question.text);
+      if (!screen.novel) return { committed: false, reasonCode: "duplicate", reason: screen.reason };
+      const claim = await parts.ledger.claim(spec.roundId, spec.complexity, spec.domain);
+      if (!claim.claimed) {
+        parts.gate.release(spec.roundId);
+        return {
+          committed: false,
+          reasonCode: "target_reached",
+          reason: `the target of ${curation.target} was reached by other rounds first`,
+        };
+      }
+      const sample = sampleOf(input, new Date().toISOString());
+      await parts.gate.commit(spec.roundId, {
+        id: sample.id,
+        runId: spec.runId,
+        domain: spec.domain,
+        skill: sample.skill,
+        complexity: spec.complexity,
+        level: input.verdict.level,
+        text: input.question.text,
+      });
+      return {
+        committed: true,
+        reason: `accepted ${claim.counts.total} of ${curation.target}: ${input.verdict.level} ${input.verdict.outcome}`,
+        sample,
+      };
+    }),
+    releaseQuestion: fromPromise<void, VerdictIssued>(async ({ input }) =>
+      parts.gate.release(input.spec.roundId),
+    ),
+  };
+}
+
+async function createCurator(context: AgentContext<unknown>): Promise<AgentInstance> {
+  const { topology, runDir, logger } = context;
+  const { curation } = topology;
+  const opened = await openCuration({
+    config: curation,
+    runDir,
+    models: topology.models,
+    logger,
+    benchmarkCacheDir: join(resolve(topology.run.outDir), ".cache", "benchmark-vectors"),
+  });
+  const parts: CuratorParts = {
+    gate: opened.novelty,
+    decontaminator: curation.decontamination.benchmarks.length > 0 ? opened.decontamination : undefined,
+    ledger: new AcceptanceLedger(context.bus.state, context.runId, curation.target),
+  };
+  const actors = createCuratorActors(context, parts);
+  return {
+    handlers: [
+      {
+        consumes: "question.proposed",
+        input: QuestionProposed,
+        produces: { "question.screened": QuestionScreened, "round.closed": RoundClosed },
+        machine: screeningMachine.provide({ actors: { screenQuestion: actors.screenQuestion } }),
+      },
+      {
+        consumes: "verdict.issued",
+        input: VerdictIssued,
+        produces: { "round.closed": RoundClosed },
+        machine: acceptanceMachine.provide({
+          actors: {
+            applyPolicy: actors.applyPolicy,
+            commitSample: actors.commitSample,
+            releaseQuestion: actors.releaseQuestion,
+          },
+        }),
+      },
+    ],
+    close: () => opened.close(),
+  };
+}
+
+export const curatorAgent: AgentDefinition<unknown> = {
+  type: "curator",
+  description: "keeps novel, uncontaminated items in the quality band and mix, up to the target",
+  options: z.object({}).passthrough(),
+  create: createCurator,
+};

@@ -1,0 +1,205 @@
+import { mkdir } from "node:fs/promises";
+import * as lancedb from "@lancedb/lancedb";
+import { z } from "zod";
+import type { CurationConfig } from "../config/topology.ts";
+import { SystemError } from "../core/errors.ts";
+import type { NoveltyReport } from "../core/schemas.ts";
+import type { LineProblem } from "../eval/benchmarks.ts";
+import { type Logger, silentLogger } from "../log/logger.ts";
+import { type BenchmarkQuestion, loadBenchmarkFile } from "./benchmark-files.ts";
+import { BenchmarkVectors } from "./benchmark-vectors.ts";
+import type { Embedder } from "./embedder.ts";
+import { NgramIndex } from "./ngrams.ts";
+
+/**
+ * Keeps evaluation items out of the dataset: a question is contaminated when its embedding is too close to a
+ * benchmark question's, or when it shares too many word n-grams (numbers normalised) with one.
+ */
+
+export const BenchmarkRef = z.object({ file: z.string(), line: z.number().int(), text: z.string() });
+export type BenchmarkRef = z.infer<typeof BenchmarkRef>;
+
+export interface ContaminationCheck {
+  contaminated: boolean;
+  /** Highest cosine similarity to any benchmark question (0 when there are none). */
+  similarity: number;
+  /** Highest n-gram overlap with any benchmark question, 0..1. */
+  ngramOverlap: number;
+  /** The benchmark question behind the decision: the n-gram match when that fired, else the nearest by embedding. */
+  nearest?: BenchmarkRef;
+  /** One sentence for the round's close reason and the logs. */
+  reason: string;
+}
+
+export const DecontaminationReport = z.object({
+  benchmarks: z.array(
+    z.object({ file: z.string(), items: z.number().int(), malformedLines: z.number().int() }),
+  ),
+  similarityThreshold: z.number(),
+  ngramSize: z.number().int(),
+  ngramOverlap: z.number(),
+  checked: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+  /** The first rejections, each with the benchmark item it resembled. */
+  rejections: z.array(
+    z.object({
+      text: z.string(),
+      similarity: z.number(),
+      ngramOverlap: z.number(),
+      nearest: BenchmarkRef.optional(),
+    }),
+  ),
+});
+export type DecontaminationReport = z.infer<typeof DecontaminationReport>;
+
+const MAX_LISTED_REJECTIONS = 200;
+
+export interface DecontaminatorOptions {
+  config: CurationConfig["decontamination"];
+  /** Embeds the questions checked (share the novelty gate's cached embedder so each is embedded once). */
+  embedder: Embedder;
+  /** Embeds benchmark items on a cache miss; default `embedder`. Pass an uncached one to keep run caches small. */
+  benchmarkEmbedder?: Embedder;
+  /** Folder of the benchmark vector cache, shared by runs. */
+  cacheDir: string;
+  /** Where benchmark names (gsm8k, ...) are looked up. */
+  benchmarksDir?: string;
+  logger?: Logger;
+}
+
+export class Decontaminator {
+  readonly #rejections: DecontaminationReport["rejections"] = [];
+  #checked = 0;
+  #rejected = 0;
+
+  private constructor(
+    private readonly options: DecontaminatorOptions,
+    private readonly db: lancedb.Connection | undefined,
+    private readonly vectors: BenchmarkVectors[],
+    private readonly questions: BenchmarkQuestion[],
+    private readonly ngrams: NgramIndex,
+    private readonly benchmarks: DecontaminationReport["benchmarks"],
+    /** Malformed benchmark lines, skipped, with file and line. */
+    readonly problems: LineProblem[],
+  ) {}
+
+  static async open(options: DecontaminatorOptions): Promise<Decontaminator> {
+    const logger = options.logger ?? silentLogger();
+    const files = await Promise.all(
+      options.config.benchmarks.map((ref) => loadBenchmarkFile(ref, options.benchmarksDir)),
+    );
+    const problems = files.flatMap((f) => f.problems);
+    for (const problem of problems.slice(0, 20)) logger.warn(problem, "skipping malformed benchmark line");
+    const ngrams = new NgramIndex(options.config.ngramSize);
+    const questions = files.flatMap((f) => f.questions);
+    for (const question of questions) ngrams.add(question.text);
+    const benchmarks = files.map((f) => ({
+      file: f.file,
+      items: f.questions.length,
+      malformedLines: f.problems.length,
+    }));
+    const withItems = files.filter((f) => f.questions.length > 0);
+    if (withItems.length === 0)
+      return new Decontaminator(options, undefined, [], questions, ngrams, benchmarks, problems);
+
+    let db: lancedb.Connection;
+    try {
+      await mkdir(options.cacheDir, { recursive: true });
+      db = await lancedb.connect(options.cacheDir);
+    } catch (err) {
+      throw new SystemError(
+        `cannot open the benchmark vector cache at ${options.cacheDir}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+    const embedder = options.benchmarkEmbedder ?? options.embedder;
+    const vectors: BenchmarkVectors[] = [];
+    // One at a time: the embedding model runs one batch at a time anyway.
+    for (const file of withItems) vectors.push(await BenchmarkVectors.open(db, file, embedder, logger));
+    return new Decontaminator(options, db, vectors, questions, ngrams, benchmarks, problems);
+  }
+
+  async check(text: string): Promise<ContaminationCheck> {
+    const { similarityThreshold, ngramOverlap: overlapLimit } = this.options.config;
+    const [vector] = await this.options.embedder.embed([text]);
+    const hits = await Promise.all(this.vectors.map((v) => v.nearest(vector as Float32Array)));
+    const byEmbedding = hits.reduce(
+      (best, hit) => (hit && (!best || hit.similarity > best.similarity) ? hit : best),
+      undefined,
+    );
+    const byNgrams = this.ngrams.best(text);
+    const similarity = byEmbedding?.similarity ?? 0;
+    const ngramOverlap = byNgrams?.overlap ?? 0;
+    const contaminated = similarity >= similarityThreshold || ngramOverlap >= overlapLimit;
+    const ngramItem = byNgrams && this.questions[byNgrams.item];
+    const source = ngramOverlap >= overlapLimit ? ngramItem : (byEmbedding ?? ngramItem);
+    const nearest = source && { file: source.file, line: source.line, text: source.text };
+    const check = {
+      contaminated,
+      similarity,
+      ngramOverlap,
+      nearest,
+      reason: describe(contaminated, similarity, ngramOverlap, nearest),
+    };
+    this.#record(text, check);
+    return check;
+  }
+
+  report(): DecontaminationReport {
+    const { similarityThreshold, ngramSize, ngramOverlap } = this.options.config;
+    return {
+      benchmarks: this.benchmarks,
+      similarityThreshold,
+      ngramSize,
+      ngramOverlap,
+      checked: this.#checked,
+      rejected: this.#rejected,
+      rejections: [...this.#rejections],
+    };
+  }
+
+  close(): void {
+    for (const v of this.vectors) v.close();
+    this.db?.close();
+  }
+
+  #record(text: string, check: ContaminationCheck): void {
+    this.#checked++;
+    if (!check.contaminated) return;
+    this.#rejected++;
+    if (this.#rejections.length < MAX_LISTED_REJECTIONS) {
+      this.#rejections.push({
+        text,
+        similarity: check.similarity,
+        ngramOverlap: check.ngramOverlap,
+        nearest: check.nearest,
+      });
+    }
+  }
+}
+
+function describe(
+  contaminated: boolean,
+  similarity: number,
+  overlap: number,
+  nearest: BenchmarkRef | undefined,
+): string {
+  const scores = `embedding similarity ${similarity.toFixed(3)}, n-gram overlap ${overlap.toFixed(2)}`;
+  if (!nearest) return `clean: no benchmark items to compare with`;
+  const where = `${nearest.file} line ${nearest.line}`;
+  return contaminated
+    ? `contaminated: resembles ${where} (${scores})`
+    : `clean: nearest benchmark item is ${where} (${scores})`;
+}
+
+/** The check as the round's novelty report, for a question rejected as contaminated. */
+export function contaminationNovelty(check: ContaminationCheck): NoveltyReport {
+  return {
+    maxSimilarity: check.similarity,
+    nearestId: check.nearest && `${check.nearest.file}:${check.nearest.line}`,
+    nearestText: check.nearest?.text,
+    source: "benchmark",
+  };
+}

@@ -1,0 +1,94 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ConfigError } from "../../core/errors.ts";
+import { LanceQuestionStore, type LanceQuestionStoreOptions } from "../../curation/lance-question-store.ts";
+import { captureLog } from "../llm/model-fixtures.ts";
+import { axisVector, describeQuestionStoreSpec, row, SPEC_DIMS } from "./support/question-store-spec.ts";
+
+let root: string;
+let n = 0;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "nf-lance-"));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A store in a fresh folder; an hour-long flush interval, so only sizes and close() write. */
+function options(overrides: Partial<LanceQuestionStoreOptions> = {}): LanceQuestionStoreOptions {
+  return {
+    path: join(root, `store-${++n}`),
+    dims: SPEC_DIMS,
+    embedder: "test-embedder",
+    flushIntervalMs: 3_600_000,
+    ...overrides,
+  };
+}
+
+describeQuestionStoreSpec("LanceDB", () => LanceQuestionStore.open(options()));
+
+describe("LanceQuestionStore", () => {
+  test("finds rows still in the write buffer, and keeps every row after close and reopen", async () => {
+    const opts = options({ flushRows: 1_000 });
+    const store = await LanceQuestionStore.open(opts);
+    await store.add([row("a", axisVector(1)), row("b", axisVector(7))]);
+    expect((await store.nearest(axisVector(7), 1))[0]?.id).toBe("b");
+    await store.close();
+
+    const reopened = await LanceQuestionStore.open(opts);
+    expect(await reopened.count()).toBe(2);
+    expect((await reopened.nearest(axisVector(1), 1))[0]).toMatchObject({ id: "a", text: "question a" });
+    await reopened.close();
+  });
+
+  test("writes once the buffer is full, in one batch", async () => {
+    const store = await LanceQuestionStore.open(options({ flushRows: 3 }));
+    await store.add([row("a", axisVector(1)), row("b", axisVector(2))]);
+    await store.add([row("c", axisVector(3))]);
+    expect(await store.count()).toBe(3);
+    await store.close();
+  });
+
+  test("builds a vector index at the size limit and still finds rows added after it", async () => {
+    const log = captureLog();
+    const opts = options({ flushRows: 500, indexMinRows: 400, logger: log.logger });
+    const store = await LanceQuestionStore.open(opts);
+    const many = Array.from({ length: 500 }, (_, i) =>
+      row(`r${i}`, axisVector(i % SPEC_DIMS, (i + 1) / 1000)),
+    );
+    await store.add(many);
+    expect(log.at("info").map((line) => line.msg)).toContain("question store vector index built");
+    await store.add([row("late", axisVector(4, 3))]);
+    await store.flush();
+    const found = await store.nearest(axisVector(4, 3), 1);
+    expect(found[0]).toMatchObject({ id: "late" });
+    expect(found[0]?.similarity).toBeCloseTo(1, 4);
+    await store.close();
+
+    const reopened = await LanceQuestionStore.open(opts);
+    expect(await reopened.count()).toBe(501);
+    await reopened.close();
+  });
+
+  test("a store shared by two processes sees the other's written rows", async () => {
+    const opts = options({ readConsistencySeconds: 0 });
+    const writer = await LanceQuestionStore.open(opts);
+    const reader = await LanceQuestionStore.open(opts);
+    expect(await reader.nearest(axisVector(9), 1)).toEqual([]);
+    await writer.add([row("shared", axisVector(9))]);
+    await writer.flush();
+    expect((await reader.nearest(axisVector(9), 1))[0]?.id).toBe("shared");
+    await Promise.all([writer.close(), reader.close()]);
+  });
+
+  test("refuses to reopen a store with another embedder", async () => {
+    const opts = options();
+    await (await LanceQuestionStore.open(opts)).close();
+    await expect(LanceQuestionStore.open({ ...opts, embedder: "other-model" })).rejects.toThrow(ConfigError);
+    await expect(LanceQuestionStore.open({ ...opts, dims: 8 })).rejects.toThrow(
+      /16-dim vectors from "test-embedder"/,
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import OpenAI from "openai";
+import { z } from "zod";
+import type { SimulatorConfig } from "../../config/topology.ts";
+import { dataBlock } from "../../domains/data-block.ts";
+import type { AttackerOutput, DefenderOutput } from "../../llm/role-outputs.ts";
+
+/** Shared pieces of the simulator's integration tests. */
+
+export function simConfig(overrides: Partial<SimulatorConfig> = {}): SimulatorConfig {
+  return {
+    port: 0,
+    seed: 7,
+    models: [],
+    latencyMs: 0,
+    benchmarks: [],
+    ...overrides,
+    faults: { rate429: 0, rate500: 0, rateTimeout: 0, rateMalformed: 0, ...overrides.faults },
+  };
+}
+
+export function client(url: string, options: { maxRetries?: number; timeout?: number } = {}): OpenAI {
+  return new OpenAI({
+    baseURL: url,
+    apiKey: "x",
+    maxRetries: options.maxRetries ?? 0,
+    timeout: options.timeout ?? 20_000,
+  });
+}
+
+export function jsonSchemaFormat(name: string, schema: z.ZodType) {
+  return {
+    type: "json_schema" as const,
+    json_schema: { name, strict: true, schema: z.toJSONSchema(schema) as Record<string, unknown> },
+  };
+}
+
+export function attackerPrompt(round: string, complexity = 3, domain = "math"): string {
+  const format = domain === "math" ? "numeric" : "choice";
+  return `Domain: ${domain}\nSkill: multi_step_arithmetic\nComplexity: ${complexity}\nRound: ${round}\nAnswer format: ${format}\n\nWrite one question.`;
+}
+
+function optionsBlock(question: AttackerOutput): string[] {
+  return question.options.length > 0
+    ? [dataBlock("options", question.options.map((o) => `${o.letter}. ${o.text}`).join("\n"))]
+    : [];
+}
+
+export function defenderPrompt(question: AttackerOutput, domain = "math"): string {
+  return [
+    `Domain: ${domain}`,
+    "Solve this problem.",
+    dataBlock("question", question.question),
+    ...optionsBlock(question),
+  ].join("\n\n");
+}
+
+export function judgePrompt(question: AttackerOutput, answer: DefenderOutput, domain = "math"): string {
+  return [
+    `Domain: ${domain}`,
+    "Judge this round. First re-derive the answer with the python tool, then return your verdict.",
+    dataBlock("question", question.question),
+    ...optionsBlock(question),
+    dataBlock("reference_answer", question.reference_answer),
+    dataBlock("reference_solution", question.solution_steps.join("\n")),
+    dataBlock("defender_reasoning", answer.reasoning),
+    dataBlock("defender_answer", answer.final_answer),
+  ].join("\n\n");
+}
+
+export const PYTHON_TOOL = {
+  type: "function" as const,
+  function: {
+    name: "python",
+    description: "Runs Python 3 and returns what it prints",
+    parameters: { type: "object", properties: { code: { type: "string" } }, required: ["code"] },
+  },
+};
+
+export const CALCULATOR_TOOL = {
+  type: "function" as const,
+  function: {
+    name: "calculator",
+    description: "Evaluates an arithmetic expression",
+    parameters: { type: "object", properties: { expression: { type: "string" } }, required: ["expression"] },
+  },
+};

@@ -1,0 +1,30 @@
+import { writeFile } from "node:fs/promises";
+import type { Sample } from "../core/schemas.ts";
+import { REASONING_SYSTEM_PROMPT, renderAnswerLine, renderQuestion } from "../eval/prompt.ts";
+
+/**
+ * Samples as OpenAI chat fine-tuning examples, in the very format evaluation asks in (eval/prompt.ts): the
+ * Attacker's worked solution, closed by "The answer is X" with the answer the Judge verified.
+ * (Stand-in until curation/export provides exportDataset(samples, "openai-chat", file).)
+ */
+
+export interface ChatExample {
+  messages: { role: "system" | "user" | "assistant"; content: string }[];
+}
+
+export function sampleToChat(sample: Sample): ChatExample {
+  const { question, verdict } = sample;
+  const kind = question.options ? "choice" : "numeric";
+  const answer = verdict.verifiedAnswer ?? question.referenceAnswer;
+  return {
+    messages: [
+      { role: "system", content: REASONING_SYSTEM_PROMPT },
+      { role: "user", content: renderQuestion(question.text, kind, question.options) },
+      { role: "assistant", content: [...question.solutionSteps, renderAnswerLine(answer)].join("\n") },
+    ],
+  };
+}
+
+export async function writeChatJsonl(samples: readonly Sample[], file: string): Promise<void> {
+  await writeFile(file, samples.map((sample) => `${JSON.stringify(sampleToChat(sample))}\n`).join(""));
+}

@@ -1,0 +1,34 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { TrainingBackend } from "./backend.ts";
+import { isTerminal, type TrainingEvent, type TrainingJob } from "./messages.ts";
+
+export interface FollowOptions {
+  /** Time between looks at the job. */
+  pollMs: number;
+  signal?: AbortSignal;
+  /** A status change (event undefined) or a new event of the job. */
+  onUpdate?(job: TrainingJob, event?: TrainingEvent): Promise<void>;
+}
+
+/** Follows a job until it succeeds, fails or is cancelled, reporting each change once; returns the final state. */
+export async function followJob(
+  backend: TrainingBackend,
+  first: TrainingJob,
+  options: FollowOptions,
+): Promise<TrainingJob> {
+  const seen = new Set<string>();
+  let last: TrainingJob | undefined;
+  for (let job = first; ; job = await backend.status(first.id)) {
+    if (!backend.reportsEvents) {
+      for (const event of await backend.events(job.id)) {
+        if (seen.has(event.id)) continue;
+        seen.add(event.id);
+        await options.onUpdate?.(job, event);
+      }
+    }
+    if (job.status !== last?.status) await options.onUpdate?.(job);
+    last = job;
+    if (isTerminal(job.status)) return job;
+    await sleep(options.pollMs, undefined, { signal: options.signal });
+  }
+}
