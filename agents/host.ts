@@ -8,6 +8,7 @@ import { errorMessage } from "../core/errors.ts";
 import { RoundSpec, TokenUsage } from "../core/schemas.ts";
 import { closeRound, type Emission, type StageOutput } from "../machines/emission.ts";
 import type { AgentContext, AgentInstance, StageHandler } from "./definition.ts";
+import { watchRunStatus } from "./run-status.ts";
 
 export const HEARTBEAT_INTERVAL_MS = 2000;
 
@@ -55,6 +56,7 @@ export async function hostAgent(
   const { bus, logger, runId } = context;
   const routes = routesOf(context.agent.options);
   const consumptions: Consumption[] = [];
+  const runStatus = await watchRunStatus(bus.state, runId, logger);
   let status: "running" | "draining" | "stopped" = "running";
 
   const publishAll = async (emissions: Emission[], handler: StageHandler) => {
@@ -82,6 +84,20 @@ export async function hostAgent(
       ackWaitMs: run.ackWaitMs,
       maxDeliver: run.maxDeliveries,
       handle: async (message) => {
+        const carrier = roundCarrier(message);
+        const closing = runStatus.closing;
+        if (carrier && closing && consumes !== "round.closed") {
+          // The run has what it needs: close the round here rather than spend tokens on it.
+          const closed = closeRound(
+            { message: carrier, now: new Date().toISOString(), producer: context.instance, maxAttempts: 0 },
+            context.agent.type,
+            "rejected",
+            closing.reasonCode,
+            `round cancelled: ${closing.reason}`,
+          );
+          await publishAll([closed], handler);
+          return;
+        }
         const actor = createActor(handler.machine, {
           input: {
             message,
@@ -143,6 +159,7 @@ export async function hostAgent(
       beat();
       await Promise.all(consumptions.map((c) => c.stop()));
       await instance.close?.();
+      await runStatus.stop();
       status = "stopped";
       clearInterval(timer);
       beat();

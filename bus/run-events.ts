@@ -55,8 +55,11 @@ export async function followRunEvents(
   const iterator = events();
   return {
     events: iterator,
-    // Closing the consumer ends a pending read; returning the generator ends one parked at a yield.
-    stop: async () => void (await Promise.all([messages.close(), iterator.return(undefined)])),
+    // Stopping the consumer ends a pending read (or one never started); returning the generator ends one parked at a yield.
+    stop: async () => {
+      messages.stop();
+      await iterator.return(undefined);
+    },
   };
 }
 

@@ -13,8 +13,7 @@ interface TapFlags {
   fromStart?: boolean;
   out: string;
   user?: string;
-  pass?: string;
-  token?: string;
+  tokenEnv?: string;
   creds?: string;
 }
 
@@ -39,7 +38,7 @@ export function tapCommand(): Command {
     .option("--user <user>", "NATS user (password from NATS_PASSWORD)")
     .option("--token-env <var>", "environment variable holding a NATS token")
     .option("--creds <file>", "NATS credentials file")
-    .action(async (runId: string | undefined, flags: TapFlags & { tokenEnv?: string }) => {
+    .action(async (runId: string | undefined, flags: TapFlags) => {
       const logger = createLogger();
       const endpoint = await readerEndpoint(flags.out, process.env);
       const bus = await Bus.open({

@@ -1,27 +1,39 @@
-import { ConfigError } from "../core/errors.ts";
+import { formatPath, type TopologyIssue } from "./issues.ts";
 
 const PATTERN = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
+export interface Interpolated {
+  value: unknown;
+  /** One per `${NAME}` with no value and no default; the placeholder is left in place. */
+  issues: TopologyIssue[];
+}
+
 /**
  * Replaces `${NAME}` and `${NAME:-default}` in every string of a parsed config with environment values, so
- * secrets stay out of files. A missing variable without a default is an error naming the field.
+ * secrets stay out of files. Every missing variable without a default is reported with the field it is in.
  */
-export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: string[] = []): unknown {
-  if (typeof value === "string") {
-    return value.replace(PATTERN, (_, name: string, fallback: string | undefined) => {
-      const found = env[name];
-      if (found !== undefined) return found;
-      if (fallback !== undefined) return fallback;
-      throw new ConfigError(
-        `${path.join(".") || "(root)"}: environment variable ${name} is not set; export it or write \${${name}:-default}`,
+export function interpolateEnv(document: unknown, env: NodeJS.ProcessEnv): Interpolated {
+  const issues: TopologyIssue[] = [];
+  const walk = (value: unknown, path: (string | number)[]): unknown => {
+    if (typeof value === "string") {
+      return value.replace(PATTERN, (placeholder, name: string, fallback: string | undefined) => {
+        const found = env[name] ?? fallback;
+        if (found !== undefined) return found;
+        issues.push({
+          path: formatPath(path),
+          message: `environment variable ${name} is not set`,
+          hint: `export ${name}=... before running, or write \${${name}:-default} in the file`,
+        });
+        return placeholder;
+      });
+    }
+    if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, i]));
+    if (value && typeof value === "object") {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [key, walk(item, [...path, key])]),
       );
-    });
-  }
-  if (Array.isArray(value)) return value.map((item, i) => interpolateEnv(item, env, [...path, String(i)]));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolateEnv(item, env, [...path, key])]),
-    );
-  }
-  return value;
+    }
+    return value;
+  };
+  return { value: walk(document, []), issues };
 }

@@ -2,7 +2,9 @@ import { readFile } from "node:fs/promises";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../core/errors.ts";
+import { crossReferenceIssues } from "./cross-references.ts";
 import { interpolateEnv } from "./interpolate.ts";
+import { explainIssues, formatPath, type TopologyIssue } from "./issues.ts";
 import { Topology } from "./topology.ts";
 
 export interface ConfigIssue {
@@ -10,21 +12,16 @@ export interface ConfigIssue {
   message: string;
 }
 
+/** A topology file with problems: every one of them, each with its field path and a hint. */
 export class TopologyError extends ConfigError {
-  readonly issues: ConfigIssue[];
-  constructor(file: string, issues: ConfigIssue[]) {
-    super(`${file}: invalid topology\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n")}`);
+  readonly issues: TopologyIssue[];
+  constructor(file: string, issues: TopologyIssue[]) {
+    const lines = issues.map((i) => `  - ${i.path}: ${i.message}\n      hint: ${i.hint}`);
+    super(
+      `${file}: invalid topology (${issues.length} problem${issues.length === 1 ? "" : "s"})\n${lines.join("\n")}`,
+    );
     this.issues = issues;
   }
-}
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.length === 0
-    ? "(root)"
-    : path
-        .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
-        .join(".")
-        .replace(/\.\[/g, "[");
 }
 
 export function zodIssues(error: z.ZodError): ConfigIssue[] {
@@ -37,28 +34,57 @@ export function parseYamlDocument(text: string, file: string): Record<string, un
   try {
     raw = parseYaml(text);
   } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : "";
+    const line = err instanceof YAMLParseError && err.linePos ? err.linePos[0].line : undefined;
     throw new TopologyError(file, [
-      { path: "(file)", message: `not valid YAML${where}: ${(err as Error).message.split("\n")[0]}` },
+      {
+        path: "(file)",
+        message: `not valid YAML${line ? ` at line ${line}` : ""}: ${(err as Error).message.split("\n")[0]}`,
+        hint: "check the indentation, colons and quotes there (a value holding ': ' or '#' needs quotes)",
+      },
     ]);
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new TopologyError(file, [
-      { path: "(root)", message: "expected a mapping with models, agents, run, ..." },
+      {
+        path: "(root)",
+        message: `expected a mapping, got ${raw === null ? "an empty file" : Array.isArray(raw) ? "a list" : "a single value"}`,
+        hint: "write keys at the top level: models:, agents:, run:, ... (see topologies/README.md)",
+      },
     ]);
   }
   return raw as Record<string, unknown>;
 }
 
-/** Validates a parsed document after `${ENV}` interpolation, or throws a TopologyError listing every issue. */
+/** The same check can fail both in zod's pass and in the loose cross-section pass: report it once. */
+function unique(issues: TopologyIssue[]): TopologyIssue[] {
+  return [...new Map(issues.map((issue) => [`${issue.path}\u0000${issue.message}`, issue])).values()];
+}
+
+/**
+ * Validates a parsed document after `${ENV}` interpolation, or throws a TopologyError listing every issue.
+ * Zod skips the cross-section checks when a section is malformed, so they are also run on the raw document.
+ */
 export function validateTopology(
   document: Record<string, unknown>,
   file: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Topology {
-  const result = Topology.safeParse(interpolateEnv(document, env));
-  if (!result.success) throw new TopologyError(file, zodIssues(result.error));
-  return result.data;
+  const interpolated = interpolateEnv(document, env);
+  const result = Topology.safeParse(interpolated.value);
+  if (result.success && interpolated.issues.length === 0) return result.data;
+  // A field whose variable is missing still holds its placeholder: its schema errors would only repeat that.
+  const unresolved = new Set(interpolated.issues.map((issue) => issue.path));
+  const schemaIssues = result.success ? [] : explainIssues(result.error.issues, Topology, interpolated.value);
+  const crossIssues = crossReferenceIssues(interpolated.value).map((issue) => ({
+    ...issue,
+    path: formatPath(issue.path),
+  }));
+  const issues = unique([
+    ...interpolated.issues,
+    ...schemaIssues.filter((issue) => !unresolved.has(issue.path)),
+    ...crossIssues,
+  ]);
+  throw new TopologyError(file, issues);
 }
 
 /** Parses topology text (YAML or JSON) into a validated Topology. */

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { Level } from "../core/schemas.ts";
+import { Hyperparameters, TrainingBackendName } from "../trainer/messages.ts";
+import { crossReferenceIssues } from "./cross-references.ts";
 
 /**
  * The topology file: which models exist, which agents run, what the run is for. Objects are strict, so a
@@ -33,8 +35,6 @@ export const ModelConfig = z.strictObject({
   price: Price.optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
-
-export const AGENT_TYPES = ["scheduler", "attacker", "defender", "judge", "curator", "trainer"] as const;
 
 export const AgentConfig = z.strictObject({
   type: z
@@ -75,6 +75,17 @@ export const RunConfig = z.strictObject({
   maxRounds: z.number().int().positive().optional().describe("give up after this many rounds"),
   seed: z.number().int().default(1),
   outDir: z.string().default("runs"),
+  budget: z
+    .strictObject({
+      tokens: z.number().int().positive().optional().describe("stop the run after this many tokens"),
+      usd: z
+        .number()
+        .positive()
+        .optional()
+        .describe("stop the run after this much money (needs model prices)"),
+    })
+    .optional()
+    .describe("the run stops cleanly, with its report and partial dataset, when a limit is reached"),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 
@@ -149,6 +160,12 @@ export type NatsConfig = z.infer<typeof NatsConfig>;
 export const SimulatedModel = z.strictObject({
   name: z.string(),
   skill: z.number().min(0).max(1).describe("0..1: chance of getting each reasoning hop right"),
+  rateMalformed: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("this model's own share of unusable replies (truncated, off-schema or refused JSON)"),
 });
 
 export const SimulatorConfig = z.strictObject({
@@ -173,62 +190,54 @@ export const SimulatorConfig = z.strictObject({
 });
 export type SimulatorConfig = z.infer<typeof SimulatorConfig>;
 
+export const TrainingConfig = z.strictObject({
+  backend: TrainingBackendName.default("openai").describe(
+    "openai: an OpenAI-compatible fine-tuning API; gpu-hosts: `nanoflux trainer-host` machines taking jobs from NATS",
+  ),
+  model: z
+    .string()
+    .optional()
+    .describe("id of a models entry: its model is the default baseModel, its baseUrl and key the API's"),
+  baseModel: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("model to fine-tune: an API model name, or a Hugging Face id on GPU hosts"),
+  baseUrl: z.url().optional().describe("fine-tuning API root (openai backend)"),
+  apiKeyEnv: z.string().optional().describe("environment variable holding the fine-tuning API key"),
+  hyperparameters: Hyperparameters.default(Hyperparameters.parse({})),
+  pollMs: z.number().int().positive().default(2000).describe("time between looks at a running job"),
+});
+export type TrainingConfig = z.infer<typeof TrainingConfig>;
+
 export const Topology = z
   .strictObject({
     name: z.string().default("nanoflux"),
-    models: z.array(ModelConfig).min(1, "list at least one model"),
-    agents: z.array(AgentConfig).min(1, "list at least one agent"),
+    models: z
+      .array(ModelConfig)
+      .min(1, "list at least one model")
+      .describe("the models agents call, each { id, baseUrl, model }"),
+    agents: z
+      .array(AgentConfig)
+      .min(1, "list at least one agent")
+      .describe("the agents to start, each { type }: scheduler, attacker, defender, judge, curator, ..."),
     run: RunConfig.default(RunConfig.parse({})),
     tournament: TournamentConfig.default(TournamentConfig.parse({})),
     curation: CurationConfig.default(CurationConfig.parse({})),
     nats: NatsConfig.default({ replicas: 1 }),
+    training: TrainingConfig.optional().describe("how the trainer agent fine-tunes on the finished dataset"),
     simulator: SimulatorConfig.optional().describe(
       "start the built-in simulator; models reach it at ${NANOFLUX_SIM_URL}",
     ),
   })
   .superRefine((topology, ctx) => {
-    const ids = new Set<string>();
-    topology.models.forEach((model, i) => {
-      if (ids.has(model.id))
-        ctx.addIssue({
-          code: "custom",
-          path: ["models", i, "id"],
-          message: `duplicate model id "${model.id}"`,
-        });
-      ids.add(model.id);
-    });
-    const known = [...ids].join(", ");
-    topology.agents.forEach((agent, i) => {
-      if (agent.model && !ids.has(agent.model)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["agents", i, "model"],
-          message: `unknown model "${agent.model}"; known: ${known}`,
-        });
-      }
-      if (agent.type === "scheduler" && agent.replicas !== 1) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["agents", i, "replicas"],
-          message: "the scheduler is one per run: set replicas to 1",
-        });
-      }
-      const builtIn = (AGENT_TYPES as readonly string[]).includes(agent.type);
-      if (!builtIn && !agent.module) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["agents", i, "type"],
-          message: `unknown agent type "${agent.type}"; use one of ${AGENT_TYPES.join(", ")} or give "module" for a plug-in`,
-        });
-      }
-    });
-    topology.tournament.models?.forEach((id, i) => {
-      if (!ids.has(id))
-        ctx.addIssue({
-          code: "custom",
-          path: ["tournament", "models", i],
-          message: `unknown model "${id}"; known: ${known}`,
-        });
-    });
+    for (const issue of crossReferenceIssues(topology)) {
+      ctx.addIssue({
+        code: "custom",
+        path: issue.path,
+        message: issue.message,
+        params: { hint: issue.hint },
+      });
+    }
   });
 export type Topology = z.infer<typeof Topology>;

@@ -5,10 +5,18 @@ import type { RoundSpec } from "../core/schemas.ts";
 import { closeRound, type Emission } from "./emission.ts";
 import { initialPlan, nextRound, type PlanConfig, type PlanState, recordOutcome } from "./round-planner.ts";
 
+export interface Budget {
+  tokens?: number;
+  usd?: number;
+}
+
 export interface SchedulerInput {
   runId: string;
   producer: string;
   target: number;
+  budget?: Budget;
+  /** USD per million input and output tokens, by model id; models without a price cost nothing. */
+  prices: Record<string, { inputPerMTok: number; outputPerMTok: number }>;
   concurrency: number;
   maxRounds?: number;
   roundTimeoutMs: number;
@@ -22,6 +30,8 @@ export interface SchedulerContext extends SchedulerInput {
   accepted: number;
   rejected: number;
   failed: number;
+  tokens: number;
+  usd: number;
   inFlight: Record<string, RoundSpec>;
   planState: PlanState;
   stopping?: { status: CompletionStatus; reason: string };
@@ -72,6 +82,27 @@ export function openedEmission(
   };
 }
 
+/** Tokens and money a closed round spent, from the usage every stage appended to it. */
+function spendOf(message: RoundClosed, prices: SchedulerInput["prices"]): { tokens: number; usd: number } {
+  let tokens = 0;
+  let usd = 0;
+  for (const u of message.usage) {
+    tokens += u.promptTokens + u.completionTokens;
+    const price = prices[u.model];
+    if (price) usd += (u.promptTokens * price.inputPerMTok + u.completionTokens * price.outputPerMTok) / 1e6;
+  }
+  return { tokens, usd };
+}
+
+function budgetExceeded(context: Pick<SchedulerContext, "budget" | "tokens" | "usd">): string | undefined {
+  const { budget } = context;
+  if (budget?.tokens !== undefined && context.tokens >= budget.tokens)
+    return `token budget of ${budget.tokens} reached (${context.tokens} used)`;
+  if (budget?.usd !== undefined && context.usd >= budget.usd)
+    return `budget of $${budget.usd} reached ($${context.usd.toFixed(4)} spent)`;
+  return undefined;
+}
+
 function canOpen(context: SchedulerContext): boolean {
   if (context.stopping || context.accepted >= context.target) return false;
   if (context.maxRounds !== undefined && context.nextSeq >= context.maxRounds) return false;
@@ -118,8 +149,17 @@ export const schedulerMachine = setup({
       const { message } = event;
       if (!(message.spec.roundId in context.inFlight)) return {};
       const { [message.spec.roundId]: _, ...inFlight } = context.inFlight;
+      const spent = spendOf(message, context.prices);
+      const tokens = context.tokens + spent.tokens;
+      const usd = context.usd + spent.usd;
+      const overBudget = context.stopping
+        ? undefined
+        : budgetExceeded({ budget: context.budget, tokens, usd });
       return {
         inFlight,
+        tokens,
+        usd,
+        ...(overBudget ? { stopping: { status: "budget" as const, reason: overBudget } } : {}),
         accepted: context.accepted + (message.status === "accepted" ? 1 : 0),
         rejected: context.rejected + (message.status === "rejected" ? 1 : 0),
         failed: context.failed + (message.status === "failed" ? 1 : 0),
@@ -185,6 +225,8 @@ export const schedulerMachine = setup({
     accepted: 0,
     rejected: 0,
     failed: 0,
+    tokens: 0,
+    usd: 0,
     inFlight: {},
     planState: initialPlan(input.plan),
   }),

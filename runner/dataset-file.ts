@@ -1,17 +1,19 @@
-import { appendFile, rename, writeFile } from "node:fs/promises";
+import { appendFile, writeFile } from "node:fs/promises";
+import { writeFileAtomic } from "../core/atomic-file.ts";
 import type { Sample } from "../core/schemas.ts";
 
-/** Writes a file whole or not at all: a crash mid-write leaves the previous version, never half a file. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, content);
-  await rename(temp, path);
-}
-
-/** The run's dataset file: samples appended as they are accepted, rewritten in order when the run ends. */
+/**
+ * The run's dataset file: samples appended as they are accepted, rewritten in order when the run ends. It is
+ * rebuilt from the run's stream, so a resumed run starts it empty and replays every accepted sample.
+ */
 export class DatasetFile {
   private readonly written = new Set<string>();
-  constructor(readonly path: string) {}
+  private constructor(readonly path: string) {}
+
+  static async create(path: string): Promise<DatasetFile> {
+    await writeFile(path, "");
+    return new DatasetFile(path);
+  }
 
   async append(sample: Sample): Promise<void> {
     if (this.written.has(sample.roundId)) return;

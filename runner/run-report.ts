@@ -1,6 +1,7 @@
 import type { RoundClosed, RunCompleted } from "../bus/messages.ts";
-import type { ModelConfig } from "../config/topology.ts";
+import type { CurationConfig, ModelConfig } from "../config/topology.ts";
 import type { Sample, TokenUsage } from "../core/schemas.ts";
+import type { DecontaminationReport } from "../curation/decontamination.ts";
 import { type StandingsRow, standings } from "../tournament/ratings.ts";
 import { outcomeOfRound, type RoundOutcome } from "../tournament/round-outcome.ts";
 
@@ -11,6 +12,17 @@ export interface UsageRow {
   calls: number;
   promptTokens: number;
   completionTokens: number;
+  costUsd: number | undefined;
+}
+
+/** One round in the cost ledger. */
+export interface RoundLedgerRow {
+  roundId: string;
+  attacker: string;
+  defender: string;
+  status: RoundClosed["status"];
+  reasonCode: string | undefined;
+  tokens: number;
   costUsd: number | undefined;
 }
 
@@ -32,13 +44,21 @@ export interface RunReport {
   judgedByLevel: Record<string, number>;
   usage: UsageRow[];
   standings: StandingsRow[];
+  roundLedger: RoundLedgerRow[];
   totalTokens: number;
   totalCostUsd: number | undefined;
+  noveltyThreshold: number;
+  levels: string[];
+  decontamination?: DecontaminationReport;
 }
 
 function bump(counts: Record<string, number>, key: string | number | undefined): void {
   const k = String(key ?? "unknown");
   counts[k] = (counts[k] ?? 0) + 1;
+}
+
+function priceOf(models: ModelConfig[], model: string): ModelConfig["price"] {
+  return models.find((m) => m.id === model || m.model === model)?.price;
 }
 
 export function usageRows(usages: TokenUsage[], models: ModelConfig[]): UsageRow[] {
@@ -73,9 +93,24 @@ export function standingsOf(closed: RoundClosed[]): StandingsRow[] {
 }
 
 /** Builds the run's accounting from its closed rounds: every round is counted once, under exactly one status. */
+function ledgerRow(round: RoundClosed, models: ModelConfig[]): RoundLedgerRow {
+  let tokens = 0;
+  let costUsd: number | undefined;
+  for (const u of round.usage) {
+    tokens += u.promptTokens + u.completionTokens;
+    const price = priceOf(models, u.model);
+    if (price)
+      costUsd =
+        (costUsd ?? 0) +
+        (u.promptTokens * price.inputPerMTok + u.completionTokens * price.outputPerMTok) / 1e6;
+  }
+  const { roundId, attacker, defender } = round.spec;
+  return { roundId, attacker, defender, status: round.status, reasonCode: round.reasonCode, tokens, costUsd };
+}
+
 export function buildRunReport(
   runId: string,
-  target: number,
+  curation: Pick<CurationConfig, "target" | "noveltyThreshold" | "levels">,
   closed: RoundClosed[],
   completed: RunCompleted | undefined,
   models: ModelConfig[],
@@ -84,7 +119,7 @@ export function buildRunReport(
     runId,
     status: completed?.status ?? "running",
     reason: completed?.reason ?? "in progress",
-    target,
+    target: curation.target,
     rounds: closed.length,
     accepted: 0,
     rejected: 0,
@@ -101,8 +136,11 @@ export function buildRunReport(
       models,
     ),
     standings: standingsOf(closed),
+    roundLedger: [...closed].sort((a, b) => a.spec.seq - b.spec.seq).map((round) => ledgerRow(round, models)),
     totalTokens: 0,
     totalCostUsd: undefined,
+    noveltyThreshold: curation.noveltyThreshold,
+    levels: curation.levels,
   };
   for (const round of closed) {
     report[round.status] += 1;

@@ -5,8 +5,10 @@ import { Bus } from "../bus/bus.ts";
 import type { RoundClosed, RunCompleted } from "../bus/messages.ts";
 import { followRunEvents } from "../bus/run-events.ts";
 import type { AgentConfig } from "../config/topology.ts";
+import { writeFileAtomic } from "../core/atomic-file.ts";
 import type { Logger } from "../log/logger.ts";
-import { DatasetFile, writeFileAtomic } from "./dataset-file.ts";
+import { DatasetFile } from "./dataset-file.ts";
+import { readDecontaminationReport } from "./decontamination-file.ts";
 import { natsEndpoint, newRunId } from "./nats-endpoint.ts";
 import type { PreparedTopology } from "./prepare-topology.ts";
 import { ProgressLine } from "./progress.ts";
@@ -65,7 +67,7 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
     logger.info({ runId, runDir, nats: nats.url, agents: runtime.agents.length }, "run started");
 
     const closed = new Map<string, RoundClosed>();
-    const dataset = new DatasetFile(datasetPath);
+    const dataset = await DatasetFile.create(datasetPath);
     let completed: RunCompleted | undefined;
     const startedAt = Date.now();
     let tokens = 0;
@@ -95,8 +97,11 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
       if (event.type === "run.completed.v1") completed = event;
     }
     progress.done();
+    // Agents stop first, so the curator has written what only it knows (its decontamination report).
+    await runtime.stop();
     const rounds = [...closed.values()];
-    const report = buildRunReport(runId, topology.curation.target, rounds, completed, topology.models);
+    const report = buildRunReport(runId, topology.curation, rounds, completed, topology.models);
+    report.decontamination = await readDecontaminationReport(runDir);
     if (!completed) {
       report.status = "interrupted";
       report.reason = "stopped before the run completed";

@@ -41,7 +41,11 @@ function violateSchema(json: string): string {
   return renamed === json ? `{"result": ${json}}` : renamed;
 }
 
-export function malform(reply: Reply, rng: Rng): Reply {
+/**
+ * Spoils a reply. `unusable` leaves out the recoverable kind (valid JSON wrapped in prose), for a model that
+ * keeps returning nothing a client can use.
+ */
+export function malform(reply: Reply, rng: Rng, unusable = false): Reply {
   const call = reply.toolCalls[0];
   if (call) {
     return rng.chance(0.5)
@@ -53,9 +57,11 @@ export function malform(reply: Reply, rng: Rng): Reply {
         };
   }
   const content = reply.content ?? "";
-  const kinds = isJsonObject(content)
-    ? (["prose", "truncated", "schema", "refusal"] as const)
-    : (["truncated", "refusal"] as const);
+  const kinds = !isJsonObject(content)
+    ? (["truncated", "refusal"] as const)
+    : unusable
+      ? (["truncated", "schema", "refusal"] as const)
+      : (["prose", "truncated", "schema", "refusal"] as const);
   switch (rng.pick(kinds)) {
     case "prose":
       return {

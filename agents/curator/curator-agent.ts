@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import { fromPromise } from "xstate";
 import { z } from "zod";
 import { QuestionProposed, QuestionScreened, RoundClosed, VerdictIssued } from "../../bus/messages.ts";
+import { writeFileAtomic } from "../../core/atomic-file.ts";
 import type { Sample } from "../../core/schemas.ts";
 import { contaminationNovelty, type Decontaminator } from "../../curation/decontamination.ts";
 import type { NoveltyGate } from "../../curation/novelty.ts";
@@ -14,6 +15,7 @@ import {
   type ScreenResult,
   screeningMachine,
 } from "../../machines/curator.ts";
+import { DECONTAMINATION_FILE } from "../../runner/decontamination-file.ts";
 import type { AgentContext, AgentDefinition, AgentInstance } from "../definition.ts";
 import { AcceptanceLedger } from "./acceptance-ledger.ts";
 
@@ -145,7 +147,15 @@ async function createCurator(context: AgentContext<unknown>): Promise<AgentInsta
         }),
       },
     ],
-    close: () => opened.close(),
+    close: async () => {
+      if (curation.decontamination.benchmarks.length > 0) {
+        await writeFileAtomic(
+          join(runDir, DECONTAMINATION_FILE),
+          JSON.stringify(opened.decontamination.report(), null, 2),
+        );
+      }
+      await opened.close();
+    },
   };
 }
 

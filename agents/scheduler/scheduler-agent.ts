@@ -12,6 +12,7 @@ import {
   schedulerMachine,
 } from "../../machines/scheduler.ts";
 import type { AgentContext, AgentDefinition, AgentInstance } from "../definition.ts";
+import { type RunStatus, setRunStatus } from "../run-status.ts";
 import { redactTopology } from "./redact.ts";
 
 export const TICK_MS = 1000;
@@ -34,6 +35,8 @@ export function schedulerInput(context: AgentContext<unknown>): SchedulerInput {
     runId: context.runId,
     producer: context.instance,
     target: topology.curation.target,
+    budget: topology.run.budget,
+    prices: Object.fromEntries(topology.models.flatMap((m) => (m.price ? [[m.id, m.price]] : []))),
     concurrency: topology.run.concurrency,
     maxRounds: topology.run.maxRounds,
     roundTimeoutMs: topology.run.roundTimeoutMs,
@@ -77,6 +80,25 @@ async function createScheduler(context: AgentContext<unknown>): Promise<AgentIns
   actor.on("publish", (event) => pending.push(event));
   actor.start();
 
+  let marked: RunStatus["phase"] = "running";
+  /** Tells every agent, through the KV bucket, once the run needs no more work. */
+  const markRunStatus = async () => {
+    const snapshot = actor.getSnapshot();
+    const { context } = snapshot;
+    const phase =
+      snapshot.status === "done"
+        ? "completed"
+        : context.stopping || context.accepted >= context.target
+          ? "draining"
+          : "running";
+    if (phase === marked) return;
+    const reasonCode =
+      context.stopping?.status === "budget" ? "budget" : context.stopping ? "cancelled" : "target_reached";
+    const reason = context.stopping?.reason ?? `target of ${context.target} reached`;
+    await setRunStatus(bus.state, runId, { phase, reasonCode, reason });
+    marked = phase;
+  };
+
   const flush = async () => {
     while (pending.length > 0) {
       const next = pending.shift() as SchedulerEmitted;
@@ -84,6 +106,7 @@ async function createScheduler(context: AgentContext<unknown>): Promise<AgentIns
       await bus.publish(runId, next.emission.stage, schema, next.emission.message, next.msgId);
     }
     await bus.state.put(key, JSON.stringify(actor.getPersistedSnapshot()));
+    await markRunStatus();
   };
 
   let chain = Promise.resolve();

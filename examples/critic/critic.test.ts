@@ -1,6 +1,8 @@
+import { fileURLToPath } from "node:url";
 import type { RoundClosed, StageOutput } from "nanoflux";
 import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, toPromise } from "xstate";
+import { loadAgentModule } from "../../agents/registry.ts";
 import { verdictIssued } from "../../test/support/fixtures.ts";
 import { CriticOptions, criticAgent, criticMachine, reviewSolution } from "./critic.ts";
 
@@ -44,5 +46,10 @@ describe("critic plug-in", () => {
     expect(criticAgent.type).toBe("critic");
     expect(criticAgent.options.safeParse({ minStepsPerHop: 2 }).success).toBe(true);
     expect(criticAgent.options.safeParse({ minStepsPerHop: -1 }).success).toBe(false);
+  });
+
+  it("is what topologies/with-critic.yaml loads from its module path", async () => {
+    const topologies = fileURLToPath(new URL("../../topologies/", import.meta.url));
+    expect(await loadAgentModule("../examples/critic/critic.ts", topologies, "critic")).toBe(criticAgent);
   });
 });

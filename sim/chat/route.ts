@@ -88,7 +88,11 @@ async function completeChat(sim: SimContext, call: RouteCall): Promise<void> {
     rng,
     registry: sim.registry,
   });
-  if (call.fault === "malformed") {
+  const ownRate = sim.config.models.find((m) => m.name === request.model)?.rateMalformed ?? 0;
+  if (ownRate > 0 && sim.chance.next() < ownRate) {
+    sim.stats.fault("malformed");
+    reply = malform(reply, sim.chance, true);
+  } else if (call.fault === "malformed") {
     sim.stats.fault("malformed");
     reply = malform(reply, sim.chance);
   }

@@ -8,6 +8,7 @@ const input: SchedulerInput = {
   runId: "run-s",
   producer: "scheduler-test",
   target: 3,
+  prices: { alpha: { inputPerMTok: 1, outputPerMTok: 2 } },
   concurrency: 2,
   roundTimeoutMs: 60_000,
   plan: {
@@ -50,6 +51,7 @@ function close(
   roundId: string,
   status: RoundClosed["status"],
   now = AT,
+  usage: RoundClosed["usage"] = [],
 ) {
   const spec = actor.getSnapshot().context.inFlight[roundId];
   if (!spec) throw new Error(`${roundId} not in flight`);
@@ -59,7 +61,7 @@ function close(
     at: now,
     producer: "t",
     spec,
-    usage: [],
+    usage,
     status,
     reason: status,
     stage: "curator",
@@ -126,6 +128,30 @@ describe("scheduler machine", () => {
     close(actor, "r000001", "failed");
     expect(opened(emitted)).toHaveLength(2);
     expect((lastMessage(emitted) as RunCompleted).status).toBe("budget");
+  });
+
+  it("stops at its token budget: no new rounds, completion with status budget", () => {
+    const { actor, emitted } = start({ budget: { tokens: 1000 }, target: 50 });
+    const spend = [{ model: "alpha", role: "attacker", promptTokens: 400, completionTokens: 200, calls: 1 }];
+    close(actor, "r000000", "accepted", AT, spend);
+    expect(actor.getSnapshot().context.stopping).toBeUndefined();
+    close(actor, "r000001", "rejected", AT, spend);
+    expect(actor.getSnapshot().context.stopping?.status).toBe("budget");
+    const openedBefore = opened(emitted).length;
+    close(actor, "r000002", "accepted");
+    expect(opened(emitted)).toHaveLength(openedBefore);
+    expect(actor.getSnapshot().status).toBe("done");
+    const completed = lastMessage(emitted) as RunCompleted;
+    expect(completed.status).toBe("budget");
+    expect(completed.reason).toContain("1200 used");
+  });
+
+  it("prices tokens per model to enforce a money budget", () => {
+    const { actor } = start({ budget: { usd: 0.001 }, target: 50 });
+    const spend = [{ model: "alpha", role: "judge", promptTokens: 500, completionTokens: 250, calls: 1 }];
+    close(actor, "r000000", "rejected", AT, spend);
+    expect(actor.getSnapshot().context.usd).toBeCloseTo(0.001, 9);
+    expect(actor.getSnapshot().context.stopping?.status).toBe("budget");
   });
 
   it("completes with max_rounds when it may open no more", () => {

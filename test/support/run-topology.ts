@@ -15,6 +15,10 @@ export interface TestTopologyOptions {
   natsUrl?: string;
   extraAgents?: Array<Record<string, unknown>>;
   routes?: Record<string, Record<string, string>>;
+  /** Settings applied to every model entry (timeouts, retries). */
+  modelSettings?: Record<string, unknown>;
+  /** Extra simulated models that also play in the tournament. */
+  extraModels?: Array<{ id: string; name: string; skill: number; rateMalformed?: number }>;
 }
 
 /** Writes a simulator-backed topology into a fresh temp folder (runs go under it too) and returns its path. */
@@ -23,6 +27,7 @@ export async function writeTestTopology(
 ): Promise<{ file: string; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), "nanoflux-run-"));
   const replicas = options.replicas ?? {};
+  const extraModels = options.extraModels ?? [];
   const agent = (
     type: "attacker" | "defender" | "judge" | "curator",
     extra: Record<string, unknown> = {},
@@ -40,14 +45,16 @@ export async function writeTestTopology(
         { name: "sim-strong", skill: 0.9 },
         { name: "sim-weak", skill: 0.6 },
         { name: "sim-judge", skill: 0.95 },
+        ...extraModels.map(({ id: _, ...model }) => model),
       ],
       ...options.simulator,
     },
     models: [
-      { id: "strong", baseUrl: "${NANOFLUX_SIM_URL}", model: "sim-strong", maxConcurrency: 8 },
-      { id: "weak", baseUrl: "${NANOFLUX_SIM_URL}", model: "sim-weak", maxConcurrency: 8 },
-      { id: "judge", baseUrl: "${NANOFLUX_SIM_URL}", model: "sim-judge", maxConcurrency: 8 },
-    ],
+      { id: "strong", model: "sim-strong" },
+      { id: "weak", model: "sim-weak" },
+      { id: "judge", model: "sim-judge" },
+      ...extraModels.map((m) => ({ id: m.id, model: m.name })),
+    ].map((m) => ({ ...m, baseUrl: "${NANOFLUX_SIM_URL}", maxConcurrency: 8, ...options.modelSettings })),
     agents: [
       { type: "scheduler" },
       agent("attacker"),
@@ -56,7 +63,7 @@ export async function writeTestTopology(
       agent("curator"),
       ...(options.extraAgents ?? []),
     ],
-    tournament: { models: ["strong", "weak"] },
+    tournament: { models: ["strong", "weak", ...extraModels.map((m) => m.id)] },
     run: {
       domains: options.domains ?? ["math"],
       concurrency: options.concurrency ?? 4,

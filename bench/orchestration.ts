@@ -1,0 +1,127 @@
+/**
+ * Orchestration overhead: rounds per second through the whole agent system (runSession: embedded
+ * nats-server, every agent as an XState machine behind a durable consumer) against a plain in-process loop
+ * that makes the same model calls with no bus and no machines (support/plain-loop.ts). Both use a fresh
+ * simulator at zero latency with the same seed, the demo's three models, the same concurrency and rounds.
+ * Trials alternate which contender goes first; the ratio is of the medians.
+ *
+ *   node bin/run-ts.mjs bench/orchestration.ts [--rounds 80] [--concurrency 8] [--trials 3]
+ */
+
+import { silentLogger } from "../log/logger.ts";
+import { prepareTopology } from "../runner/prepare-topology.ts";
+import { buildRunReport, type RunReport } from "../runner/run-report.ts";
+import { flags, isMain, printJson } from "./support/cli.ts";
+import { runPlainLoop } from "./support/plain-loop.ts";
+import { median, roundRates } from "./support/rates.ts";
+import { runTimedSession } from "./support/session.ts";
+import { servedCalls, withSimulator } from "./support/simulator.ts";
+import { DEMO_PLAYERS, simulatorFor, writeBenchTopology } from "./support/topology.ts";
+
+export interface OrchestrationOptions {
+  rounds: number;
+  concurrency: number;
+  trials: number;
+}
+
+type Contender = "system" | "plain";
+
+export interface ContenderRun {
+  contender: Contender;
+  trial: number;
+  rounds: number;
+  steadyPerSecond: number;
+  overallPerSecond: number;
+  wallSeconds: number;
+  accepted: number;
+  rejected: number;
+  failed: number;
+  callsPerRound: number;
+  tokensPerRound: number;
+}
+
+export interface OrchestrationResult {
+  options: OrchestrationOptions;
+  runs: ContenderRun[];
+  systemPerSecond: number;
+  plainPerSecond: number;
+  /** Median steady-state rate of the system over the plain loop's. Goal: >= 0.5. */
+  ratio: number;
+  trialRatios: number[];
+}
+
+async function runContender(contender: Contender, trial: number, options: OrchestrationOptions) {
+  return withSimulator(simulatorFor(DEMO_PLAYERS), async (sim): Promise<ContenderRun> => {
+    const { file } = await writeBenchTopology({
+      baseUrl: sim.url,
+      maxConcurrency: options.concurrency,
+      run: { concurrency: options.concurrency, maxRounds: options.rounds },
+    });
+    let timed: { report: RunReport; closedAt: number[]; startedAt: number };
+    if (contender === "system") {
+      timed = await runTimedSession(file);
+    } else {
+      const prepared = await prepareTopology(file, {}, silentLogger());
+      const plain = await runPlainLoop(prepared, options.rounds);
+      const { curation, models } = prepared.topology;
+      const report = buildRunReport("plain", curation, plain.closed, undefined, models);
+      timed = { ...plain, report };
+    }
+    const { report } = timed;
+    const rates = roundRates(timed.closedAt, timed.startedAt, options.concurrency);
+    return {
+      contender,
+      trial,
+      rounds: rates.rounds,
+      steadyPerSecond: rates.steadyPerSecond,
+      overallPerSecond: rates.overallPerSecond,
+      wallSeconds: rates.wallSeconds,
+      accepted: report.accepted,
+      rejected: report.rejected,
+      failed: report.failed,
+      callsPerRound: servedCalls(sim.stats()) / report.rounds,
+      tokensPerRound: report.totalTokens / report.rounds,
+    };
+  });
+}
+
+export async function measureOrchestration(
+  options: OrchestrationOptions,
+  onRun: (run: ContenderRun) => void = () => {},
+): Promise<OrchestrationResult> {
+  const runs: ContenderRun[] = [];
+  const trialRatios: number[] = [];
+  for (let trial = 0; trial < options.trials; trial++) {
+    const order: Contender[] = trial % 2 === 0 ? ["system", "plain"] : ["plain", "system"];
+    const pair: Partial<Record<Contender, ContenderRun>> = {};
+    for (const contender of order) {
+      const run = await runContender(contender, trial, options);
+      pair[contender] = run;
+      runs.push(run);
+      onRun(run);
+    }
+    trialRatios.push((pair.system?.steadyPerSecond ?? 0) / (pair.plain?.steadyPerSecond ?? 1));
+  }
+  const rate = (c: Contender) => median(runs.filter((r) => r.contender === c).map((r) => r.steadyPerSecond));
+  return {
+    options,
+    runs,
+    systemPerSecond: rate("system"),
+    plainPerSecond: rate("plain"),
+    ratio: rate("system") / rate("plain"),
+    trialRatios,
+  };
+}
+
+if (isMain(import.meta.url)) {
+  const options = flags({ rounds: 80, concurrency: 8, trials: 3 });
+  const result = await measureOrchestration(options, printJson);
+  printJson({
+    systemRoundsPerSecond: result.systemPerSecond,
+    plainRoundsPerSecond: result.plainPerSecond,
+    ratio: result.ratio,
+    trialRatios: result.trialRatios,
+    goal: ">= 0.5",
+    met: result.ratio >= 0.5,
+  });
+}

@@ -1,0 +1,21 @@
+import type { SimulatorConfig } from "../../config/topology.ts";
+import { type Simulator, startSimulator } from "../../sim/server.ts";
+import type { SimulatorStats } from "../../sim/stats.ts";
+
+/** A fresh simulator for one measured run (same seed each time), closed afterwards. */
+export async function withSimulator<T>(
+  config: SimulatorConfig,
+  work: (sim: Simulator) => Promise<T>,
+): Promise<T> {
+  const sim = await startSimulator(config);
+  try {
+    return await work(sim);
+  } finally {
+    await sim.close();
+  }
+}
+
+/** Chat completions the simulator answered (not requests it turned away as overloaded, nor embeddings). */
+export function servedCalls(stats: SimulatorStats): number {
+  return Object.entries(stats.byRole).reduce((n, [role, calls]) => (role === "embedding" ? n : n + calls), 0);
+}

@@ -1,0 +1,79 @@
+import { readFile, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { type NatsCluster, startNatsCluster } from "../../bus/cluster.ts";
+import { Sample } from "../../core/schemas.ts";
+import { silentLogger } from "../../log/logger.ts";
+import { newRunId } from "../../runner/nats-endpoint.ts";
+import { prepareTopology } from "../../runner/prepare-topology.ts";
+import { runSession } from "../../runner/run-session.ts";
+import { waitFor } from "../support/nats.ts";
+
+const CLUSTER_TOPOLOGY = join(import.meta.dirname, "../../topologies/cluster.yaml");
+const Connz = z.looseObject({ num_connections: z.number() });
+
+async function clientConnections(monitorUrl: string): Promise<number> {
+  const parsed = Connz.safeParse(await (await fetch(`${monitorUrl}/connz`)).json());
+  if (!parsed.success) throw new Error(`unexpected /connz reply: ${parsed.error.message}`);
+  return parsed.data.num_connections;
+}
+
+async function datasetLines(path: string): Promise<string[]> {
+  const text = await readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return "";
+    throw err;
+  });
+  return text.split("\n").filter(Boolean);
+}
+
+describe("a run on a three-node NATS cluster with R3 streams", () => {
+  let dir: string;
+  let cluster: NatsCluster;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "nanoflux-cluster-"));
+    cluster = await startNatsCluster({ dir: join(dir, "nats") });
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("reaches its target exactly, without duplicates, when a node stops mid-run", async () => {
+    const target = 10;
+    const env = { ...process.env, NATS_URL: cluster.url };
+    const prepared = await prepareTopology(
+      CLUSTER_TOPOLOGY,
+      { target, outDir: join(dir, "runs") },
+      silentLogger(),
+      env,
+    );
+    expect(prepared.topology.nats.replicas).toBe(3);
+    const runId = newRunId();
+    const datasetPath = join(dir, "runs", runId, "dataset.jsonl");
+    try {
+      const run = runSession({ prepared, logger: silentLogger(), runId });
+      await waitFor(async () => (await datasetLines(datasetPath)).length >= 3, 30_000, "3 accepted samples");
+
+      // Stop the node most agents talk to: its clients must fail over, and any leader it held is re-elected.
+      const counts = await Promise.all(cluster.nodes.map((n) => clientConnections(n.monitorUrl)));
+      const busiest = counts.indexOf(Math.max(...counts));
+      expect(counts[busiest]).toBeGreaterThan(0);
+      await cluster.nodes[busiest]?.stop();
+
+      const result = await run;
+      expect(result.report.status).toBe("target_reached");
+      expect(result.report.accepted).toBe(target);
+      const samples = (await datasetLines(result.datasetPath)).map((line) => Sample.parse(JSON.parse(line)));
+      expect(samples).toHaveLength(target);
+      expect(new Set(samples.map((s) => s.roundId)).size).toBe(target);
+      expect(new Set(samples.map((s) => s.question.text)).size).toBe(target);
+    } finally {
+      await prepared.simulator?.close();
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../../log/logger.ts";
+import { prepareTopology } from "../../runner/prepare-topology.ts";
+import { runSession } from "../../runner/run-session.ts";
+import { renderSummary } from "../../runner/summary.ts";
+import { startTestNats } from "../support/nats.ts";
+import { writeTestTopology } from "../support/run-topology.ts";
+
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+describe("every shipped domain reaches its target on the simulator", () => {
+  let nats: Awaited<ReturnType<typeof startTestNats>>;
+  beforeAll(async () => {
+    nats = await startTestNats();
+  });
+  afterAll(async () => nats.cleanup());
+
+  it.each(["math", "science", "medical"])("%s", async (domain) => {
+    const { file } = await writeTestTopology({ target: 4, domains: [domain], natsUrl: nats.url });
+    const prepared = await prepareTopology(file, {}, silentLogger());
+    try {
+      const { report, datasetPath } = await runSession({ prepared, logger: silentLogger() });
+      expect(report.status).toBe("target_reached");
+      expect(report.acceptedByDomain).toEqual({ [domain]: 4 });
+      expect(total(report.acceptedByLevel)).toBe(4);
+      expect(total(report.acceptedByComplexity)).toBe(4);
+      expect(total(report.byOutcome)).toBeGreaterThanOrEqual(4);
+      const summary = renderSummary(report, datasetPath);
+      for (const row of ["judged by outcome", "accepted by level", "accepted by complexity"])
+        expect(summary).toContain(row);
+    } finally {
+      await prepared.simulator?.close();
+    }
+  });
+});

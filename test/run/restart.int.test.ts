@@ -1,0 +1,99 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Sample } from "../../core/schemas.ts";
+import { silentLogger } from "../../log/logger.ts";
+import { prepareTopology } from "../../runner/prepare-topology.ts";
+import { runSession } from "../../runner/run-session.ts";
+import { exited, spawnNanoflux } from "../support/child-agent.ts";
+import { startTestNats, waitFor } from "../support/nats.ts";
+import { expectEveryRoundClosedOnce, runEvents } from "../support/run-audit.ts";
+import { writeTestTopology } from "../support/run-topology.ts";
+
+async function datasetLines(path: string): Promise<string[]> {
+  const text = await readFile(path, "utf8").catch(() => "");
+  return text.split("\n").filter(Boolean);
+}
+
+describe("a crashed agent resumes", () => {
+  let nats: Awaited<ReturnType<typeof startTestNats>>;
+  beforeAll(async () => {
+    nats = await startTestNats();
+  });
+  afterAll(async () => nats.cleanup());
+
+  it("a defender killed mid-run is restarted and the run still reaches its target, no round lost or counted twice", async () => {
+    const { file, dir } = await writeTestTopology({
+      target: 10,
+      concurrency: 4,
+      natsUrl: nats.url,
+      ackWaitMs: 1500,
+      simulator: { latencyMs: 40 },
+    });
+    const prepared = await prepareTopology(file, {}, silentLogger());
+    const runId = "run-kill-defender";
+    const env = { NATS_URL: nats.url, NANOFLUX_SIM_URL: prepared.simulator?.url ?? "" };
+    const startDefender = () => spawnNanoflux(["agent", "defender", "--topology", file, "--run", runId], env);
+    try {
+      const session = runSession({
+        prepared,
+        logger: silentLogger(),
+        runId,
+        agents: prepared.topology.agents.filter((a) => a.type !== "defender"),
+      });
+      const first = startDefender();
+      const dataset = join(dir, "runs", runId, "dataset.jsonl");
+      await waitFor(async () => (await datasetLines(dataset)).length >= 2, 60_000, "two accepted samples");
+      first.kill("SIGKILL");
+      await exited(first);
+      const second = startDefender();
+      const result = await session;
+      second.kill("SIGTERM");
+      await exited(second);
+
+      expect(result.report.status).toBe("target_reached");
+      const samples = (await datasetLines(result.datasetPath)).map((l) => Sample.parse(JSON.parse(l)));
+      expect(samples).toHaveLength(10);
+      expect(new Set(samples.map((s) => s.roundId)).size).toBe(10);
+      expectEveryRoundClosedOnce(await runEvents(nats.url, runId));
+      expect(result.report.accepted + result.report.rejected + result.report.failed).toBe(
+        result.report.rounds,
+      );
+    } finally {
+      await prepared.simulator?.close();
+    }
+  });
+
+  it("the whole `nanoflux up` process killed with SIGKILL resumes from its stream and KV state", async () => {
+    const { file, dir } = await writeTestTopology({
+      target: 8,
+      concurrency: 4,
+      natsUrl: nats.url,
+      ackWaitMs: 1500,
+      simulator: { latencyMs: 40 },
+    });
+    const prepared = await prepareTopology(file, {}, silentLogger());
+    const runId = "run-kill-up";
+    const env = { NATS_URL: nats.url, NANOFLUX_SIM_URL: prepared.simulator?.url ?? "" };
+    const up = () => spawnNanoflux(["up", file, "--run-id", runId], env);
+    try {
+      const dataset = join(dir, "runs", runId, "dataset.jsonl");
+      const first = up();
+      await waitFor(async () => (await datasetLines(dataset)).length >= 3, 60_000, "three accepted samples");
+      first.kill("SIGKILL");
+      await exited(first);
+      const second = up();
+      const code = await exited(second);
+      expect(code, second.output()).toBe(0);
+      expect(second.output()).toContain("target_reached");
+
+      const samples = (await datasetLines(dataset)).map((l) => Sample.parse(JSON.parse(l)));
+      expect(samples).toHaveLength(8);
+      expect(new Set(samples.map((s) => s.roundId)).size).toBe(8);
+      expect(new Set(samples.map((s) => s.question.text)).size).toBe(8);
+      expectEveryRoundClosedOnce(await runEvents(nats.url, runId));
+    } finally {
+      await prepared.simulator?.close();
+    }
+  });
+});
