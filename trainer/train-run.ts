@@ -1,8 +1,8 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../core/atomic-file.ts";
 import { ConfigError, errorMessage } from "../core/errors.ts";
 import type { Sample } from "../core/schemas.ts";
-import { writeFileAtomic } from "../core/atomic-file.ts";
 import type { TrainingBackend } from "./backend.ts";
 import { writeChatJsonl } from "./chat-export.ts";
 import { followJob } from "./follow-job.ts";

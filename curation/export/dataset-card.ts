@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { z } from "zod";
+import { writeFileAtomic } from "../../core/atomic-file.ts";
 import type { Sample } from "../../core/schemas.ts";
 import { DecontaminationReport } from "../decontamination.ts";
-import { writeFileAtomic } from "../../core/atomic-file.ts";
 
 /**
  * The dataset card (README.md, with Hugging Face front matter): what is in the dataset, how novel it is, what
