@@ -5,23 +5,29 @@
  * simulator at zero latency with the same seed, the demo's three models, the same concurrency and rounds.
  * Trials alternate which contender goes first; the ratio is of the medians.
  *
- *   node bin/run-ts.mjs bench/orchestration.ts [--rounds 80] [--concurrency 8] [--trials 3]
+ * `--endpointEmbedder` serves the Curator's embeddings from an endpoint for both contenders, so the local
+ * embedder's compute (the largest cost per round at zero latency) does not hide the bus's.
+ *
+ *   node bin/run-ts.mjs bench/orchestration.ts [--rounds 80] [--concurrency 8] [--trials 3] [--endpointEmbedder]
  */
 
 import { silentLogger } from "../log/logger.ts";
 import { prepareTopology } from "../runner/prepare-topology.ts";
-import { buildRunReport, type RunReport } from "../runner/run-report.ts";
+import { buildRunReport } from "../runner/run-report.ts";
+import { BusyMeter } from "./support/busy-meter.ts";
 import { flags, isMain, printJson } from "./support/cli.ts";
 import { runPlainLoop } from "./support/plain-loop.ts";
 import { median, roundRates } from "./support/rates.ts";
 import { runTimedSession } from "./support/session.ts";
-import { servedCalls, withSimulator } from "./support/simulator.ts";
+import { servedCalls, withEmbeddingsEndpoint, withSimulator } from "./support/simulator.ts";
 import { DEMO_PLAYERS, simulatorFor, writeBenchTopology } from "./support/topology.ts";
 
 export interface OrchestrationOptions {
   rounds: number;
   concurrency: number;
   trials: number;
+  /** Curator embeddings from an endpoint rather than the local embedder (see support/simulator.ts). */
+  endpointEmbedder: boolean;
 }
 
 type Contender = "system" | "plain";
@@ -33,6 +39,8 @@ export interface ContenderRun {
   steadyPerSecond: number;
   overallPerSecond: number;
   wallSeconds: number;
+  /** Share of the steady-state window this process's event loop was running code. */
+  eventLoopBusy: number;
   accepted: number;
   rejected: number;
   failed: number;
@@ -50,23 +58,31 @@ export interface OrchestrationResult {
   trialRatios: number[];
 }
 
-async function runContender(contender: Contender, trial: number, options: OrchestrationOptions) {
+async function runPlain(file: string, rounds: number) {
+  const prepared = await prepareTopology(file, {}, silentLogger());
+  const plain = await runPlainLoop(prepared, rounds);
+  const { curation, models } = prepared.topology;
+  return { ...plain, report: buildRunReport("plain", curation, plain.closed, undefined, models) };
+}
+
+async function runContender(
+  contender: Contender,
+  trial: number,
+  options: OrchestrationOptions,
+  embeddingsUrl: string | undefined,
+) {
   return withSimulator(simulatorFor(DEMO_PLAYERS), async (sim): Promise<ContenderRun> => {
     const { file } = await writeBenchTopology({
       baseUrl: sim.url,
+      embeddingsUrl,
       maxConcurrency: options.concurrency,
       run: { concurrency: options.concurrency, maxRounds: options.rounds },
     });
-    let timed: { report: RunReport; closedAt: number[]; startedAt: number };
-    if (contender === "system") {
-      timed = await runTimedSession(file);
-    } else {
-      const prepared = await prepareTopology(file, {}, silentLogger());
-      const plain = await runPlainLoop(prepared, options.rounds);
-      const { curation, models } = prepared.topology;
-      const report = buildRunReport("plain", curation, plain.closed, undefined, models);
-      timed = { ...plain, report };
-    }
+    const meter = new BusyMeter().start();
+    const timed = await (contender === "system"
+      ? runTimedSession(file)
+      : runPlain(file, options.rounds)
+    ).finally(() => meter.stop());
     const { report } = timed;
     const rates = roundRates(timed.closedAt, timed.startedAt, options.concurrency);
     return {
@@ -76,6 +92,7 @@ async function runContender(contender: Contender, trial: number, options: Orches
       steadyPerSecond: rates.steadyPerSecond,
       overallPerSecond: rates.overallPerSecond,
       wallSeconds: rates.wallSeconds,
+      eventLoopBusy: meter.window(rates.windowFrom, rates.windowTo).eventLoopBusy,
       accepted: report.accepted,
       rejected: report.rejected,
       failed: report.failed,
@@ -91,17 +108,19 @@ export async function measureOrchestration(
 ): Promise<OrchestrationResult> {
   const runs: ContenderRun[] = [];
   const trialRatios: number[] = [];
-  for (let trial = 0; trial < options.trials; trial++) {
-    const order: Contender[] = trial % 2 === 0 ? ["system", "plain"] : ["plain", "system"];
-    const pair: Partial<Record<Contender, ContenderRun>> = {};
-    for (const contender of order) {
-      const run = await runContender(contender, trial, options);
-      pair[contender] = run;
-      runs.push(run);
-      onRun(run);
+  await withEmbeddingsEndpoint(options.endpointEmbedder, async (embeddingsUrl) => {
+    for (let trial = 0; trial < options.trials; trial++) {
+      const order: Contender[] = trial % 2 === 0 ? ["system", "plain"] : ["plain", "system"];
+      const pair: Partial<Record<Contender, ContenderRun>> = {};
+      for (const contender of order) {
+        const run = await runContender(contender, trial, options, embeddingsUrl);
+        pair[contender] = run;
+        runs.push(run);
+        onRun(run);
+      }
+      trialRatios.push((pair.system?.steadyPerSecond ?? 0) / (pair.plain?.steadyPerSecond ?? 1));
     }
-    trialRatios.push((pair.system?.steadyPerSecond ?? 0) / (pair.plain?.steadyPerSecond ?? 1));
-  }
+  });
   const rate = (c: Contender) => median(runs.filter((r) => r.contender === c).map((r) => r.steadyPerSecond));
   return {
     options,
@@ -114,7 +133,7 @@ export async function measureOrchestration(
 }
 
 if (isMain(import.meta.url)) {
-  const options = flags({ rounds: 80, concurrency: 8, trials: 3 });
+  const options = flags({ rounds: 80, concurrency: 8, trials: 3, endpointEmbedder: false });
   const result = await measureOrchestration(options, printJson);
   printJson({
     systemRoundsPerSecond: result.systemPerSecond,

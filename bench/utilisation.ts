@@ -4,7 +4,8 @@
  * may send C at once; the scheduler keeps `inFlight` rounds open. Ideal: C slots busy all the time, so
  * C / (calls per round x latency) rounds per second, calls per round counted at the simulator. Also reported,
  * over the same steady-state window: how many completions were in service on average (over C), how long
- * each took from request to response, and how busy this process's event loop was.
+ * each took from request to response, how busy this process's event loop was, and (over the whole run) the
+ * 99th percentile of its lag.
  *
  * `--endpointEmbedder` serves the curator's embeddings from a second simulator (an embeddings endpoint)
  * instead of the default local embedder, which runs on the event loop.
@@ -12,12 +13,11 @@
  *   node bin/run-ts.mjs bench/utilisation.ts [--concurrency 8] [--inFlight 32] [--rounds 300] [--latency 300]
  *     [--endpointEmbedder]
  */
-import type { Simulator } from "../sim/server.ts";
 import { BusyMeter } from "./support/busy-meter.ts";
 import { flags, isMain, printJson } from "./support/cli.ts";
 import { roundRates } from "./support/rates.ts";
 import { runTimedSession } from "./support/session.ts";
-import { servedCalls, withSimulator } from "./support/simulator.ts";
+import { servedCalls, withEmbeddingsEndpoint, withSimulator } from "./support/simulator.ts";
 import { simulatorFor, writeBenchTopology } from "./support/topology.ts";
 
 export interface UtilisationOptions {
@@ -38,15 +38,15 @@ export interface UtilisationResult extends UtilisationOptions {
   endpointBusy: number;
   meanServiceMs: number;
   eventLoopBusy: number;
+  loopDelayP99Ms: number;
   peakInService: number;
   turnedAway: number;
   wallSeconds: number;
 }
 
 const PLAYERS = [{ id: "solo", skill: 0.85 }];
-const EMBEDDINGS = { id: "embeddings", skill: 1 };
 
-async function measureWith(options: UtilisationOptions, embeddings?: Simulator): Promise<UtilisationResult> {
+async function measureWith(options: UtilisationOptions, embeddingsUrl?: string): Promise<UtilisationResult> {
   const simulator = simulatorFor(PLAYERS, {
     latencyMs: options.latency,
     maxConcurrency: options.concurrency,
@@ -56,11 +56,8 @@ async function measureWith(options: UtilisationOptions, embeddings?: Simulator):
       baseUrl: sim.url,
       players: PLAYERS,
       maxConcurrency: options.concurrency,
+      embeddingsUrl,
       run: { concurrency: options.inFlight, maxRounds: options.rounds },
-      ...(embeddings && {
-        extraModels: [{ id: EMBEDDINGS.id, baseUrl: embeddings.url, model: `sim-${EMBEDDINGS.id}` }],
-        curation: { embedder: { kind: "openai", model: EMBEDDINGS.id } },
-      }),
     });
     const meter = new BusyMeter().start();
     try {
@@ -79,6 +76,7 @@ async function measureWith(options: UtilisationOptions, embeddings?: Simulator):
         endpointBusy: load.meanInService / options.concurrency,
         meanServiceMs: load.meanServiceMs,
         eventLoopBusy: load.eventLoopBusy,
+        loopDelayP99Ms: meter.loopDelayP99Ms,
         peakInService: meter.peak,
         turnedAway: stats.faults.overloaded,
         wallSeconds: rates.wallSeconds,
@@ -90,8 +88,7 @@ async function measureWith(options: UtilisationOptions, embeddings?: Simulator):
 }
 
 export function measureUtilisation(options: UtilisationOptions): Promise<UtilisationResult> {
-  if (!options.endpointEmbedder) return measureWith(options);
-  return withSimulator(simulatorFor([EMBEDDINGS]), (embeddings) => measureWith(options, embeddings));
+  return withEmbeddingsEndpoint(options.endpointEmbedder, (url) => measureWith(options, url));
 }
 
 if (isMain(import.meta.url)) {

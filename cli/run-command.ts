@@ -1,11 +1,15 @@
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { createLogger } from "../log/logger.ts";
+import { dryRun } from "../runner/dry-run.ts";
+import { renderEstimate } from "../runner/estimate-summary.ts";
 import { prepareTopology, type TopologyOverrides } from "../runner/prepare-topology.ts";
 import { runSession } from "../runner/run-session.ts";
 import { renderSummary } from "../runner/summary.ts";
 import { selectAgents } from "./select-agents.ts";
 import { onStopSignal } from "./signals.ts";
+
+const DEFAULT_SAMPLE_ROUNDS = 12;
 
 export const DEMO_TOPOLOGY = fileURLToPath(new URL("../topologies/demo.yaml", import.meta.url));
 
@@ -24,6 +28,8 @@ interface RunFlags {
   out?: string;
   runId?: string;
   only?: string[];
+  dryRun?: boolean;
+  sampleRounds?: number;
 }
 
 async function execute(file: string, flags: RunFlags): Promise<number> {
@@ -37,6 +43,11 @@ async function execute(file: string, flags: RunFlags): Promise<number> {
   };
   const prepared = await prepareTopology(file, overrides, logger);
   try {
+    if (flags.dryRun) {
+      const estimate = await dryRun(prepared, flags.sampleRounds ?? DEFAULT_SAMPLE_ROUNDS, logger);
+      process.stdout.write(`${renderEstimate(estimate)}\n`);
+      return 0;
+    }
     const agents = flags.only ? selectAgents(prepared.topology, flags.only) : undefined;
     const result = await runSession({
       prepared,
@@ -62,7 +73,16 @@ function addRunFlags(command: Command): Command {
     .option("--max-rounds <n>", "give up after this many rounds", positiveInt)
     .option("--out <dir>", "folder for runs (default: runs)")
     .option("--run-id <id>", "run id to use; an existing run resumes where it stopped")
-    .option("--only <types...>", "start only these agent types here (others run elsewhere)");
+    .option("--only <types...>", "start only these agent types here (others run elsewhere)")
+    .option(
+      "--dry-run",
+      "estimate the run's tokens and cost from a short simulated sample; calls no real model",
+    )
+    .option(
+      "--sample-rounds <n>",
+      `rounds in the dry run's sample (default ${DEFAULT_SAMPLE_ROUNDS})`,
+      positiveInt,
+    );
 }
 
 export function runCommand(): Command {

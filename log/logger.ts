@@ -1,31 +1,7 @@
 import pino, { type Logger } from "pino";
+import { CENSOR, REDACT_PATHS, scrubSecrets } from "./redaction.ts";
 
 export type { Logger };
-
-/**
- * Secrets never reach a log line, whatever level: these paths are censored by pino itself.
- * Prompts and completions are logged only at debug level by the callers.
- */
-export const REDACT_PATHS = [
-  "apiKey",
-  "*.apiKey",
-  "*.*.apiKey",
-  "password",
-  "*.password",
-  "*.*.password",
-  "token",
-  "*.token",
-  "*.*.token",
-  "pass",
-  "*.pass",
-  "nkey",
-  "*.nkey",
-  "*.seed",
-  "authorization",
-  "*.authorization",
-  "headers.authorization",
-  "*.headers.authorization",
-];
 
 export interface LoggerOptions {
   level?: string;
@@ -34,9 +10,17 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
+/**
+ * The project's logger. Secrets never reach a line, whatever the level (redaction.ts: censored fields, then
+ * secret-shaped text scrubbed from the finished line); prompts and completions are logged only at debug level.
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.NANOFLUX_LOG_LEVEL ?? "info";
-  const base = { level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } };
+  const base = {
+    level,
+    redact: { paths: REDACT_PATHS, censor: CENSOR },
+    hooks: { streamWrite: scrubSecrets },
+  };
   if (options.destination) return pino(base, options.destination);
   const pretty = options.pretty ?? Boolean(process.stderr.isTTY);
   if (pretty) {

@@ -2,11 +2,12 @@ import { join, resolve } from "node:path";
 import { fromPromise } from "xstate";
 import { z } from "zod";
 import { QuestionProposed, QuestionScreened, RoundClosed, VerdictIssued } from "../../bus/messages.ts";
+import { readRunEvents } from "../../bus/run-events.ts";
 import { writeFileAtomic } from "../../core/atomic-file.ts";
 import type { Sample } from "../../core/schemas.ts";
 import { contaminationNovelty, type Decontaminator } from "../../curation/decontamination.ts";
 import type { NoveltyGate } from "../../curation/novelty.ts";
-import { openCuration } from "../../curation/open-curation.ts";
+import { type Curation, openCuration } from "../../curation/open-curation.ts";
 import { decideCuration } from "../../curation/policy.ts";
 import {
   acceptanceMachine,
@@ -110,6 +111,35 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
   };
 }
 
+/**
+ * Puts back into the store any accepted question a crash kept from reaching the disk (the store batches its
+ * writes). The run's stream is the record: adding a stored id again changes nothing.
+ */
+async function restoreAcceptedQuestions(context: AgentContext<unknown>, curation: Curation): Promise<void> {
+  const accepted = (await readRunEvents(context.bus.js, context.runId))
+    .map((r) => r.event)
+    .flatMap((e) => (e.type === "round.closed.v1" && e.status === "accepted" && e.sample ? [e.sample] : []));
+  if (accepted.length === 0) return;
+  const vectors = await curation.embedder.embed(accepted.map((s) => s.question.text));
+  await curation.store.add(
+    accepted.map((sample, i) => ({
+      id: sample.id,
+      runId: sample.runId,
+      roundId: sample.roundId,
+      domain: sample.domain,
+      skill: sample.skill,
+      complexity: sample.complexity,
+      level: sample.verdict.level,
+      text: sample.question.text,
+      vector: vectors[i] as Float32Array,
+    })),
+  );
+  context.logger.info(
+    { accepted: accepted.length },
+    "curator store checked against the run's accepted samples",
+  );
+}
+
 async function createCurator(context: AgentContext<unknown>): Promise<AgentInstance> {
   const { topology, runDir, logger } = context;
   const { curation } = topology;
@@ -120,6 +150,7 @@ async function createCurator(context: AgentContext<unknown>): Promise<AgentInsta
     logger,
     benchmarkCacheDir: join(resolve(topology.run.outDir), ".cache", "benchmark-vectors"),
   });
+  await restoreAcceptedQuestions(context, opened);
   const parts: CuratorParts = {
     gate: opened.novelty,
     decontaminator: curation.decontamination.benchmarks.length > 0 ? opened.decontamination : undefined,

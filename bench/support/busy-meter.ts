@@ -1,11 +1,16 @@
 import diagnostics from "node:diagnostics_channel";
 import type { IncomingMessage } from "node:http";
-import { type EventLoopUtilization, performance } from "node:perf_hooks";
+import {
+  type EventLoopUtilization,
+  type IntervalHistogram,
+  monitorEventLoopDelay,
+  performance,
+} from "node:perf_hooks";
 
 /**
  * How busy this process's HTTP server (the simulator) and its event loop were, read from Node's http
  * diagnostics channels and perf_hooks, so the product needs no hook: when each chat completion was in
- * service, and the event loop's utilisation sampled every 100 ms.
+ * service, the event loop's utilisation sampled every 100 ms, and how late its timers ran.
  */
 
 const CHAT_PATH = "/v1/chat/completions";
@@ -44,6 +49,7 @@ export class BusyMeter {
   #inService = 0;
   #peak = 0;
   #timer: NodeJS.Timeout | undefined;
+  readonly #delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   readonly #onStart = (message: unknown) => {
     const request = chatRequest(message);
     if (!request) return;
@@ -64,6 +70,7 @@ export class BusyMeter {
     const sample = () => this.#loop.push({ at: performance.now(), elu: performance.eventLoopUtilization() });
     sample();
     this.#timer = setInterval(sample, LOOP_SAMPLE_MS);
+    this.#delay.enable();
     return this;
   }
 
@@ -71,6 +78,12 @@ export class BusyMeter {
     diagnostics.unsubscribe(START, this.#onStart);
     diagnostics.unsubscribe(FINISH, this.#onFinish);
     clearInterval(this.#timer);
+    this.#delay.disable();
+  }
+
+  /** 99th percentile of how late the event loop ran a timer since start(), in ms (start-up included). */
+  get loopDelayP99Ms(): number {
+    return this.#delay.percentile(99) / 1e6;
   }
 
   /** Most chat completions in service at once. */

@@ -22,17 +22,19 @@ export const DEMO_PLAYERS: readonly Player[] = [
   { id: "judge", skill: 0.95 },
 ];
 
+/** A simulator serves embeddings too: hashed n-gram vectors, cheap to compute. */
+export const EMBEDDINGS: Player = { id: "embeddings", skill: 1 };
+
 export const ALL_LEVELS = ["L1", "L2", "L3", "L4", "L5"];
 
 export interface BenchTopologyOptions {
   /** Endpoint every model uses: the simulator's URL, or a proxy's. */
   baseUrl: string;
+  /** The last one judges; the others play Attacker and Defender (a single player does all three). */
   players?: readonly Player[];
-  /** Model id of the judge; the others play Attacker and Defender. Default: the last player. */
-  judge?: string;
   maxConcurrency: number;
-  /** Models no agent plays, e.g. an embeddings endpoint for `curation.embedder`. */
-  extraModels?: Record<string, unknown>[];
+  /** An embeddings endpoint for the Curator instead of the default local embedder. */
+  embeddingsUrl?: string;
   run: Record<string, unknown>;
   curation?: Record<string, unknown>;
   /** Agents after the scheduler and the four built-in roles (plug-ins). */
@@ -62,7 +64,7 @@ export async function writeBenchTopology(
 ): Promise<{ file: string; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), "nf-bench-"));
   const players = options.players ?? DEMO_PLAYERS;
-  const judge = options.judge ?? players.at(-1)?.id;
+  const judge = players.at(-1)?.id;
   const contestants = players.filter((p) => p.id !== judge || players.length === 1).map((p) => p.id);
   const agent = (type: string, extra: Record<string, unknown> = {}) => ({
     type,
@@ -78,7 +80,9 @@ export async function writeBenchTopology(
         model: `sim-${p.id}`,
         maxConcurrency: options.maxConcurrency,
       })),
-      ...(options.extraModels ?? []),
+      ...(options.embeddingsUrl
+        ? [{ id: EMBEDDINGS.id, baseUrl: options.embeddingsUrl, model: `sim-${EMBEDDINGS.id}` }]
+        : []),
     ],
     agents: [
       { type: "scheduler" },
@@ -90,7 +94,12 @@ export async function writeBenchTopology(
     ],
     tournament: { models: contestants },
     run: { domains: ["math"], outDir: join(dir, "runs"), ...options.run },
-    curation: { target: 1_000_000, levels: ALL_LEVELS, ...options.curation },
+    curation: {
+      target: 1_000_000,
+      levels: ALL_LEVELS,
+      ...(options.embeddingsUrl ? { embedder: { kind: "openai", model: EMBEDDINGS.id } } : {}),
+      ...options.curation,
+    },
   };
   const file = join(dir, "topology.yaml");
   await writeFile(file, stringify(topology));

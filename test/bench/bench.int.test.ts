@@ -9,7 +9,12 @@ import { measureUtilisation } from "../../bench/utilisation.ts";
 
 describe("benchmark scripts", () => {
   it("orchestration: the agent system and the plain loop play the same rounds", async () => {
-    const result = await measureOrchestration({ rounds: 8, concurrency: 2, trials: 1 });
+    const result = await measureOrchestration({
+      rounds: 8,
+      concurrency: 2,
+      trials: 1,
+      endpointEmbedder: false,
+    });
     expect(result.runs.map((r) => r.contender).sort()).toEqual(["plain", "system"]);
     for (const run of result.runs) {
       expect(run.rounds).toBe(8);
