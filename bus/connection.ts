@@ -24,8 +24,8 @@ export interface ConnectOptions {
 }
 
 const AUTH_FIELDS = "nats.user/nats.pass, nats.token, nats.nkeySeed or nats.credsFile";
-const TLS_FIELDS =
-  "nats.tls.caFile (the CA that signed the server's certificate) and, where the server verifies clients, nats.tls.certFile and nats.tls.keyFile";
+const CLIENT_CERT_FIELDS = "nats.tls.certFile and nats.tls.keyFile";
+const TLS_FIELDS = `nats.tls.caFile (the CA that signed the server's certificate) and, where the server verifies clients, ${CLIENT_CERT_FIELDS}`;
 
 /** The server list as it may appear in messages: a `user:password@` inside a URL is hidden. */
 export function displayServers(servers: string): string {
@@ -94,7 +94,7 @@ function isTlsFailure(err: unknown): boolean {
 }
 
 /** Turns a failed connect into an error that says what to check: credentials, TLS files or the server. */
-function connectFailure(err: unknown, servers: string): Error {
+function connectFailure(err: unknown, servers: string, tls: NatsAuth["tls"]): Error {
   const where = `NATS at ${displayServers(servers)}`;
   const reason = errorMessage(err);
   if (err instanceof AuthorizationError || /authoriz|authentic/i.test(reason)) {
@@ -109,10 +109,14 @@ function connectFailure(err: unknown, servers: string): Error {
       code: "NATS_TLS",
     });
   }
-  return new SystemError(
-    `cannot connect to ${where} (${reason}): is nats-server running there? unset NATS_URL to let nanoflux start one`,
-    { cause: err, code: "NATS_UNREACHABLE" },
-  );
+  // A server that wants a client certificate and gets none just drops the connection: the client sees a timeout.
+  const hint = tls
+    ? `is nats-server running there? if it verifies clients, set ${CLIENT_CERT_FIELDS}`
+    : "is nats-server running there? unset NATS_URL to let nanoflux start one";
+  return new SystemError(`cannot connect to ${where} (${reason}): ${hint}`, {
+    cause: err,
+    code: "NATS_UNREACHABLE",
+  });
 }
 
 export async function connectNats(options: ConnectOptions): Promise<NatsConnection> {
@@ -133,6 +137,6 @@ export async function connectNats(options: ConnectOptions): Promise<NatsConnecti
       reconnectTimeWait: 250,
     });
   } catch (err) {
-    throw connectFailure(err, options.servers);
+    throw connectFailure(err, options.servers, auth.tls);
   }
 }

@@ -7,10 +7,9 @@ import { suggestionHint } from "../config/suggest.ts";
 import type { Topology } from "../config/topology.ts";
 import { ConfigError } from "../core/errors.ts";
 import { loadDomainPacks } from "../domains/pack.ts";
-import { SIM_URL_ENV } from "../runner/prepare-topology.ts";
+import { PENDING_SIM_URL, SIM_URL_ENV } from "../runner/prepare-topology.ts";
 
 /** Stands in for the simulator's address, which exists only once a run starts it. */
-const UNSTARTED_SIM_URL = "http://127.0.0.1:9/v1";
 
 /** Plug-in modules must load and export an agent, and every agent's options must fit its type's schema. */
 async function agentIssues(topology: Topology, baseDir: string): Promise<TopologyIssue[]> {
@@ -61,7 +60,7 @@ async function checkTopologyFile(file: string): Promise<Topology> {
   const document = parseYamlDocument(await readTopologyText(file), file);
   const topology = validateTopology(document, file, {
     ...process.env,
-    [SIM_URL_ENV]: process.env[SIM_URL_ENV] ?? UNSTARTED_SIM_URL,
+    [SIM_URL_ENV]: process.env[SIM_URL_ENV] ?? PENDING_SIM_URL,
   });
   const issues = [
     ...(await agentIssues(topology, dirname(resolve(file)))),

@@ -6,7 +6,7 @@ import { type Simulator, startSimulator } from "../sim/server.ts";
 
 export const SIM_URL_ENV = "NANOFLUX_SIM_URL";
 /** Stands in for the simulator's address while the file is first validated, before the simulator exists. */
-const PENDING_SIM_URL = "http://127.0.0.1:9/v1";
+export const PENDING_SIM_URL = "http://127.0.0.1:9/v1";
 
 export interface TopologyOverrides {
   target?: number;
@@ -24,15 +24,24 @@ export interface PreparedTopology {
   env: NodeJS.ProcessEnv;
 }
 
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Applies command-line overrides; a section that is not a mapping is left for validation to report. */
 function applyOverrides(raw: Record<string, unknown>, overrides: TopologyOverrides): Record<string, unknown> {
-  const run = { ...((raw.run as Record<string, unknown>) ?? {}) };
-  const curation = { ...((raw.curation as Record<string, unknown>) ?? {}) };
-  if (overrides.domains) run.domains = overrides.domains;
-  if (overrides.concurrency) run.concurrency = overrides.concurrency;
-  if (overrides.outDir) run.outDir = overrides.outDir;
-  if (overrides.maxRounds) run.maxRounds = overrides.maxRounds;
-  if (overrides.target) curation.target = overrides.target;
-  return { ...raw, run, curation };
+  const run: Record<string, unknown> = {
+    ...(overrides.domains && { domains: overrides.domains }),
+    ...(overrides.concurrency && { concurrency: overrides.concurrency }),
+    ...(overrides.outDir && { outDir: overrides.outDir }),
+    ...(overrides.maxRounds && { maxRounds: overrides.maxRounds }),
+  };
+  const curation: Record<string, unknown> = overrides.target ? { target: overrides.target } : {};
+  const merge = (section: unknown, changes: Record<string, unknown>) =>
+    Object.keys(changes).length === 0 || (section !== undefined && !isMapping(section))
+      ? section
+      : { ...(section ?? {}), ...changes };
+  return { ...raw, run: merge(raw.run, run), curation: merge(raw.curation, curation) };
 }
 
 /**

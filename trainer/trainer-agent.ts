@@ -1,41 +1,46 @@
 import { fromPromise } from "xstate";
-import { z } from "zod";
+import type { z } from "zod";
 import type { AgentContext, AgentDefinition } from "../agents/definition.ts";
 import { RunCompleted } from "../bus/messages.ts";
 import { readRunEvents } from "../bus/run-events.ts";
 import { STAGES } from "../bus/subjects.ts";
+import { TrainingConfig } from "../config/topology.ts";
 import { ConfigError } from "../core/errors.ts";
 import { acceptedSamples } from "../runner/run-report.ts";
 import { createBackend } from "./backends.ts";
-import { Hyperparameters, TrainingBackendName, type TrainingJob, TrainingUpdated } from "./messages.ts";
+import { type TrainingJob, TrainingUpdated } from "./messages.ts";
 import { trainRun } from "./train-run.ts";
 import { trainerMachine } from "./training-machine.ts";
 
-export const TrainerOptions = z.strictObject({
-  backend: TrainingBackendName.default("openai"),
-  baseModel: z.string().min(1).optional().describe("model to fine-tune; default: the agent's topology model"),
-  baseUrl: z.url().optional().describe("fine-tuning API root; default: the agent's topology model's baseUrl"),
-  apiKeyEnv: z.string().optional(),
-  hyperparameters: Hyperparameters.default(Hyperparameters.parse({})),
-  pollMs: z.number().int().positive().default(2000),
-});
+/** Agent options override the topology's `training` section field by field. */
+export const TrainerOptions = TrainingConfig.omit({ model: true }).partial();
 export type TrainerOptions = z.infer<typeof TrainerOptions>;
 
-/** Backend settings from the options, falling back to the topology model named by the agent's `model`. */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The topology's `training` section, overridden by the agent's options. */
+export function trainingSettings(context: AgentContext<TrainerOptions>): TrainingConfig {
+  return { ...TrainingConfig.parse(context.topology.training ?? {}), ...definedOnly(context.options) };
+}
+
+/** Backend settings, falling back to the topology model named by `training.model` or the agent's `model`. */
 function backendSettings(context: AgentContext<TrainerOptions>) {
-  const { options, agent, topology } = context;
-  const model = topology.models.find((m) => m.id === agent.model);
-  const baseModel = options.baseModel ?? model?.model;
+  const { agent, topology } = context;
+  const settings = trainingSettings(context);
+  const model = topology.models.find((m) => m.id === (topology.training?.model ?? agent.model));
+  const baseModel = settings.baseModel ?? model?.model;
   if (!baseModel) {
     throw new ConfigError(
-      "agents[type=trainer]: give options.baseModel or a model id in `model` to say what to fine-tune",
+      "training: give training.baseModel, or a model id in training.model or the trainer agent's `model`, to say what to fine-tune",
     );
   }
   return {
-    backend: options.backend,
+    backend: settings.backend,
     baseModel,
-    baseUrl: options.baseUrl ?? model?.baseUrl,
-    apiKeyEnv: options.apiKeyEnv ?? model?.apiKeyEnv,
+    baseUrl: settings.baseUrl ?? model?.baseUrl,
+    apiKeyEnv: settings.apiKeyEnv ?? model?.apiKeyEnv,
     producer: context.instance,
   };
 }
@@ -53,8 +58,8 @@ export function createTrainerActors(context: AgentContext<TrainerOptions>) {
         samples: acceptedSamples(rounds),
         runDir: context.runDir,
         backend,
-        hyperparameters: context.options.hyperparameters,
-        pollMs: context.options.pollMs,
+        hyperparameters: trainingSettings(context).hyperparameters,
+        pollMs: trainingSettings(context).pollMs,
         producer: context.instance,
         publish: (update, msgId) =>
           bus.publish(input.runId, STAGES.trainingUpdated, TrainingUpdated, update, msgId),
