@@ -1,5 +1,5 @@
-import { renderTable } from "../cli/table.ts";
 import type { CostEstimate } from "./dry-run.ts";
+import { renderUsageTable } from "./summary.ts";
 
 /** The dry run's answer: what the whole run is expected to cost, and the sample it is based on. */
 export function renderEstimate(estimate: CostEstimate): string {
@@ -7,17 +7,7 @@ export function renderEstimate(estimate: CostEstimate): string {
     estimate.estimatedRounds === undefined
       ? "unknown (nothing accepted in the sample)"
       : String(estimate.estimatedRounds);
-  const usage = renderTable(
-    ["model", "role", "calls", "prompt tok", "completion tok", "cost"],
-    estimate.usage.map((u) => [
-      u.model,
-      u.role,
-      u.calls,
-      u.promptTokens,
-      u.completionTokens,
-      u.costUsd === undefined ? "-" : `$${u.costUsd.toFixed(4)}`,
-    ]),
-  );
+  const usage = renderUsageTable(estimate.usage);
   return [
     `dry run: ${estimate.sampleRounds} simulated rounds, ${estimate.sampleAccepted} accepted (${(estimate.acceptanceRate * 100).toFixed(1)}%)`,
     `estimated rounds to reach ${estimate.target}: ${rounds}`,

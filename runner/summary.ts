@@ -1,6 +1,21 @@
 import { renderTable } from "../cli/table.ts";
 import { formatStandingsTable } from "../tournament/standings-table.ts";
-import type { RunReport } from "./run-report.ts";
+import type { RunReport, UsageRow } from "./run-report.ts";
+
+/** Tokens and money per model and role. */
+export function renderUsageTable(rows: UsageRow[]): string {
+  return renderTable(
+    ["model", "role", "calls", "prompt tok", "completion tok", "cost"],
+    rows.map((u) => [
+      u.model,
+      u.role,
+      u.calls,
+      u.promptTokens,
+      u.completionTokens,
+      u.costUsd === undefined ? "-" : `$${u.costUsd.toFixed(4)}`,
+    ]),
+  );
+}
 
 function countsLine(counts: Record<string, number>): string {
   const entries = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
@@ -36,18 +51,7 @@ export function renderSummary(report: RunReport, datasetPath: string | undefined
       ["accepted by domain", countsLine(report.acceptedByDomain)],
     ],
   );
-  const usage = renderTable(
-    ["model", "role", "calls", "prompt tok", "completion tok", "cost"],
-    report.usage.map((u) => [
-      u.model,
-      u.role,
-      u.calls,
-      u.promptTokens,
-      u.completionTokens,
-      u.costUsd === undefined ? "-" : `$${u.costUsd.toFixed(4)}`,
-    ]),
-  );
-  const lines = [overview, "", breakdown, "", usage, ""];
+  const lines = [overview, "", breakdown, "", renderUsageTable(report.usage), ""];
   if (report.standings.length > 0) lines.push(formatStandingsTable(report.standings), "");
   lines.push(`reason: ${report.reason}`);
   if (datasetPath) lines.push(`dataset: ${datasetPath} (${report.accepted} samples)`);
