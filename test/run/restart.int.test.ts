@@ -2,6 +2,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sample } from "../../core/schemas.ts";
+import { LOCAL_EMBEDDER_NAME } from "../../curation/embedders/local-use.ts";
+import { LanceQuestionStore } from "../../curation/lance-question-store.ts";
 import { silentLogger } from "../../log/logger.ts";
 import { prepareTopology } from "../../runner/prepare-topology.ts";
 import { runSession } from "../../runner/run-session.ts";
@@ -92,6 +94,14 @@ describe("a crashed agent resumes", () => {
       expect(new Set(samples.map((s) => s.roundId)).size).toBe(8);
       expect(new Set(samples.map((s) => s.question.text)).size).toBe(8);
       expectEveryRoundClosedOnce(await runEvents(nats.url, runId));
+      // The restarted curator kept its store: each accepted question once, nothing lost in the crash.
+      const store = await LanceQuestionStore.open({
+        path: join(dir, "runs", runId, "questions.lance"),
+        dims: 512,
+        embedder: LOCAL_EMBEDDER_NAME,
+      });
+      expect(await store.count()).toBe(8);
+      await store.close();
     } finally {
       await prepared.simulator?.close();
     }
