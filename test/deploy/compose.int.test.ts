@@ -9,7 +9,6 @@ import { z } from "zod";
 import { agentCommand } from "../../cli/agent-command.ts";
 import { runCommand, upCommand } from "../../cli/run-command.ts";
 import { validateCommand } from "../../cli/validate-command.ts";
-import { interpolateEnv } from "../../config/interpolate.ts";
 import { simCommand } from "../../sim/command.ts";
 
 /**
@@ -55,6 +54,17 @@ async function parseWithoutRunning(args: string[]): Promise<void> {
     .configureOutput({ writeErr: () => undefined, writeOut: () => undefined })
     .action(() => undefined);
   await command.parseAsync(rest, { from: "user" });
+}
+
+/** What docker compose does to `${NAME}` and `${NAME:-default}` in the file, from its --env-file. */
+function composeInterpolate(args: string[], variables: Record<string, string>): string[] {
+  return args.map((arg) =>
+    arg.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback?: string) => {
+      const value = variables[name] ?? fallback;
+      if (value === undefined) throw new Error(`docker-compose.yml uses \${${name}}, which nothing sets`);
+      return value;
+    }),
+  );
 }
 
 /** KEY=value lines of an env file; comments and blank lines skipped. */
@@ -115,7 +125,7 @@ describe("docker-compose.yml", () => {
 
   it("gives every NanoFlux service a command the CLI accepts", async () => {
     for (const [name, service] of nanofluxServices) {
-      const args = interpolateEnv(service.command ?? [], composeVariables) as string[];
+      const args = composeInterpolate(service.command ?? [], composeVariables);
       const subcommand = args[0] ?? "";
       expect(await helpOf(subcommand), name).toMatch(new RegExp(`^Usage: nanoflux ${subcommand} `));
       await expect(parseWithoutRunning(args), `${name}: ${args.join(" ")}`).resolves.toBeUndefined();
