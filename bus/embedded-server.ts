@@ -10,6 +10,8 @@ import { SystemError } from "../core/errors.ts";
 export interface EmbeddedNats {
   url: string;
   port: number;
+  /** The server's process id (to stop it from another shell). */
+  pid: number;
   storeDir: string;
   stop(): Promise<void>;
   /** Kills the server hard (tests of server restarts). */
@@ -105,6 +107,7 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions): Promise<E
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
+    pid: child.pid ?? 0,
     storeDir: options.storeDir,
     stop,
     kill: () => child.kill("SIGKILL"),

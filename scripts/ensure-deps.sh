@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Installs what NanoFlux needs on a fresh Debian/Ubuntu machine: npm packages and nats-server.
+# Installs what NanoFlux needs on a fresh Debian/Ubuntu machine: npm packages and nats-server, plus Debian's
+# chromium with --with-browser (the dashboard's end-to-end test drives it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # npm ci rejects the lock file npm 11 writes (it leaves out other platforms' optional packages), so install.
+  npm install --no-audit --no-fund
 fi
-if ! command -v nats-server >/dev/null 2>&1; then
+need=()
+command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
+if [ "${1:-}" = "--with-browser" ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
+if [ ${#need[@]} -gt 0 ]; then
   as_root=""
   [ "$(id -u)" -eq 0 ] || as_root="sudo"
-  echo "nats-server not found: installing it with apt-get" >&2
+  echo "installing ${need[*]} with apt-get" >&2
   $as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq nats-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq "${need[@]}" >/dev/null
 fi

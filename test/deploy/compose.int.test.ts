@@ -134,7 +134,9 @@ describe("docker-compose.yml", () => {
 
   it("would notice a command the CLI does not accept", async () => {
     await expect(parseWithoutRunning(["agent", "judge", "--topology", "t.yaml"])).rejects.toThrow(/--run/);
-    await expect(parseWithoutRunning(["up", "t.yaml", "--only-agents", "judge"])).rejects.toThrow(/unknown option/);
+    await expect(parseWithoutRunning(["up", "t.yaml", "--only-agents", "judge"])).rejects.toThrow(
+      /unknown option/,
+    );
     await expect(parseWithoutRunning(["sim", "--port", "eighty"])).rejects.toThrow(/expected a number/);
   });
 
@@ -166,9 +168,9 @@ describe("docker-compose.yml", () => {
     const withLogin = { PATH: process.env.PATH, ...(await readEnvFiles(nats?.env_file)) };
     const checked = await run("nats-server", ["-t", "-c", confFile], { env: withLogin });
     expect(checked.stdout + checked.stderr).toMatch(/valid/);
-    await expect(run("nats-server", ["-t", "-c", confFile], { env: { PATH: process.env.PATH } })).rejects.toThrow(
-      /NATS_USER/,
-    );
+    await expect(
+      run("nats-server", ["-t", "-c", confFile], { env: { PATH: process.env.PATH } }),
+    ).rejects.toThrow(/NATS_USER/);
   });
 
   it("builds one image whose entrypoint is the nanoflux CLI, without the env file", async () => {

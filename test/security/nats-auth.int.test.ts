@@ -208,7 +208,9 @@ describe.skipIf(!HAS_OPENSSL)("TLS to NATS (needs openssl to make the test certi
     const anonymous = await refusal(openThroughTopology({ url: server.url, tls: { caFile: certs.ca } }, {}));
     // The server drops a client without a certificate; the client only sees a timeout, so it is a SystemError.
     expect(anonymous).toBeInstanceOf(SystemError);
-    expect(anonymous.message).toMatch(/if it verifies clients, set nats\.tls\.certFile and nats\.tls\.keyFile/);
+    expect(anonymous.message).toMatch(
+      /if it verifies clients, set nats\.tls\.certFile and nats\.tls\.keyFile/,
+    );
 
     const halfPair = await refusal(
       openThroughTopology({ url: server.url, tls: { certFile: certs.clientCert } }, {}),
