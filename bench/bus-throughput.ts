@@ -19,7 +19,7 @@ import { heartbeatSubject, idempotencyKey } from "../bus/subjects.ts";
 import { silentLogger } from "../log/logger.ts";
 import { roundId } from "../machines/scheduler.ts";
 import { flags, isMain, printJson } from "./support/cli.ts";
-import { median } from "./support/rates.ts";
+import { alternateTrials, medianOf, type Trial } from "./support/trials.ts";
 
 export interface BusOptions {
   events: number;
@@ -30,9 +30,7 @@ export interface BusOptions {
 
 type Transport = "jetstream" | "core";
 
-export interface TransportRun {
-  transport: Transport;
-  trial: number;
+export interface TransportRun extends Trial<Transport> {
   /** Events per second until the last publish returned (JetStream: acked; core: flushed). */
   publishedPerSecond: number;
   /** Events per second until the consumer had handled the last one. */
@@ -51,9 +49,13 @@ export interface BusResult {
 
 const STAGE = "round.closed";
 
-async function loadEvents(runId: string, count: number): Promise<RoundClosed[]> {
+async function loadFixture(): Promise<RoundClosed> {
   const text = await readFile(new URL("./fixtures/round-closed.json", import.meta.url), "utf8");
-  const fixture = RoundClosed.parse(JSON.parse(text));
+  return RoundClosed.parse(JSON.parse(text));
+}
+
+/** `count` copies of the fixture in a run of their own, each with its own round id. */
+function eventsOf(fixture: RoundClosed, runId: string, count: number): RoundClosed[] {
   return Array.from({ length: count }, (_, seq) => ({
     ...fixture,
     runId,
@@ -70,6 +72,7 @@ async function inParallel<T>(items: readonly T[], width: number, work: (item: T)
   await Promise.all(Array.from({ length: width }, lane));
 }
 
+/** `done` resolves with the time of the `total`-th tick. */
 function countdown(total: number): { tick(): void; done: Promise<number> } {
   let left = total;
   let resolve: (at: number) => void = () => {};
@@ -125,46 +128,50 @@ async function viaCore(publisher: Bus, consumer: Bus, events: RoundClosed[]) {
   return { started, published, finished };
 }
 
-export async function measureBus(
-  options: BusOptions,
-  onRun: (run: TransportRun) => void = () => {},
-): Promise<BusResult> {
+/** A fresh nats-server and two connections to it, a publisher and a consumer, as two agents would have. */
+async function withTwoBuses<T>(work: (publisher: Bus, consumer: Bus) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "nf-bench-bus-"));
   const nats = await startEmbeddedNats({ storeDir: join(dir, "js") });
   const open = (name: string) => Bus.open({ servers: nats.url, name, logger: silentLogger() });
   const [publisher, consumer] = await Promise.all([open("bench-publisher"), open("bench-consumer")]);
-  const runs: TransportRun[] = [];
-  let payloadBytes = 0;
   try {
-    for (let trial = 0; trial < options.trials; trial++) {
-      const events = await loadEvents(`bench-bus-${trial}`, options.events);
-      payloadBytes = Buffer.byteLength(JSON.stringify(events[0]));
-      const order: Transport[] = trial % 2 === 0 ? ["jetstream", "core"] : ["core", "jetstream"];
-      for (const transport of order) {
-        const t =
-          transport === "jetstream"
-            ? await viaJetStream(publisher, consumer, events, options)
-            : await viaCore(publisher, consumer, events);
-        const run: TransportRun = {
-          transport,
-          trial,
-          publishedPerSecond: events.length / ((t.published - t.started) / 1000),
-          deliveredPerSecond: events.length / ((t.finished - t.started) / 1000),
-        };
-        runs.push(run);
-        onRun(run);
-      }
-    }
+    return await work(publisher, consumer);
   } finally {
     await Promise.all([publisher.close(), consumer.close()]);
     await nats.stop();
     await rm(dir, { recursive: true, force: true });
   }
-  const rate = (t: Transport) =>
-    median(runs.filter((r) => r.transport === t).map((r) => r.deliveredPerSecond));
+}
+
+export async function measureBus(
+  options: BusOptions,
+  onRun: (run: TransportRun) => void = () => {},
+): Promise<BusResult> {
+  const fixture = await loadFixture();
+  const runs = await withTwoBuses((publisher, consumer) =>
+    alternateTrials(
+      ["jetstream", "core"],
+      options.trials,
+      async (transport, trial): Promise<TransportRun> => {
+        const events = eventsOf(fixture, `bench-bus-${trial}-${transport}`, options.events);
+        const t =
+          transport === "jetstream"
+            ? await viaJetStream(publisher, consumer, events, options)
+            : await viaCore(publisher, consumer, events);
+        return {
+          contender: transport,
+          trial,
+          publishedPerSecond: events.length / ((t.published - t.started) / 1000),
+          deliveredPerSecond: events.length / ((t.finished - t.started) / 1000),
+        };
+      },
+      onRun,
+    ),
+  );
+  const rate = (t: Transport) => medianOf(runs, t, (r) => r.deliveredPerSecond);
   return {
     options,
-    payloadBytes,
+    payloadBytes: Buffer.byteLength(JSON.stringify(fixture)),
     runs,
     jetstreamPerSecond: rate("jetstream"),
     corePerSecond: rate("core"),

@@ -13,10 +13,10 @@ import { fileURLToPath } from "node:url";
 import { flags, isMain, printJson } from "./support/cli.ts";
 import { startDuplicateProxy } from "./support/duplicate-proxy.ts";
 import { PASS_THROUGH_TYPE, UNSCREENED_STAGE } from "./support/pass-through-screen.ts";
-import { median } from "./support/rates.ts";
 import { runTimedSession } from "./support/session.ts";
 import { withSimulator } from "./support/simulator.ts";
-import { DEMO_PLAYERS, simulatorFor, writeBenchTopology } from "./support/topology.ts";
+import { DEMO_PLAYERS, simulatorFor, withBenchTopology } from "./support/topology.ts";
+import { alternateTrials, medianOf, type Trial } from "./support/trials.ts";
 
 export interface EarlyGateOptions {
   target: number;
@@ -27,9 +27,7 @@ export interface EarlyGateOptions {
 
 type Variant = "gate" | "no-gate";
 
-export interface VariantRun {
-  variant: Variant;
-  trial: number;
+export interface VariantRun extends Trial<Variant> {
   accepted: number;
   rounds: number;
   duplicates: number;
@@ -59,16 +57,16 @@ async function runVariant(variant: Variant, trial: number, options: EarlyGateOpt
   return withSimulator(simulatorFor(DEMO_PLAYERS), async (sim) => {
     const proxy = await startDuplicateProxy(sim.url, { share: options.share, seed: 1 });
     try {
-      const { file } = await writeBenchTopology({
+      const topology = {
         baseUrl: proxy.url,
         maxConcurrency: options.concurrency,
         run: { concurrency: options.concurrency },
         curation: { target: options.target },
         ...(variant === "no-gate" ? WITHOUT_GATE : {}),
-      });
-      const { report } = await runTimedSession(file);
+      };
+      const { report } = await withBenchTopology(topology, runTimedSession);
       return {
-        variant,
+        contender: variant,
         trial,
         accepted: report.accepted,
         rounds: report.rounds,
@@ -87,17 +85,13 @@ export async function measureEarlyGate(
   options: EarlyGateOptions,
   onRun: (run: VariantRun) => void = () => {},
 ): Promise<EarlyGateResult> {
-  const runs: VariantRun[] = [];
-  for (let trial = 0; trial < options.trials; trial++) {
-    const order: Variant[] = trial % 2 === 0 ? ["gate", "no-gate"] : ["no-gate", "gate"];
-    for (const variant of order) {
-      const run = await runVariant(variant, trial, options);
-      runs.push(run);
-      onRun(run);
-    }
-  }
-  const perAccepted = (v: Variant) =>
-    median(runs.filter((r) => r.variant === v).map((r) => r.tokensPerAccepted));
+  const runs = await alternateTrials(
+    ["gate", "no-gate"],
+    options.trials,
+    (variant, trial) => runVariant(variant, trial, options),
+    onRun,
+  );
+  const perAccepted = (v: Variant) => medianOf(runs, v, (r) => r.tokensPerAccepted);
   return {
     options,
     runs,

@@ -16,11 +16,13 @@ import { prepareTopology } from "../runner/prepare-topology.ts";
 import { buildRunReport } from "../runner/run-report.ts";
 import { BusyMeter } from "./support/busy-meter.ts";
 import { flags, isMain, printJson } from "./support/cli.ts";
+import { exitedChildrenCpuMs } from "./support/cpu.ts";
 import { runPlainLoop } from "./support/plain-loop.ts";
-import { median, roundRates } from "./support/rates.ts";
+import { roundRates } from "./support/rates.ts";
 import { runTimedSession } from "./support/session.ts";
 import { servedCalls, withEmbeddingsEndpoint, withSimulator } from "./support/simulator.ts";
-import { DEMO_PLAYERS, simulatorFor, writeBenchTopology } from "./support/topology.ts";
+import { DEMO_PLAYERS, simulatorFor, withBenchTopology } from "./support/topology.ts";
+import { alternateTrials, medianOf, type Trial, trialRatios } from "./support/trials.ts";
 
 export interface OrchestrationOptions {
   rounds: number;
@@ -31,16 +33,19 @@ export interface OrchestrationOptions {
 }
 
 type Contender = "system" | "plain";
+const CONTENDERS = ["system", "plain"] as const;
 
-export interface ContenderRun {
-  contender: Contender;
-  trial: number;
+export interface ContenderRun extends Trial<Contender> {
   rounds: number;
   steadyPerSecond: number;
   overallPerSecond: number;
   wallSeconds: number;
   /** Share of the steady-state window this process's event loop was running code. */
   eventLoopBusy: number;
+  /** Main-thread CPU per round in the steady-state window: what limits the rate once the loop is full. */
+  mainThreadCpuMsPerRound: number;
+  /** The embedded nats-server's CPU (start-up included) per round; 0 for the plain loop. */
+  natsCpuMsPerRound: number;
   accepted: number;
   rejected: number;
   failed: number;
@@ -56,6 +61,8 @@ export interface OrchestrationResult {
   /** Median steady-state rate of the system over the plain loop's. Goal: >= 0.5. */
   ratio: number;
   trialRatios: number[];
+  /** Plain loop's main-thread CPU per round over the system's, medians: the rate ratio on an idle machine. */
+  cpuRatio: number;
 }
 
 async function runPlain(file: string, rounds: number) {
@@ -71,34 +78,40 @@ async function runContender(
   options: OrchestrationOptions,
   embeddingsUrl: string | undefined,
 ) {
-  return withSimulator(simulatorFor(DEMO_PLAYERS), async (sim): Promise<ContenderRun> => {
-    const { file } = await writeBenchTopology({
+  return withSimulator(simulatorFor(DEMO_PLAYERS), (sim) => {
+    const topology = {
       baseUrl: sim.url,
       embeddingsUrl,
       maxConcurrency: options.concurrency,
       run: { concurrency: options.concurrency, maxRounds: options.rounds },
-    });
-    const meter = new BusyMeter().start();
-    const timed = await (contender === "system"
-      ? runTimedSession(file)
-      : runPlain(file, options.rounds)
-    ).finally(() => meter.stop());
-    const { report } = timed;
-    const rates = roundRates(timed.closedAt, timed.startedAt, options.concurrency);
-    return {
-      contender,
-      trial,
-      rounds: rates.rounds,
-      steadyPerSecond: rates.steadyPerSecond,
-      overallPerSecond: rates.overallPerSecond,
-      wallSeconds: rates.wallSeconds,
-      eventLoopBusy: meter.window(rates.windowFrom, rates.windowTo).eventLoopBusy,
-      accepted: report.accepted,
-      rejected: report.rejected,
-      failed: report.failed,
-      callsPerRound: servedCalls(sim.stats()) / report.rounds,
-      tokensPerRound: report.totalTokens / report.rounds,
     };
+    return withBenchTopology(topology, async (file): Promise<ContenderRun> => {
+      const meter = new BusyMeter().start();
+      const childrenCpuBefore = exitedChildrenCpuMs();
+      const timed = await (contender === "system"
+        ? runTimedSession(file)
+        : runPlain(file, options.rounds)
+      ).finally(() => meter.stop());
+      const { report } = timed;
+      const rates = roundRates(timed.closedAt, timed.startedAt, options.concurrency);
+      const load = meter.window(rates.windowFrom, rates.windowTo);
+      return {
+        contender,
+        trial,
+        rounds: rates.rounds,
+        steadyPerSecond: rates.steadyPerSecond,
+        overallPerSecond: rates.overallPerSecond,
+        wallSeconds: rates.wallSeconds,
+        eventLoopBusy: load.eventLoopBusy,
+        mainThreadCpuMsPerRound: (load.mainThreadCpu * 1000) / rates.steadyPerSecond,
+        natsCpuMsPerRound: (exitedChildrenCpuMs() - childrenCpuBefore) / report.rounds,
+        accepted: report.accepted,
+        rejected: report.rejected,
+        failed: report.failed,
+        callsPerRound: servedCalls(sim.stats()) / report.rounds,
+        tokensPerRound: report.totalTokens / report.rounds,
+      };
+    });
   });
 }
 
@@ -106,29 +119,24 @@ export async function measureOrchestration(
   options: OrchestrationOptions,
   onRun: (run: ContenderRun) => void = () => {},
 ): Promise<OrchestrationResult> {
-  const runs: ContenderRun[] = [];
-  const trialRatios: number[] = [];
-  await withEmbeddingsEndpoint(options.endpointEmbedder, async (embeddingsUrl) => {
-    for (let trial = 0; trial < options.trials; trial++) {
-      const order: Contender[] = trial % 2 === 0 ? ["system", "plain"] : ["plain", "system"];
-      const pair: Partial<Record<Contender, ContenderRun>> = {};
-      for (const contender of order) {
-        const run = await runContender(contender, trial, options, embeddingsUrl);
-        pair[contender] = run;
-        runs.push(run);
-        onRun(run);
-      }
-      trialRatios.push((pair.system?.steadyPerSecond ?? 0) / (pair.plain?.steadyPerSecond ?? 1));
-    }
-  });
-  const rate = (c: Contender) => median(runs.filter((r) => r.contender === c).map((r) => r.steadyPerSecond));
+  const runs = await withEmbeddingsEndpoint(options.endpointEmbedder, (embeddingsUrl) =>
+    alternateTrials(
+      CONTENDERS,
+      options.trials,
+      (contender, trial) => runContender(contender, trial, options, embeddingsUrl),
+      onRun,
+    ),
+  );
+  const rate = (c: Contender) => medianOf(runs, c, (r) => r.steadyPerSecond);
+  const cpu = (c: Contender) => medianOf(runs, c, (r) => r.mainThreadCpuMsPerRound);
   return {
     options,
     runs,
     systemPerSecond: rate("system"),
     plainPerSecond: rate("plain"),
     ratio: rate("system") / rate("plain"),
-    trialRatios,
+    trialRatios: trialRatios(runs, CONTENDERS, (r) => r.steadyPerSecond),
+    cpuRatio: cpu("plain") / cpu("system"),
   };
 }
 
@@ -140,6 +148,7 @@ if (isMain(import.meta.url)) {
     plainRoundsPerSecond: result.plainPerSecond,
     ratio: result.ratio,
     trialRatios: result.trialRatios,
+    cpuRatio: result.cpuRatio,
     goal: ">= 0.5",
     met: result.ratio >= 0.5,
   });

@@ -18,7 +18,7 @@ import { flags, isMain, printJson } from "./support/cli.ts";
 import { roundRates } from "./support/rates.ts";
 import { runTimedSession } from "./support/session.ts";
 import { servedCalls, withEmbeddingsEndpoint, withSimulator } from "./support/simulator.ts";
-import { simulatorFor, writeBenchTopology } from "./support/topology.ts";
+import { simulatorFor, withBenchTopology } from "./support/topology.ts";
 
 export interface UtilisationOptions {
   concurrency: number;
@@ -51,17 +51,17 @@ async function measureWith(options: UtilisationOptions, embeddingsUrl?: string):
     latencyMs: options.latency,
     maxConcurrency: options.concurrency,
   });
-  return withSimulator(simulator, async (sim) => {
-    const { file } = await writeBenchTopology({
+  return withSimulator(simulator, (sim) => {
+    const topology = {
       baseUrl: sim.url,
       players: PLAYERS,
       maxConcurrency: options.concurrency,
       embeddingsUrl,
       run: { concurrency: options.inFlight, maxRounds: options.rounds },
-    });
-    const meter = new BusyMeter().start();
-    try {
-      const { report, closedAt, startedAt } = await runTimedSession(file);
+    };
+    return withBenchTopology(topology, async (file) => {
+      const meter = new BusyMeter().start();
+      const { report, closedAt, startedAt } = await runTimedSession(file).finally(() => meter.stop());
       const rates = roundRates(closedAt, startedAt, options.inFlight);
       const load = meter.window(rates.windowFrom, rates.windowTo);
       const stats = sim.stats();
@@ -81,9 +81,7 @@ async function measureWith(options: UtilisationOptions, embeddingsUrl?: string):
         turnedAway: stats.faults.overloaded,
         wallSeconds: rates.wallSeconds,
       };
-    } finally {
-      meter.stop();
-    }
+    });
   });
 }
 

@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
 import { errorMessage, SystemError } from "../core/errors.ts";
 import { connectNats } from "./connection.ts";
 import { type EmbeddedNats, freePort, startEmbeddedNats } from "./embedded-server.ts";
@@ -27,7 +26,6 @@ export interface NatsClusterOptions {
   /** Each node keeps its JetStream data in its own folder under this one. */
   dir: string;
   size?: number;
-  clusterName?: string;
   startTimeoutMs?: number;
 }
 
@@ -59,7 +57,7 @@ async function startNode(
       "--server_name",
       name,
       "--cluster_name",
-      options.clusterName ?? "nanoflux",
+      "nanoflux",
       "--cluster",
       `nats://127.0.0.1:${own.route}`,
       "--routes",
@@ -77,13 +75,10 @@ async function retryUntil<T>(attempt: () => Promise<T>, deadline: number, what: 
     try {
       return await attempt();
     } catch (err) {
-      if (Date.now() > deadline)
-        throw new SystemError(
-          `NATS cluster: ${what} did not succeed before the start timeout (${errorMessage(err)})`,
-          {
-            cause: err,
-          },
-        );
+      if (Date.now() > deadline) {
+        const reason = `${what} did not succeed before the start timeout (${errorMessage(err)})`;
+        throw new SystemError(`NATS cluster: ${reason}`, { cause: err });
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -107,7 +102,7 @@ async function waitForJetStream(cluster: NatsCluster, deadline: number): Promise
       await nc.close();
     }
   }
-  const nc: NatsConnection = await connectNats({ servers: cluster.url, name: "cluster-probe" });
+  const nc = await connectNats({ servers: cluster.url, name: "cluster-probe" });
   try {
     const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: PROBE_TIMEOUT_MS });
     const replicas = Math.min(cluster.nodes.length, 5);

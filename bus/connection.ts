@@ -28,7 +28,7 @@ const CLIENT_CERT_FIELDS = "nats.tls.certFile and nats.tls.keyFile";
 const TLS_FIELDS = `nats.tls.caFile (the CA that signed the server's certificate) and, where the server verifies clients, ${CLIENT_CERT_FIELDS}`;
 
 /** The server list as it may appear in messages: a `user:password@` inside a URL is hidden. */
-export function displayServers(servers: string): string {
+function displayServers(servers: string): string {
   return servers.replace(/\/\/[^/@\s,]+@/g, "//[redacted]@");
 }
 
@@ -109,7 +109,7 @@ function connectFailure(err: unknown, servers: string, tls: NatsAuth["tls"]): Er
       code: "NATS_TLS",
     });
   }
-  // A server that wants a client certificate and gets none just drops the connection: the client sees a timeout.
+  // A server that wants a client certificate and gets none drops the connection: the client sees a timeout.
   const hint = tls
     ? `is nats-server running there? if it verifies clients, set ${CLIENT_CERT_FIELDS}`
     : "is nats-server running there? unset NATS_URL to let nanoflux start one";

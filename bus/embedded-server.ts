@@ -30,6 +30,21 @@ export interface EmbeddedNatsOptions {
 export const INSTALL_HINT =
   "install it with `apt-get install nats-server` (Debian/Ubuntu) or from https://github.com/nats-io/nats-server/releases, or set NATS_URL to a running server";
 
+/** Servers still running: a process that exits without stopping them (process.exit, a test) kills them. */
+const running = new Set<ChildProcess>();
+let killOnExitInstalled = false;
+
+function killOnExit(child: ChildProcess): void {
+  if (!killOnExitInstalled) {
+    process.once("exit", () => {
+      for (const server of running) server.kill("SIGKILL");
+    });
+    killOnExitInstalled = true;
+  }
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+}
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -63,6 +78,7 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions): Promise<E
     ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", options.storeDir, ...(options.args ?? [])],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
+  killOnExit(child);
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

@@ -1,7 +1,8 @@
 /**
- * Two layers keep secrets out of log lines. Field names known to hold secrets are censored by pino wherever they
- * sit (up to four levels deep); and every finished line is scrubbed of secret-shaped text, for secrets that
- * arrive inside strings: an endpoint's error message echoing the Authorization header, a URL with a password.
+ * Two layers keep secrets out of log lines. Field names known to hold secrets are censored by pino wherever
+ * they sit (up to four levels deep); and every finished line is scrubbed of secret-shaped text, for secrets
+ * that arrive inside strings: an endpoint's error message echoing the Authorization header, a URL with a
+ * password.
  */
 
 export const CENSOR = "[redacted]";

@@ -6,11 +6,13 @@ import {
   monitorEventLoopDelay,
   performance,
 } from "node:perf_hooks";
+import { mainThreadCpuMs } from "./cpu.ts";
 
 /**
  * How busy this process's HTTP server (the simulator) and its event loop were, read from Node's http
  * diagnostics channels and perf_hooks, so the product needs no hook: when each chat completion was in
- * service, the event loop's utilisation sampled every 100 ms, and how late its timers ran.
+ * service, the event loop's utilisation and the main thread's CPU time sampled every 100 ms, and how late
+ * the loop ran its timers.
  */
 
 const CHAT_PATH = "/v1/chat/completions";
@@ -26,6 +28,7 @@ interface Served {
 interface LoopSample {
   at: number;
   elu: EventLoopUtilization;
+  mainCpuMs: number;
 }
 
 function chatRequest(message: unknown): IncomingMessage | undefined {
@@ -38,8 +41,10 @@ export interface WindowLoad {
   meanInService: number;
   /** Mean time from request to response of the completions that ended in the window. */
   meanServiceMs: number;
-  /** Share of the window the event loop spent running code rather than waiting. */
+  /** Share of the window the event loop spent running code rather than waiting (NaN under 100 ms). */
   eventLoopBusy: number;
+  /** Share of the window the main thread spent on a CPU (NaN under 100 ms, or without /proc). */
+  mainThreadCpu: number;
 }
 
 export class BusyMeter {
@@ -67,7 +72,12 @@ export class BusyMeter {
   start(): this {
     diagnostics.subscribe(START, this.#onStart);
     diagnostics.subscribe(FINISH, this.#onFinish);
-    const sample = () => this.#loop.push({ at: performance.now(), elu: performance.eventLoopUtilization() });
+    const sample = () =>
+      this.#loop.push({
+        at: performance.now(),
+        elu: performance.eventLoopUtilization(),
+        mainCpuMs: mainThreadCpuMs(),
+      });
     sample();
     this.#timer = setInterval(sample, LOOP_SAMPLE_MS);
     this.#delay.enable();
@@ -101,11 +111,16 @@ export class BusyMeter {
     }
     const first = this.#loop.find((s) => s.at >= from) ?? this.#loop.at(-1);
     const last = this.#loop.findLast((s) => s.at <= to) ?? this.#loop.at(-1);
-    const loop = first && last ? performance.eventLoopUtilization(last.elu, first.elu) : undefined;
+    const sampled = first && last && last.at > first.at ? { first, last } : undefined;
     return {
       meanInService: area / (to - from),
       meanServiceMs: ended.reduce((a, b) => a + b, 0) / Math.max(1, ended.length),
-      eventLoopBusy: loop?.utilization ?? Number.NaN,
+      eventLoopBusy: sampled
+        ? performance.eventLoopUtilization(sampled.last.elu, sampled.first.elu).utilization
+        : Number.NaN,
+      mainThreadCpu: sampled
+        ? (sampled.last.mainCpuMs - sampled.first.mainCpuMs) / (sampled.last.at - sampled.first.at)
+        : Number.NaN,
     };
   }
 }

@@ -1,12 +1,13 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { SimulatorConfig } from "../../config/topology.ts";
 
 /**
- * Topologies for benchmark runs, written to a fresh temp folder (runs go under it too). The bench starts the
- * simulator itself, so it can read its counters and put a proxy in front of it; models point at `baseUrl`.
+ * Topologies for benchmark runs, written to a fresh temp folder that the run's data goes under too. The bench
+ * starts the simulator itself, so it can read its counters and put a proxy in front of it; models point at
+ * `baseUrl`.
  */
 
 export interface Player {
@@ -59,10 +60,22 @@ export function simulatorFor(
   };
 }
 
-export async function writeBenchTopology(
+/** Writes the topology, hands its file to `work`, then removes the folder with everything the run left. */
+export async function withBenchTopology<T>(
   options: BenchTopologyOptions,
-): Promise<{ file: string; dir: string }> {
+  work: (file: string) => Promise<T>,
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "nf-bench-"));
+  try {
+    const file = join(dir, "topology.yaml");
+    await writeFile(file, stringify(benchTopology(options, join(dir, "runs"))));
+    return await work(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function benchTopology(options: BenchTopologyOptions, outDir: string): Record<string, unknown> {
   const players = options.players ?? DEMO_PLAYERS;
   const judge = players.at(-1)?.id;
   const contestants = players.filter((p) => p.id !== judge || players.length === 1).map((p) => p.id);
@@ -71,7 +84,7 @@ export async function writeBenchTopology(
     ...(options.routes?.[type] ? { options: { routes: options.routes[type] } } : {}),
     ...extra,
   });
-  const topology = {
+  return {
     name: "bench",
     models: [
       ...players.map((p) => ({
@@ -93,7 +106,7 @@ export async function writeBenchTopology(
       ...(options.extraAgents ?? []),
     ],
     tournament: { models: contestants },
-    run: { domains: ["math"], outDir: join(dir, "runs"), ...options.run },
+    run: { domains: ["math"], outDir, ...options.run },
     curation: {
       target: 1_000_000,
       levels: ALL_LEVELS,
@@ -101,7 +114,4 @@ export async function writeBenchTopology(
       ...options.curation,
     },
   };
-  const file = join(dir, "topology.yaml");
-  await writeFile(file, stringify(topology));
-  return { file, dir };
 }

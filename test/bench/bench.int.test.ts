@@ -39,7 +39,7 @@ describe("benchmark scripts", () => {
 
   it("early gate: both variants reach the target on a workload with repeated questions", async () => {
     const result = await measureEarlyGate({ target: 3, share: 0.5, concurrency: 2, trials: 1 });
-    expect(result.runs.map((r) => r.variant).sort()).toEqual(["gate", "no-gate"]);
+    expect(result.runs.map((r) => r.contender).sort()).toEqual(["gate", "no-gate"]);
     for (const run of result.runs) {
       expect(run.accepted).toBe(3);
       expect(run.tokens).toBeGreaterThan(0);
@@ -48,7 +48,7 @@ describe("benchmark scripts", () => {
 
   it("bus throughput: every event is delivered over JetStream and over core NATS", async () => {
     const result = await measureBus({ events: 50, publishers: 4, consumers: 4, trials: 1 });
-    expect(result.runs.map((r) => r.transport).sort()).toEqual(["core", "jetstream"]);
+    expect(result.runs.map((r) => r.contender).sort()).toEqual(["core", "jetstream"]);
     expect(result.payloadBytes).toBeGreaterThan(4000);
     expect(result.ratio).toBeGreaterThan(0);
   });

@@ -28,6 +28,12 @@ async function datasetLines(path: string): Promise<string[]> {
   return text.split("\n").filter(Boolean);
 }
 
+/**
+ * Agents, the run's event follower and the coordinator connect with every node in NATS_URL; the client picks
+ * one at random, so they spread over the cluster. Losing a node then tests what a production cluster must
+ * survive: clients failing over, stream and consumer leaders re-elected, messages in flight redelivered, and
+ * the acceptance ledger (compare-and-set on an R3 bucket) still capping the dataset at its target.
+ */
 describe("a run on a three-node NATS cluster with R3 streams", () => {
   let dir: string;
   let cluster: NatsCluster;
@@ -55,8 +61,12 @@ describe("a run on a three-node NATS cluster with R3 streams", () => {
     const runId = newRunId();
     const datasetPath = join(dir, "runs", runId, "dataset.jsonl");
     try {
-      const run = runSession({ prepared, logger: silentLogger(), runId });
-      await waitFor(async () => (await datasetLines(datasetPath)).length >= 3, 30_000, "3 accepted samples");
+      let settled = false;
+      const run = runSession({ prepared, logger: silentLogger(), runId }).finally(() => {
+        settled = true;
+      });
+      const started = async () => settled || (await datasetLines(datasetPath)).length >= 3;
+      await waitFor(started, 30_000, "3 accepted samples");
 
       // Stop the node most agents talk to: its clients must fail over, and any leader it held is re-elected.
       const counts = await Promise.all(cluster.nodes.map((n) => clientConnections(n.monitorUrl)));
@@ -74,5 +84,5 @@ describe("a run on a three-node NATS cluster with R3 streams", () => {
     } finally {
       await prepared.simulator?.close();
     }
-  });
+  }, 60_000);
 });

@@ -125,7 +125,10 @@ describe("NATS credentials from the topology reach the server", () => {
   });
 });
 
-/** A CA, a server certificate for 127.0.0.1 (which the client checks as "localhost") and a client certificate, all signed by the CA. */
+/**
+ * A CA, and signed by it a server certificate for 127.0.0.1 (which the client checks as "localhost") and a
+ * client certificate.
+ */
 async function makeCertificates(
   into: string,
 ): Promise<Record<"ca" | "serverCert" | "serverKey" | "clientCert" | "clientKey", string>> {
