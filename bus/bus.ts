@@ -27,6 +27,7 @@ import {
 
 export const ERROR_CODE_HEADER = "Nf-Error-Code";
 const MAX_DLQ_PAYLOAD = 4000;
+const PULL_EXPIRES_MS = 5000;
 
 export interface BusOpenOptions {
   servers: string;
@@ -138,7 +139,8 @@ export class Bus {
   async consume<T>(spec: ConsumeSpec<T>): Promise<Consumption> {
     const durable = await this.ensureConsumer(spec);
     const consumer = await this.js.consumers.get(STREAM_NAME, durable);
-    const messages = await consumer.consume({ max_messages: spec.concurrency });
+    // Short-lived pulls: after a cluster node goes away, a pull it held is replaced within seconds, not 30.
+    const messages = await consumer.consume({ max_messages: spec.concurrency, expires: PULL_EXPIRES_MS });
     const running = new Set<Promise<void>>();
     let handled = 0;
     let stopping = false;

@@ -1,4 +1,10 @@
-import { DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
+import {
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JsMsg,
+  type OrderedConsumerOptions,
+} from "@nats-io/jetstream";
 import { RunEvent } from "./messages.ts";
 import { runEventsSubject, STREAM_NAME } from "./subjects.ts";
 
@@ -22,34 +28,75 @@ export interface EventFollower {
   stop(): Promise<void>;
 }
 
+/** A follower that has heard nothing for this long re-opens its consumer where it stopped. */
+const REOPEN_AFTER_SILENCE_MS = 10_000;
+const REOPEN_RETRY_MS = 500;
+
 /**
  * Follows one run's events in stream order through an ordered (ephemeral) consumer: no state on the server,
  * so any number of readers (recorder, tap, dashboard) can follow a run without affecting the agents.
+ *
+ * An ordered consumer can go quiet for good when the cluster node holding it goes away, so a follower that
+ * hears nothing for a while opens a new one just after the last event it saw; events seen twice are skipped.
  */
 export async function followRunEvents(
   js: JetStreamClient,
   runId: string,
   options: FollowOptions,
 ): Promise<EventFollower> {
-  const consumer = await js.consumers.get(STREAM_NAME, {
-    filter_subjects: options.subject ?? runEventsSubject(runId),
-    deliver_policy: options.fromStart ? DeliverPolicy.All : DeliverPolicy.New,
-  });
-  const messages = await consumer.consume();
-  async function* events(): AsyncGenerator<RecordedEvent> {
-    for await (const msg of messages) {
-      let parsed: ReturnType<typeof RunEvent.safeParse>;
+  const filter = options.subject ?? runEventsSubject(runId);
+  const openedAt = new Date().toISOString();
+  let lastSeq = 0;
+  let lastHeard = Date.now();
+  let stopped = false;
+
+  const open = async (): Promise<ConsumerMessages> => {
+    const start: Partial<OrderedConsumerOptions> =
+      lastSeq > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 }
+        : options.fromStart
+          ? { deliver_policy: DeliverPolicy.All }
+          : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: openedAt };
+    const consumer = await js.consumers.get(STREAM_NAME, { filter_subjects: filter, ...start });
+    return consumer.consume();
+  };
+  const reopen = async (): Promise<ConsumerMessages | undefined> => {
+    while (!stopped) {
       try {
-        parsed = RunEvent.safeParse(msg.json());
-      } catch (err) {
-        options.onInvalid?.(msg.subject, `not JSON: ${(err as Error).message}`);
-        continue;
+        return await open();
+      } catch {
+        // The cluster is still electing leaders: try again shortly.
+        await new Promise((resolve) => setTimeout(resolve, REOPEN_RETRY_MS));
       }
-      if (!parsed.success) {
-        options.onInvalid?.(msg.subject, parsed.error.issues[0]?.message ?? "invalid");
-        continue;
+    }
+    return undefined;
+  };
+
+  let current: ConsumerMessages | undefined = await open();
+  const watchdog = setInterval(() => {
+    if (Date.now() - lastHeard < REOPEN_AFTER_SILENCE_MS) return;
+    lastHeard = Date.now();
+    current?.stop();
+  }, REOPEN_AFTER_SILENCE_MS / 4);
+  watchdog.unref();
+
+  async function* events(): AsyncGenerator<RecordedEvent> {
+    try {
+      while (!stopped) {
+        const messages = current ?? (await reopen());
+        if (!messages) return;
+        current = messages;
+        for await (const msg of messages) {
+          lastHeard = Date.now();
+          if (msg.seq <= lastSeq) continue;
+          lastSeq = msg.seq;
+          const event = parseRunEvent(msg, options);
+          if (event) yield { seq: msg.seq, subject: msg.subject, event };
+        }
+        current = undefined;
       }
-      yield { seq: msg.seq, subject: msg.subject, event: parsed.data };
+    } finally {
+      clearInterval(watchdog);
     }
   }
   const iterator = events();
@@ -57,10 +104,26 @@ export async function followRunEvents(
     events: iterator,
     // Stopping the consumer ends a pending read (or one never started); returning the generator ends one parked at a yield.
     stop: async () => {
-      messages.stop();
+      stopped = true;
+      clearInterval(watchdog);
+      current?.stop();
       await iterator.return(undefined);
     },
   };
+}
+
+function parseRunEvent(msg: JsMsg, options: FollowOptions): RunEvent | undefined {
+  let json: unknown;
+  try {
+    json = msg.json();
+  } catch (err) {
+    options.onInvalid?.(msg.subject, `not JSON: ${(err as Error).message}`);
+    return undefined;
+  }
+  const parsed = RunEvent.safeParse(json);
+  if (parsed.success) return parsed.data;
+  options.onInvalid?.(msg.subject, parsed.error.issues[0]?.message ?? "invalid");
+  return undefined;
 }
 
 /** Reads every event a run has recorded so far, then stops. */

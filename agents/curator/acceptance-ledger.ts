@@ -2,6 +2,7 @@ import type { KV } from "@nats-io/kv";
 import { z } from "zod";
 import { stateKeys } from "../../bus/subjects.ts";
 import type { AcceptedCounts } from "../../curation/policy.ts";
+import { SerialQueue } from "../../curation/serial-queue.ts";
 
 const Ledger = z.object({
   rounds: z.array(z.object({ roundId: z.string(), complexity: z.number().int(), domain: z.string() })),
@@ -10,7 +11,28 @@ type Ledger = z.infer<typeof Ledger>;
 
 export type Claim = { claimed: true; counts: AcceptedCounts } | { claimed: false; reason: "target_reached" };
 
+export interface Standing {
+  counts: AcceptedCounts;
+  /** The round is already in the ledger: a redelivery of a round this or another replica accepted. */
+  claimed: boolean;
+}
+
 const MAX_CAS_ATTEMPTS = 50;
+
+/**
+ * Claims made in one process go one at a time per ledger. nats-server 2.9 can accept two concurrent
+ * compare-and-set writes on an R3 bucket; replicas sharing a process then never race each other.
+ */
+const claimQueues = new Map<string, SerialQueue>();
+
+function claimQueue(key: string): SerialQueue {
+  let queue = claimQueues.get(key);
+  if (!queue) {
+    queue = new SerialQueue();
+    claimQueues.set(key, queue);
+  }
+  return queue;
+}
 
 function countsOf(ledger: Ledger): AcceptedCounts {
   const counts: AcceptedCounts = { total: ledger.rounds.length, byComplexity: {}, byDomain: {} };
@@ -41,12 +63,17 @@ export class AcceptanceLedger {
     return { ledger: parsed.data, revision: entry.revision };
   }
 
-  async counts(): Promise<AcceptedCounts> {
-    return countsOf((await this.read()).ledger);
+  async standing(roundId: string): Promise<Standing> {
+    const { ledger } = await this.read();
+    return { counts: countsOf(ledger), claimed: ledger.rounds.some((r) => r.roundId === roundId) };
   }
 
-  async claim(roundId: string, complexity: number, domain: string): Promise<Claim> {
+  claim(roundId: string, complexity: number, domain: string): Promise<Claim> {
     const key = stateKeys.curatorCount(this.runId);
+    return claimQueue(key).run(() => this.#claim(key, roundId, complexity, domain));
+  }
+
+  async #claim(key: string, roundId: string, complexity: number, domain: string): Promise<Claim> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const { ledger, revision } = await this.read();
       if (ledger.rounds.some((r) => r.roundId === roundId))

@@ -66,20 +66,26 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
         ? { passed: true, reason: screen.reason, novelty: screen.report }
         : { passed: false, reasonCode: "duplicate", reason: screen.reason, novelty: screen.report };
     }),
-    applyPolicy: fromPromise<PolicyDecision, VerdictIssued>(async ({ input }) =>
-      decideCuration({
+    applyPolicy: fromPromise<PolicyDecision, VerdictIssued>(async ({ input }) => {
+      const standing = await parts.ledger.standing(input.spec.roundId);
+      // A redelivered round the ledger already holds was accepted before a crash: it must close as accepted.
+      if (standing.claimed) return { accept: true, reason: "accepted before a restart" };
+      return decideCuration({
         config: curation,
         verdict: input.verdict,
         complexity: input.spec.complexity,
         domain: input.spec.domain,
-        counts: await parts.ledger.counts(),
-      }),
-    ),
+        counts: standing.counts,
+      });
+    }),
     commitSample: fromPromise<CommitResult, VerdictIssued>(async ({ input }) => {
       const { spec } = input;
       // The final novelty check: cheap while this round holds its reservation, a full check after a restart.
-      const screen = await parts.gate.screen(spec.roundId, input.question.text);
-      if (!screen.novel) return { committed: false, reasonCode: "duplicate", reason: screen.reason };
+      // A round already in the ledger skips it: its own question may be in the store by now.
+      if (!(await parts.ledger.standing(spec.roundId)).claimed) {
+        const screen = await parts.gate.screen(spec.roundId, input.question.text);
+        if (!screen.novel) return { committed: false, reasonCode: "duplicate", reason: screen.reason };
+      }
       const claim = await parts.ledger.claim(spec.roundId, spec.complexity, spec.domain);
       if (!claim.claimed) {
         parts.gate.release(spec.roundId);

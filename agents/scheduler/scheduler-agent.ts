@@ -99,11 +99,13 @@ async function createScheduler(context: AgentContext<unknown>): Promise<AgentIns
     marked = phase;
   };
 
+  // An emission leaves the queue only once published: a publish that fails (a NATS node going away) is tried
+  // again by the next step, at the latest the next tick, instead of leaving its round open forever.
   const flush = async () => {
-    while (pending.length > 0) {
-      const next = pending.shift() as SchedulerEmitted;
+    for (let next = pending[0]; next; next = pending[0]) {
       const schema = STAGE_SCHEMAS[next.emission.stage as keyof typeof STAGE_SCHEMAS] as z.ZodType<unknown>;
       await bus.publish(runId, next.emission.stage, schema, next.emission.message, next.msgId);
+      pending.shift();
     }
     await bus.state.put(key, JSON.stringify(actor.getPersistedSnapshot()));
     await markRunStatus();
