@@ -25,11 +25,15 @@ export async function ensureRunStream(nc: NatsConnection, replicas = 1): Promise
   } catch (err) {
     if (!/not found/i.test((err as Error).message)) throw err;
   }
-  // Another agent may create the stream at the same moment, so "already in use" is success.
   try {
     await jsm.streams.add(config);
   } catch (err) {
-    if (!/already in use|exists/i.test((err as Error).message)) throw err;
+    // Another agent created it at the same moment (the server says "already in use" or, racing, "subjects
+    // overlap"): that is success once the stream is there.
+    if (!/already in use|exists|overlap/i.test((err as Error).message)) throw err;
+    await jsm.streams.info(STREAM_NAME).catch(() => {
+      throw err;
+    });
   }
   return jsm;
 }

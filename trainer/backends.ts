@@ -17,7 +17,7 @@ export interface BackendSettings {
 /** The backend a setting names; GPU hosts need a NATS connection. */
 export async function createBackend(
   settings: BackendSettings,
-  deps: { env: NodeJS.ProcessEnv; nats?: NatsConnection },
+  deps: { env: NodeJS.ProcessEnv; nats?: NatsConnection; natsReplicas?: number },
 ): Promise<TrainingBackend> {
   if (settings.backend === "openai") {
     if (!settings.baseUrl) {
@@ -29,5 +29,5 @@ export async function createBackend(
   }
   if (!deps.nats)
     throw new ConfigError("the gpu-hosts training backend needs NATS: give --nats <url> or set NATS_URL");
-  return GpuHostsBackend.open(deps.nats, settings);
+  return GpuHostsBackend.open(deps.nats, settings, deps.natsReplicas);
 }

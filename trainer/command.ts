@@ -20,12 +20,18 @@ interface TrainFlags {
   baseUrl?: string;
   apiKeyEnv?: string;
   nats?: string;
+  replicas: number;
   runId?: string;
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
   loraRank?: number;
   pollMs: number;
+}
+
+/** Copies of the training queue, datasets and job records when NATS is a cluster (the topology's nats.replicas). */
+function replicasOption(): [string, string, (value: string) => number, number] {
+  return ["--replicas <n>", "copies of the training queue and records on a NATS cluster", positiveInteger, 1];
 }
 
 /** `nanoflux train <runDir>`: fine-tunes on a finished run's dataset and follows the job to its end. */
@@ -47,6 +53,7 @@ export function trainCommand(): Command {
       "NATS server (gpu-hosts; with openai, training events are published there too)",
       process.env.NATS_URL,
     )
+    .option(...replicasOption())
     .option("--run-id <id>", "run the events belong to (default: the run folder's name)")
     .option("--epochs <n>", "training epochs", positiveInteger)
     .option("--batch-size <n>", "examples per step", positiveInteger)
@@ -70,7 +77,7 @@ export function trainCommand(): Command {
       try {
         const backend = await createBackend(
           { ...flags, producer: `nanoflux-train-${runId}` },
-          { env: process.env, nats: bus?.nc },
+          { env: process.env, nats: bus?.nc, natsReplicas: flags.replicas },
         );
         // Interrupting stops following; the job goes on, and running the command again follows it.
         const job = await untilInterrupted((signal) =>
@@ -107,6 +114,7 @@ export function trainCommand(): Command {
 
 interface HostFlags {
   nats: string;
+  replicas: number;
   commandTemplate: string;
   workDir: string;
   ackWaitMs: number;
@@ -118,6 +126,7 @@ export function trainerHostCommand(): Command {
   return new Command("trainer-host")
     .description("take fine-tuning jobs from NATS and run them here, one at a time, until stopped")
     .requiredOption("--nats <url>", "NATS server holding the training queue", process.env.NATS_URL)
+    .option(...replicasOption())
     .option(
       "--command-template <cmd>",
       "training command; placeholders {dataset} {output} {job} {base_model} {job_id} {epochs} {batch_size} {learning_rate} {lora_rank} {lora_alpha} {max_seq_length} {seed}",
@@ -140,6 +149,7 @@ export function trainerHostCommand(): Command {
       assertValidTemplate(flags.commandTemplate);
       const host = await startTrainerHost({
         natsUrl: flags.nats,
+        nats: { replicas: flags.replicas },
         commandTemplate: flags.commandTemplate,
         workDir: resolve(flags.workDir),
         consumer: { ackWaitMs: flags.ackWaitMs, maxDeliver: flags.maxDeliver },

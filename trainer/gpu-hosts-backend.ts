@@ -52,13 +52,17 @@ export class GpuHostsBackend implements TrainingBackend {
     private readonly options: GpuHostsBackendOptions,
   ) {}
 
-  static async open(nc: NatsConnection, options: GpuHostsBackendOptions): Promise<GpuHostsBackend> {
-    await ensureTrainingStream(nc);
-    await ensureRunStream(nc);
+  static async open(
+    nc: NatsConnection,
+    options: GpuHostsBackendOptions,
+    replicas = 1,
+  ): Promise<GpuHostsBackend> {
+    await ensureTrainingStream(nc, replicas);
+    await ensureRunStream(nc, replicas);
     return new GpuHostsBackend(
       jetstream(nc),
-      new JobRecords(await openJobBucket(nc)),
-      await openDatasetStore(nc),
+      new JobRecords(await openJobBucket(nc, replicas)),
+      await openDatasetStore(nc, replicas),
       options,
     );
   }

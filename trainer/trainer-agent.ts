@@ -49,7 +49,11 @@ export function createTrainerActors(context: AgentContext<TrainerOptions>) {
   const { bus, logger } = context;
   return {
     trainRun: fromPromise<TrainingJob, RunCompleted>(async ({ input, signal }) => {
-      const backend = await createBackend(backendSettings(context), { env: process.env, nats: bus.nc });
+      const backend = await createBackend(backendSettings(context), {
+        env: process.env,
+        nats: bus.nc,
+        natsReplicas: context.topology.nats.replicas,
+      });
       const rounds = (await readRunEvents(bus.js, input.runId)).flatMap(({ event }) =>
         event.type === "round.closed.v1" ? [event] : [],
       );

@@ -62,14 +62,15 @@ export async function startTrainerHost(options: TrainerHostOptions): Promise<Tra
   const instance = instanceName("trainer-host");
   const logger = options.logger.child({ instance });
   const bus = await Bus.open({ servers: options.natsUrl, name: instance, nats: options.nats, logger });
-  const jsm = await ensureTrainingStream(bus.nc);
+  const replicas = options.nats?.replicas;
+  const jsm = await ensureTrainingStream(bus.nc, replicas);
   await ensureHostConsumer(jsm, options.consumer ?? DEFAULT_HOST_CONSUMER);
   const consumer = await bus.js.consumers.get(TRAINING_STREAM_NAME, TRAINER_HOSTS_CONSUMER);
   const ackWaitMs = millis((await consumer.info()).config.ack_wait ?? 0) || DEFAULT_HOST_CONSUMER.ackWaitMs;
   const runner = new JobRunner({
     bus,
-    records: new JobRecords(await openJobBucket(bus.nc)),
-    datasets: await openDatasetStore(bus.nc),
+    records: new JobRecords(await openJobBucket(bus.nc, replicas)),
+    datasets: await openDatasetStore(bus.nc, replicas),
     options,
     instance,
     logger,

@@ -42,7 +42,8 @@ function alreadyThere(err: unknown): boolean {
   return /already in use|already exists|exists/i.test(errorMessage(err));
 }
 
-export async function ensureTrainingStream(nc: NatsConnection): Promise<JetStreamManager> {
+/** `replicas`: copies of the job queue, dataset and job records on a cluster (the topology's nats.replicas). */
+export async function ensureTrainingStream(nc: NatsConnection, replicas = 1): Promise<JetStreamManager> {
   const jsm = await jetstreamManager(nc);
   try {
     await jsm.streams.add({
@@ -51,6 +52,7 @@ export async function ensureTrainingStream(nc: NatsConnection): Promise<JetStrea
       retention: RetentionPolicy.Workqueue,
       storage: StorageType.File,
       duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      num_replicas: replicas,
     });
   } catch (err) {
     if (!alreadyThere(err)) throw err;
@@ -78,10 +80,10 @@ export async function ensureHostConsumer(
   }
 }
 
-export function openDatasetStore(nc: NatsConnection): Promise<ObjectStore> {
-  return new Objm(nc).create(DATASET_BUCKET);
+export function openDatasetStore(nc: NatsConnection, replicas = 1): Promise<ObjectStore> {
+  return new Objm(nc).create(DATASET_BUCKET, { replicas });
 }
 
-export function openJobBucket(nc: NatsConnection): Promise<KV> {
-  return new Kvm(nc).create(TRAINING_JOBS_BUCKET, { history: 1 });
+export function openJobBucket(nc: NatsConnection, replicas = 1): Promise<KV> {
+  return new Kvm(nc).create(TRAINING_JOBS_BUCKET, { history: 1, replicas });
 }
