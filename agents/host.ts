@@ -84,9 +84,10 @@ export async function hostAgent(
       ackWaitMs: run.ackWaitMs,
       maxDeliver: run.maxDeliveries,
       handle: async (message) => {
-        const carrier = roundCarrier(message);
         const closing = runStatus.closing;
-        if (carrier && closing && consumes !== "round.closed") {
+        // Parsed only when needed: Bus.consume has validated the message already.
+        const carrier = closing && consumes !== "round.closed" ? roundCarrier(message) : undefined;
+        if (carrier && closing) {
           // The run has what it needs: close the round here rather than spend tokens on it.
           const closed = closeRound(
             { message: carrier, now: new Date().toISOString(), producer: context.instance, maxAttempts: 0 },

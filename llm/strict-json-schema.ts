@@ -1,17 +1,25 @@
 import { z } from "zod";
 
+// Schemas are module constants asked for on every model call: convert each once.
+const conversions = new WeakMap<z.ZodType, Record<string, unknown>>();
+
 /**
  * Turns a zod schema into the JSON Schema dialect OpenAI strict structured output accepts: every object
  * closed (`additionalProperties: false`) and every property required. Local servers (vLLM, Ollama,
  * llama.cpp) take the same schema for guided decoding.
  */
 export function toStrictJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(schema, {
-    target: "draft-7",
-    io: "output",
-    unrepresentable: "any",
-  });
-  return strictSchema(jsonSchema);
+  let converted = conversions.get(schema);
+  if (!converted) {
+    const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(schema, {
+      target: "draft-7",
+      io: "output",
+      unrepresentable: "any",
+    });
+    converted = strictSchema(jsonSchema);
+    conversions.set(schema, converted);
+  }
+  return converted;
 }
 
 type JsonSchema = Record<string, unknown>;

