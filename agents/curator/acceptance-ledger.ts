@@ -83,6 +83,29 @@ export class AcceptanceLedger {
     return claimQueue(key).run(() => ridingOutages(() => this.#claim(key, roundId, complexity, domain)));
   }
 
+  /** Gives a claimed place back: the round could not be kept after all, and another round may take it. */
+  release(roundId: string): Promise<void> {
+    const key = stateKeys.curatorCount(this.runId);
+    return claimQueue(key).run(() => ridingOutages(() => this.#release(key, roundId)));
+  }
+
+  async #release(key: string, roundId: string): Promise<void> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const { ledger, revision } = await this.read();
+      if (!ledger.rounds.some((r) => r.roundId === roundId)) return;
+      const next: Ledger = { rounds: ledger.rounds.filter((r) => r.roundId !== roundId) };
+      try {
+        await this.kv.update(key, JSON.stringify(next), revision);
+        return;
+      } catch (err) {
+        if (!/wrong last sequence/i.test(errorMessage(err))) throw err;
+      }
+    }
+    throw new Error(
+      `could not give back the place of ${roundId} after ${MAX_CAS_ATTEMPTS} contended attempts`,
+    );
+  }
+
   async #claim(key: string, roundId: string, complexity: number, domain: string): Promise<Claim> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const { ledger, revision } = await this.read();

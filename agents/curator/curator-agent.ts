@@ -96,15 +96,21 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
         };
       }
       const sample = sampleOf(input, new Date().toISOString());
-      await parts.gate.commit(spec.roundId, {
-        id: sample.id,
-        runId: spec.runId,
-        domain: spec.domain,
-        skill: sample.skill,
-        complexity: spec.complexity,
-        level: input.verdict.level,
-        text: input.question.text,
-      });
+      try {
+        await parts.gate.commit(spec.roundId, {
+          id: sample.id,
+          runId: spec.runId,
+          domain: spec.domain,
+          skill: sample.skill,
+          complexity: spec.complexity,
+          level: input.verdict.level,
+          text: input.question.text,
+        });
+      } catch (err) {
+        // The round closes as failed: its place in the ledger goes back, or the run could never reach its target.
+        await parts.ledger.release(spec.roundId);
+        throw err;
+      }
       return {
         committed: true,
         reason: `accepted ${claim.counts.total} of ${curation.target}: ${input.verdict.level} ${input.verdict.outcome}`,

@@ -46,4 +46,14 @@ describe("the acceptance ledger in the state bucket", () => {
     expect(await first.claim("r3", 1, "math")).toEqual({ claimed: false, reason: "target_reached" });
     expect(await first.claim("r2", 3, "math")).toMatchObject({ claimed: true });
   });
+
+  it("gives a released place to the next round", async () => {
+    const ledger = new AcceptanceLedger(buses[0]?.state as Bus["state"], "run-release", 1);
+    expect(await ledger.claim("r1", 2, "math")).toMatchObject({ claimed: true });
+    expect(await ledger.claim("r2", 2, "math")).toEqual({ claimed: false, reason: "target_reached" });
+    await ledger.release("r1");
+    await ledger.release("r1");
+    expect(await ledger.standing("r1")).toMatchObject({ claimed: false, counts: { total: 0 } });
+    expect(await ledger.claim("r2", 2, "math")).toMatchObject({ claimed: true, counts: { total: 1 } });
+  });
 });
