@@ -5,6 +5,7 @@ import {
   type JsMsg,
   type OrderedConsumerOptions,
 } from "@nats-io/jetstream";
+import { SystemError } from "../core/errors.ts";
 import { RunEvent } from "./messages.ts";
 import { runEventsSubject, STREAM_NAME } from "./subjects.ts";
 
@@ -112,7 +113,7 @@ export async function followRunEvents(
   };
 }
 
-function parseRunEvent(msg: JsMsg, options: FollowOptions): RunEvent | undefined {
+function parseRunEvent(msg: JsMsg, options: Pick<FollowOptions, "onInvalid">): RunEvent | undefined {
   let json: unknown;
   try {
     json = msg.json();
@@ -126,6 +127,9 @@ function parseRunEvent(msg: JsMsg, options: FollowOptions): RunEvent | undefined
   return undefined;
 }
 
+/** How long a read of a run's events waits for events the server has promised before it gives up. */
+const READ_STALL_MS = 30_000;
+
 /** Reads every event a run has recorded so far, then stops. */
 export async function readRunEvents(js: JetStreamClient, runId: string): Promise<RecordedEvent[]> {
   const consumer = await js.consumers.get(STREAM_NAME, {
@@ -133,15 +137,29 @@ export async function readRunEvents(js: JetStreamClient, runId: string): Promise
     deliver_policy: DeliverPolicy.All,
   });
   const recorded: RecordedEvent[] = [];
+  /** Events the server says are still to come, as of the last one read. */
+  let pending: number | undefined;
+  let deadline = Date.now() + READ_STALL_MS;
   for (;;) {
     const batch = await consumer.fetch({ max_messages: 500, expires: 1000 });
     let got = 0;
     for await (const msg of batch) {
       got += 1;
-      const parsed = RunEvent.safeParse(msg.json());
-      if (parsed.success) recorded.push({ seq: msg.seq, subject: msg.subject, event: parsed.data });
-      if (msg.info.pending === 0) return recorded;
+      pending = msg.info.pending;
+      const event = parseRunEvent(msg, {});
+      if (event) recorded.push({ seq: msg.seq, subject: msg.subject, event });
+      if (pending === 0) return recorded;
     }
-    if (got === 0) return recorded;
+    if (got > 0) {
+      deadline = Date.now() + READ_STALL_MS;
+      continue;
+    }
+    // An empty fetch ends the read only when nothing was promised (a run with no events yet); otherwise the
+    // server is busy or failing over, and stopping here would silently drop the rest of the run.
+    if (pending === undefined) return recorded;
+    if (Date.now() > deadline)
+      throw new SystemError(
+        `reading run ${runId}'s events stalled with ${pending} still to come; check that NATS is up and try again`,
+      );
   }
 }
