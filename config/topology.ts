@@ -115,6 +115,12 @@ export const CurationConfig = z.strictObject({
     .default("attacks_and_defended")
     .describe("keep only successful attacks, or also well-defended items in the quality band"),
   noveltyThreshold: z.number().min(0).max(1).default(0.88).describe("max cosine similarity to kept items"),
+  screenReplays: z
+    .boolean()
+    .default(true)
+    .describe(
+      "reject at the early gate a question this run already played and rejected for its quality, outcome or validity",
+    ),
   complexityMix: z
     .record(z.string(), z.number().nonnegative())
     .optional()

@@ -89,7 +89,8 @@ export const NoveltyReport = z.object({
   maxSimilarity: z.number(),
   nearestId: z.string().optional(),
   nearestText: z.string().optional(),
-  source: z.enum(["store", "in_flight", "benchmark", "none"]),
+  /** Where the nearest question is: kept, in flight, a benchmark item, or already played and rejected. */
+  source: z.enum(["store", "in_flight", "benchmark", "played", "none"]),
 });
 export type NoveltyReport = z.infer<typeof NoveltyReport>;
 

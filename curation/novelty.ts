@@ -23,10 +23,15 @@ export interface NoveltyGateOptions {
   store: QuestionStore;
   /** Highest similarity a kept question may have to any other (curation.noveltyThreshold). */
   threshold: number;
+  /** Whether a question played and rejected for itself blocks its replays (curation.screenReplays). */
+  screenReplays?: boolean;
   /** A reservation older than this is dropped, so a round that died unseen does not block its question forever. */
   reservationTtlMs?: number;
   now?: () => number;
 }
+
+/** Questions already played and rejected that a gate remembers, oldest forgotten first. */
+const MAX_PLAYED = 10_000;
 
 interface Reservation {
   text: string;
@@ -39,6 +44,8 @@ const DEFAULT_RESERVATION_TTL_MS = 30 * 60_000;
 
 export class NoveltyGate {
   readonly #reservations = new Map<string, Reservation>();
+  /** Rounds whose question was played and rejected for itself (quality, outcome, validity): replays die early. */
+  readonly #played = new Map<string, Reservation>();
   readonly #queue = new SerialQueue();
   readonly #ttlMs: number;
   readonly #now: () => number;
@@ -76,9 +83,16 @@ export class NoveltyGate {
     this.#reservations.delete(roundId);
   }
 
-  /** Drops the round's reservation: its question may be proposed again. */
-  release(roundId: string): void {
+  /**
+   * Drops the round's reservation. With `played`, the question was judged and rejected for itself, so a later
+   * proposal of it is a duplicate too (when the gate screens replays); otherwise it may be proposed again.
+   */
+  release(roundId: string, options: { played?: boolean } = {}): void {
+    const held = this.#reservations.get(roundId);
     this.#reservations.delete(roundId);
+    if (!held || !options.played || !this.options.screenReplays) return;
+    this.#played.set(roundId, held);
+    if (this.#played.size > MAX_PLAYED) this.#played.delete(this.#played.keys().next().value as string);
   }
 
   get inFlight(): number {
@@ -87,16 +101,23 @@ export class NoveltyGate {
 
   async #nearest(vector: Float32Array): Promise<NoveltyReport> {
     // In-flight first, synchronously: a commit finishing during the store query is then seen in one place.
-    const flying = nearestInMemory(
-      [...this.#reservations].map(([roundId, r]) => ({ id: roundId, text: r.text, vector: r.vector })),
-      vector,
-      1,
-    )[0];
+    const inMemory = (entries: Map<string, Reservation>) =>
+      nearestInMemory(
+        [...entries].map(([roundId, r]) => ({ id: roundId, text: r.text, vector: r.vector })),
+        vector,
+        1,
+      )[0];
+    const flying = inMemory(this.#reservations);
+    const played = inMemory(this.#played);
     const stored = (await this.options.store.nearest(vector, 1))[0];
-    const nearest =
-      stored && (!flying || stored.similarity >= flying.similarity)
-        ? { ...stored, source: "store" as const }
-        : flying && { ...flying, source: "in_flight" as const };
+    const candidates = [
+      stored && { ...stored, source: "store" as const },
+      flying && { ...flying, source: "in_flight" as const },
+      played && { ...played, source: "played" as const },
+    ];
+    const nearest = candidates.reduce((best, c) =>
+      c && (!best || c.similarity > best.similarity) ? c : best,
+    );
     if (!nearest) return { maxSimilarity: 0, source: "none" };
     return {
       maxSimilarity: nearest.similarity,
@@ -119,7 +140,9 @@ export class NoveltyGate {
     const where =
       report.source === "in_flight"
         ? `a question in flight in round ${report.nearestId}`
-        : `stored question ${report.nearestId}`;
+        : report.source === "played"
+          ? `a question already played and rejected in round ${report.nearestId}`
+          : `stored question ${report.nearestId}`;
     return {
       novel: false,
       report,

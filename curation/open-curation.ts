@@ -59,7 +59,12 @@ export async function openCuration(deps: CurationDeps): Promise<Curation> {
     embedder: embedder.name,
     logger,
   });
-  const novelty = new NoveltyGate({ embedder, store, threshold: config.noveltyThreshold });
+  const novelty = new NoveltyGate({
+    embedder,
+    store,
+    threshold: config.noveltyThreshold,
+    screenReplays: config.screenReplays,
+  });
   return {
     embedder,
     store,

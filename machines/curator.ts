@@ -99,6 +99,12 @@ export const screeningMachine = setup({
   output: ({ context }) => ({ emit: context.emit ?? [] }),
 });
 
+/** What a rejected round's release needs: the round, and why it was rejected. */
+export interface ReleaseInput {
+  message: VerdictIssued;
+  decision?: PolicyDecision;
+}
+
 interface AcceptanceContext extends StageInput<VerdictIssued> {
   decision?: PolicyDecision;
   emit?: Emission[];
@@ -118,7 +124,7 @@ export const acceptanceMachine = setup({
     commitSample: fromPromise<CommitResult, VerdictIssued>(async () => {
       throw new Error("commitSample not provided");
     }),
-    releaseQuestion: fromPromise<void, VerdictIssued>(async () => {
+    releaseQuestion: fromPromise<void, ReleaseInput>(async () => {
       throw new Error("releaseQuestion not provided");
     }),
   },
@@ -192,7 +198,7 @@ export const acceptanceMachine = setup({
     releasing: {
       invoke: {
         src: "releaseQuestion",
-        input: ({ context }) => context.message,
+        input: ({ context }) => ({ message: context.message, decision: context.decision }),
         onDone: { target: "rejected" },
         onError: { target: "rejected" },
       },

@@ -1,7 +1,13 @@
 import { join, resolve } from "node:path";
 import { fromPromise } from "xstate";
 import { z } from "zod";
-import { QuestionProposed, QuestionScreened, RoundClosed, VerdictIssued } from "../../bus/messages.ts";
+import {
+  QuestionProposed,
+  QuestionScreened,
+  type RejectionReason,
+  RoundClosed,
+  VerdictIssued,
+} from "../../bus/messages.ts";
 import { readRunEvents } from "../../bus/run-events.ts";
 import { writeFileAtomic } from "../../core/atomic-file.ts";
 import type { Sample } from "../../core/schemas.ts";
@@ -13,12 +19,16 @@ import {
   acceptanceMachine,
   type CommitResult,
   type PolicyDecision,
+  type ReleaseInput,
   type ScreenResult,
   screeningMachine,
 } from "../../machines/curator.ts";
 import { DECONTAMINATION_FILE } from "../../runner/decontamination-file.ts";
 import type { AgentContext, AgentDefinition, AgentInstance } from "../definition.ts";
 import { AcceptanceLedger } from "./acceptance-ledger.ts";
+
+/** Rejections that judged the question itself: replaying it would cost the same tokens for the same verdict. */
+const PLAYED_REJECTIONS = new Set<RejectionReason>(["invalid_question", "quality_band", "outcome_policy"]);
 
 interface CuratorParts {
   gate: NoveltyGate;
@@ -117,8 +127,10 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
         sample,
       };
     }),
-    releaseQuestion: fromPromise<void, VerdictIssued>(async ({ input }) =>
-      parts.gate.release(input.spec.roundId),
+    releaseQuestion: fromPromise<void, ReleaseInput>(async ({ input }) =>
+      parts.gate.release(input.message.spec.roundId, {
+        played: PLAYED_REJECTIONS.has(input.decision?.reasonCode ?? "error"),
+      }),
     ),
   };
 }

@@ -7,7 +7,7 @@ const A = "a farmer has twelve cows and buys five more how many cows now";
 const A_REWORDED = "a farmer has twelve cows and then buys five more so how many cows now";
 const B = "find the area of a circle whose radius is seven centimetres";
 
-function gate(options: { now?: () => number; reservationTtlMs?: number } = {}) {
+function gate(options: { now?: () => number; reservationTtlMs?: number; screenReplays?: boolean } = {}) {
   const embedder = new BagOfWordsEmbedder(256);
   const store = new MemoryQuestionStore(embedder.dims);
   return { embedder, store, gate: new NoveltyGate({ embedder, store, threshold: 0.88, ...options }) };
@@ -55,6 +55,22 @@ describe("NoveltyGate", () => {
     expect((await novelty.screen("r2", A)).novel).toBe(false);
     novelty.release("r1");
     expect((await novelty.screen("r2", A)).novel).toBe(true);
+  });
+
+  test("a question played and rejected for itself blocks its replays, when the gate screens replays", async () => {
+    const { gate: novelty } = gate({ screenReplays: true });
+    await novelty.screen("r1", A);
+    novelty.release("r1", { played: true });
+    const replay = await novelty.screen("r2", A_REWORDED);
+    expect(replay.novel).toBe(false);
+    expect(replay.report).toMatchObject({ source: "played", nearestId: "r1", nearestText: A });
+    expect(replay.reason).toMatch(/already played and rejected in round r1/);
+    expect((await novelty.screen("r3", B)).novel).toBe(true);
+
+    const { gate: lenient } = gate({ screenReplays: false });
+    await lenient.screen("r1", A);
+    lenient.release("r1", { played: true });
+    expect((await lenient.screen("r2", A)).novel).toBe(true);
   });
 
   test("the final check of a reserved question costs no embedding and no search", async () => {
