@@ -162,13 +162,13 @@ export function capOutput(text: string, maxBytes: number): string {
   return `${kept}\n[output truncated: ${bytes.length} bytes, only the first ${maxBytes} are shown]`;
 }
 
+// Tool definitions are sent with every Judge consultation: convert each tool's parameters once.
+const parameterSchemas = new WeakMap<Tool, Record<string, unknown>>();
+
 /**
  * OpenAI strict mode: every property required and no extra properties. Zod marks optional fields as not
  * required, so a schema with one is refused here; use `.nullable()` for a value the model may leave empty.
  */
-// Tool definitions are sent with every Judge consultation: convert each tool's parameters once.
-const parameterSchemas = new WeakMap<Tool, Record<string, unknown>>();
-
 function strictJsonSchema(tool: Tool): Record<string, unknown> {
   const known = parameterSchemas.get(tool);
   if (known) return known;

@@ -4,6 +4,7 @@ import { stateKeys } from "../../bus/subjects.ts";
 import { errorMessage } from "../../core/errors.ts";
 import type { AcceptedCounts } from "../../curation/policy.ts";
 import { SerialQueue } from "../../curation/serial-queue.ts";
+import { backoffDelayMs } from "../../llm/retry-policy.ts";
 
 const Ledger = z.object({
   rounds: z.array(z.object({ roundId: z.string(), complexity: z.number().int(), domain: z.string() })),
@@ -11,6 +12,9 @@ const Ledger = z.object({
 type Ledger = z.infer<typeof Ledger>;
 
 export type Claim = { claimed: true; counts: AcceptedCounts } | { claimed: false; reason: "target_reached" };
+
+/** Looks at the ledger and says what to write instead (nothing, when it is fine as it is) and what to answer. */
+type LedgerChange<T> = (ledger: Ledger) => { next?: Ledger; result: T };
 
 export interface Standing {
   counts: AcceptedCounts;
@@ -20,6 +24,7 @@ export interface Standing {
 
 const MAX_CAS_ATTEMPTS = 50;
 const OUTAGE_PATIENCE_MS = 60_000;
+const OUTAGE_BACKOFF = { baseDelayMs: 100, maxDelayMs: 2000 };
 const TRANSIENT = /timeout|timed out|no responders|disconnect|reconnect/i;
 
 /**
@@ -79,50 +84,51 @@ export class AcceptanceLedger {
   }
 
   claim(roundId: string, complexity: number, domain: string): Promise<Claim> {
-    const key = stateKeys.curatorCount(this.runId);
-    return claimQueue(key).run(() => ridingOutages(() => this.#claim(key, roundId, complexity, domain)));
+    return this.#rewrite<Claim>((ledger) => {
+      if (ledger.rounds.some((r) => r.roundId === roundId))
+        return { result: { claimed: true, counts: countsOf(ledger) } };
+      if (ledger.rounds.length >= this.target)
+        return { result: { claimed: false, reason: "target_reached" } };
+      const next: Ledger = { rounds: [...ledger.rounds, { roundId, complexity, domain }] };
+      return { next, result: { claimed: true, counts: countsOf(next) } };
+    });
   }
 
   /** Gives a claimed place back: the round could not be kept after all, and another round may take it. */
   release(roundId: string): Promise<void> {
+    return this.#rewrite((ledger) => ({
+      next: ledger.rounds.some((r) => r.roundId === roundId)
+        ? { rounds: ledger.rounds.filter((r) => r.roundId !== roundId) }
+        : undefined,
+      result: undefined,
+    }));
+  }
+
+  /**
+   * Compare-and-set on the ledger, one write at a time per process and riding out NATS outages; when another
+   * replica wrote first, `change` looks again.
+   */
+  #rewrite<T>(change: LedgerChange<T>): Promise<T> {
     const key = stateKeys.curatorCount(this.runId);
-    return claimQueue(key).run(() => ridingOutages(() => this.#release(key, roundId)));
+    return claimQueue(key).run(() => ridingOutages(() => this.#compareAndSet(key, change)));
   }
 
-  async #release(key: string, roundId: string): Promise<void> {
+  async #compareAndSet<T>(key: string, change: LedgerChange<T>): Promise<T> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const { ledger, revision } = await this.read();
-      if (!ledger.rounds.some((r) => r.roundId === roundId)) return;
-      const next: Ledger = { rounds: ledger.rounds.filter((r) => r.roundId !== roundId) };
-      try {
-        await this.kv.update(key, JSON.stringify(next), revision);
-        return;
-      } catch (err) {
-        if (!/wrong last sequence/i.test(errorMessage(err))) throw err;
-      }
-    }
-    throw new Error(
-      `could not give back the place of ${roundId} after ${MAX_CAS_ATTEMPTS} contended attempts`,
-    );
-  }
-
-  async #claim(key: string, roundId: string, complexity: number, domain: string): Promise<Claim> {
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const { ledger, revision } = await this.read();
-      if (ledger.rounds.some((r) => r.roundId === roundId))
-        return { claimed: true, counts: countsOf(ledger) };
-      if (ledger.rounds.length >= this.target) return { claimed: false, reason: "target_reached" };
-      const next: Ledger = { rounds: [...ledger.rounds, { roundId, complexity, domain }] };
+      const { next, result } = change(ledger);
+      if (!next) return result;
       try {
         if (revision === 0) await this.kv.create(key, JSON.stringify(next));
         else await this.kv.update(key, JSON.stringify(next), revision);
-        return { claimed: true, counts: countsOf(next) };
+        return result;
       } catch (err) {
-        // Another replica wrote first: read again and retry.
         if (!/wrong last sequence|exists/i.test(errorMessage(err))) throw err;
       }
     }
-    throw new Error(`could not record acceptance of ${roundId} after ${MAX_CAS_ATTEMPTS} contended attempts`);
+    throw new Error(
+      `could not update the acceptance ledger of run ${this.runId} after ${MAX_CAS_ATTEMPTS} contended attempts`,
+    );
   }
 }
 
@@ -138,7 +144,7 @@ async function ridingOutages<T>(work: () => Promise<T>): Promise<T> {
       return await work();
     } catch (err) {
       if (!TRANSIENT.test(errorMessage(err)) || Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
+      await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt, OUTAGE_BACKOFF)));
     }
   }
 }

@@ -91,11 +91,10 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
     commitSample: fromPromise<CommitResult, VerdictIssued>(async ({ input }) => {
       const { spec } = input;
       // The final novelty check: cheap while this round holds its reservation, a full check after a restart.
-      // A round already in the ledger skips it: its own question may be in the store by now.
-      if (!(await parts.ledger.standing(spec.roundId)).claimed) {
-        const screen = await parts.gate.screen(spec.roundId, input.question.text);
-        if (!screen.novel) return { committed: false, reasonCode: "duplicate", reason: screen.reason };
-      }
+      // A round the ledger already holds passes anyway: its own question may be in the store by now.
+      const screen = await parts.gate.screen(spec.roundId, input.question.text);
+      if (!screen.novel && !(await parts.ledger.standing(spec.roundId)).claimed)
+        return { committed: false, reasonCode: "duplicate", reason: screen.reason };
       const claim = await parts.ledger.claim(spec.roundId, spec.complexity, spec.domain);
       if (!claim.claimed) {
         parts.gate.release(spec.roundId);

@@ -26,13 +26,14 @@ const MAX_WORKERS = Math.min(2, availableParallelism());
 
 class ModelSlot {
   #worker: Promise<UseModelWorker> | undefined;
-  readonly queue = new SerialQueue();
+  readonly #queue = new SerialQueue();
+  /** Batches given to this slot and not yet answered. */
   queued = 0;
 
   async embed(texts: string[]): Promise<number[][]> {
     this.queued += 1;
     try {
-      return await this.queue.run(async () => (await this.#load()).embed(texts));
+      return await this.#queue.run(async () => (await this.#load()).embed(texts));
     } finally {
       this.queued -= 1;
     }

@@ -21,7 +21,7 @@ interface Pending {
 }
 
 /**
- * The local embedding model in a worker thread, one per process. Requests are matched to replies by id; the
+ * The local embedding model in a worker thread (local-use.ts keeps up to one per core). Requests are matched to replies by id; the
  * worker keeps the process alive only while a request waits, and one that dies fails what it held and is
  * replaced on the next request.
  */
