@@ -1,10 +1,11 @@
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultBenchmarksDir } from "../../eval/benchmarks.ts";
 import { loadBenchmarkItems } from "../../sim/items/benchmarks.ts";
 import { type Simulator, startSimulator } from "../../sim/server.ts";
 import { client, simConfig } from "./sim-fixtures.ts";
 
-const BENCHMARKS = resolve(import.meta.dirname, "../../../shared/benchmarks");
+// The same folder the product reads: $NANOFLUX_BENCHMARKS_DIR, else ../shared/benchmarks.
+const BENCHMARKS = defaultBenchmarksDir().replace(/\/$/, "");
 const JANET =
   "Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends every day with four. She sells the remainder at the farmers' market daily for $2 per fresh duck egg. How much in dollars does she make every day at the farmers' market?";
 

@@ -1,10 +1,11 @@
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { defaultBenchmarksDir } from "../../eval/benchmarks.ts";
 import { benchmarkItem, loadBenchmarkItems, numericHops } from "../../sim/items/benchmarks.ts";
 import type { SimItem } from "../../sim/items/item.ts";
 import { QuestionRegistry } from "../../sim/items/registry.ts";
 
-const BENCHMARKS = resolve(import.meta.dirname, "../../../shared/benchmarks");
+// The same folder the product reads: $NANOFLUX_BENCHMARKS_DIR, else ../shared/benchmarks.
+const BENCHMARKS = defaultBenchmarksDir().replace(/\/$/, "");
 
 function numeric(question: string, answer: number): SimItem {
   return { kind: "numeric", question, answer, referenceAnswer: String(answer), hops: 2, solutionSteps: [] };
