@@ -30,7 +30,9 @@ function detail(recorded: RecordedEvent): string {
     case "answer.submitted.v1":
       return `answer ${clip(event.answer.finalAnswer, 30)} (reference ${clip(event.question.referenceAnswer, 30)})`;
     case "verdict.issued.v1":
-      return `${event.verdict.outcome} · ${event.verdict.level} (${event.verdict.score.toFixed(2)}) · ${clip(event.verdict.reason, 60)}`;
+      return event.verdict.valid
+        ? `${event.verdict.outcome} · ${event.verdict.level} (${event.verdict.score.toFixed(2)}) · ${clip(event.verdict.reason, 60)}`
+        : `${event.verdict.outcome} · ${clip(event.verdict.reason, 80)}`;
     case "round.closed.v1":
       return `${event.status.toUpperCase()}${event.reasonCode ? ` (${event.reasonCode})` : ""} · ${clip(event.reason, 70)}`;
     case "run.started.v1":

@@ -67,22 +67,57 @@ export type ToolEvidence = z.infer<typeof ToolEvidence>;
 export const RubricScores = z.record(z.string(), z.number().min(1).max(5));
 export type RubricScores = z.infer<typeof RubricScores>;
 
-export const Verdict = z.object({
-  valid: z.boolean(),
+/** The Judge's blind phase as it answered: what it derived from the question alone, before seeing the reference. */
+export const Derivation = z.object({
+  wellPosed: z.boolean(),
+  /** What makes the question ill-posed, in the Judge's words; empty when it is well posed. */
+  problem: z.string(),
+  answer: z.string(),
+  reasoning: z.string(),
+});
+export type Derivation = z.infer<typeof Derivation>;
+
+const VerdictBase = {
   validityReason: z.string(),
-  /** The answer the Judge holds to be right (re-derived for math, else the reference when it stands). */
-  verifiedAnswer: z.string().optional(),
-  defenderCorrect: z.boolean(),
-  correctnessReason: z.string(),
-  rubric: RubricScores,
-  score: z.number().min(1).max(5),
-  level: Level,
-  outcome: Outcome,
   reason: z.string(),
   /** Machine-readable marks such as `injection:question`, for filtering without parsing `reason`. */
   flags: z.array(z.string()).default([]),
+  /** The tool calls of the blind derivation. */
   evidence: z.array(ToolEvidence).default([]),
+  derivation: Derivation,
+};
+
+/**
+ * A question whose reference answer the blind derivation confirmed: only these are graded, and only these
+ * say whether the Defender was right.
+ */
+export const ValidVerdict = z.object({
+  valid: z.literal(true),
+  ...VerdictBase,
+  /** The answer the Judge holds to be right: what its blind derivation gave (tools' output for numeric packs). */
+  verifiedAnswer: z.string(),
+  defenderCorrect: z.boolean(),
+  correctnessReason: z.string(),
+  /** Scores of the reference solution, the part that becomes training data. */
+  rubric: RubricScores,
+  score: z.number().min(1).max(5),
+  level: Level,
+  gradingReason: z.string(),
+  outcome: z.enum(["attack_succeeded", "defended"]),
 });
+export type ValidVerdict = z.infer<typeof ValidVerdict>;
+
+/** An invalid question has no Defender result and no grade: neither would mean anything. */
+export const InvalidVerdict = z.object({
+  valid: z.literal(false),
+  ...VerdictBase,
+  /** What the blind derivation gave, when it gave anything. */
+  verifiedAnswer: z.string().optional(),
+  outcome: z.literal("invalid_question"),
+});
+export type InvalidVerdict = z.infer<typeof InvalidVerdict>;
+
+export const Verdict = z.discriminatedUnion("valid", [ValidVerdict, InvalidVerdict]);
 export type Verdict = z.infer<typeof Verdict>;
 
 export const NoveltyReport = z.object({
@@ -107,7 +142,7 @@ export const Sample = z.object({
   complexity: z.number().int(),
   question: Question,
   answer: Answer,
-  verdict: Verdict,
+  verdict: ValidVerdict,
   novelty: NoveltyReport,
   attacker: z.string(),
   defender: z.string(),

@@ -1,6 +1,6 @@
 import type { RejectionReason } from "../bus/messages.ts";
 import type { CurationConfig } from "../config/topology.ts";
-import type { Verdict } from "../core/schemas.ts";
+import type { InvalidVerdict, ValidVerdict } from "../core/schemas.ts";
 
 /**
  * The curation policy, pure: whether a judged round's sample joins the dataset. Kept samples must be valid,
@@ -31,7 +31,7 @@ export type PolicyConfig = Pick<
 
 export interface PolicyInput {
   config: PolicyConfig;
-  verdict: Pick<Verdict, "valid" | "level" | "outcome">;
+  verdict: Pick<InvalidVerdict, "valid"> | Pick<ValidVerdict, "valid" | "level" | "outcome">;
   complexity: number;
   domain: string;
   counts: AcceptedCounts;
@@ -58,7 +58,7 @@ export function decideCuration(input: PolicyInput): PolicyDecision {
   if (counts.total >= config.target) {
     return reject("target_reached", `the dataset already holds its target of ${config.target} samples`);
   }
-  if (!verdict.valid || verdict.outcome === "invalid_question") {
+  if (!verdict.valid) {
     return reject("invalid_question", "the Judge found the question invalid");
   }
   if (config.accept === "attacks_only" && verdict.outcome !== "attack_succeeded") {

@@ -99,7 +99,7 @@ function roundRow(round: RoundDetail): RoundRow {
     stage: round.stages.at(-1) ?? "round.opened",
     status: decision?.status,
     reasonCode: decision?.reasonCode,
-    level: verdict?.level,
+    level: verdict?.valid ? verdict.level : undefined,
     outcome: verdict?.outcome,
     // The page shows one line of it, ellipsised; the rest comes with the round's details.
     question: question?.text.slice(0, QUESTION_PREVIEW),

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { ConfigError } from "../core/errors.ts";
-import type { Answer, Question } from "../core/schemas.ts";
+import type { Question } from "../core/schemas.ts";
 import { readDataBlock, readHeader } from "./data-block.ts";
 import type { DomainPack } from "./pack.ts";
 import { PROMPT_ROLES, type PromptRole, templateFile } from "./render.ts";
@@ -40,7 +40,6 @@ function sampleQuestion(pack: DomainPack): Question {
   };
 }
 
-const SAMPLE_ANSWER: Answer = { reasoning: "protocol check reasoning", finalAnswer: "protocol check answer" };
 const SAMPLE_ROUND = "protocol-check";
 const SAMPLE_COMPLEXITY = 3;
 
@@ -65,13 +64,13 @@ function requirements(pack: DomainPack, role: PromptRole, question: Question): R
       ];
     case "defender":
       return questionRequirements(pack, question);
-    case "judge":
+    case "judge-derive":
+      return questionRequirements(pack, question);
+    case "judge-grade":
       return [
         ...questionRequirements(pack, question),
         block("reference_answer", question.referenceAnswer),
         block("reference_solution", question.solutionSteps.join("\n")),
-        block("defender_reasoning", SAMPLE_ANSWER.reasoning),
-        block("defender_answer", SAMPLE_ANSWER.finalAnswer),
       ];
   }
 }
@@ -86,8 +85,10 @@ function renderSample(pack: DomainPack, role: PromptRole, question: Question): s
       }).user;
     case "defender":
       return pack.render("defender", { question }).user;
-    case "judge":
-      return pack.render("judge", { question, answer: SAMPLE_ANSWER }).user;
+    case "judge-derive":
+      return pack.render("judge-derive", { question }).user;
+    case "judge-grade":
+      return pack.render("judge-grade", { question, derivedAnswer: question.referenceAnswer }).user;
   }
 }
 

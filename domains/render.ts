@@ -1,5 +1,5 @@
 import { ConfigError } from "../core/errors.ts";
-import type { Answer, Question } from "../core/schemas.ts";
+import type { Question } from "../core/schemas.ts";
 import { dataBlock } from "./data-block.ts";
 import type { PackManifest } from "./pack-manifest.ts";
 import type { RubricSpec } from "./rubric.ts";
@@ -10,14 +10,16 @@ import { fillTemplate } from "./template.ts";
  * Model-written text only ever enters as a data block. The variables are listed in prompts/README.md.
  */
 
-export const PROMPT_ROLES = ["attacker", "defender", "judge"] as const;
+/** The Judge has two prompts: `judge-derive` (the question alone, blind) and `judge-grade` (the reference). */
+export const PROMPT_ROLES = ["attacker", "defender", "judge-derive", "judge-grade"] as const;
 export type PromptRole = (typeof PROMPT_ROLES)[number];
 
 /** What the caller supplies per role. */
 export interface RenderInput {
   attacker: { skill: string; complexity: number; roundId: string };
   defender: { question: Pick<Question, "text" | "options"> };
-  judge: { question: Question; answer: Answer };
+  "judge-derive": { question: Pick<Question, "text" | "options"> };
+  "judge-grade": { question: Question; derivedAnswer: string };
 }
 
 export interface RenderedPrompt {
@@ -27,7 +29,7 @@ export interface RenderedPrompt {
 
 export type RoleTemplates = Record<PromptRole, RenderedPrompt>;
 
-/** Where a role's template lives in a pack folder: `attacker.system.md`, `judge.user.md`, ... */
+/** Where a role's template lives in a pack folder: `attacker.system.md`, `judge-grade.user.md`, ... */
 export function templateFile(role: PromptRole, part: keyof RenderedPrompt): string {
   return `${role}.${part}.md`;
 }
@@ -56,13 +58,13 @@ const QUESTION_VARIABLES = ["question_block", "options_block"] as const;
 export const ROLE_VARIABLES: Record<PromptRole, readonly string[]> = {
   attacker: [...PACK_VARIABLES, "skill", "skill_description", "complexity", "round_id"],
   defender: [...PACK_VARIABLES, ...QUESTION_VARIABLES],
-  judge: [
+  "judge-derive": [...PACK_VARIABLES, ...QUESTION_VARIABLES],
+  "judge-grade": [
     ...PACK_VARIABLES,
     ...QUESTION_VARIABLES,
     "reference_answer_block",
     "reference_solution_block",
-    "defender_reasoning_block",
-    "defender_answer_block",
+    "derived_answer",
   ],
 };
 
@@ -119,13 +121,12 @@ function attackerVariables(manifest: PackManifest, input: RenderInput["attacker"
   };
 }
 
-function judgeVariables({ question, answer }: RenderInput["judge"]): Record<string, string> {
+function gradingVariables({ question, derivedAnswer }: RenderInput["judge-grade"]): Record<string, string> {
   return {
     ...questionVariables(question),
     reference_answer_block: dataBlock("reference_answer", question.referenceAnswer),
     reference_solution_block: dataBlock("reference_solution", question.solutionSteps.map(oneLine).join("\n")),
-    defender_reasoning_block: dataBlock("defender_reasoning", answer.reasoning),
-    defender_answer_block: dataBlock("defender_answer", answer.finalAnswer),
+    derived_answer: oneLine(derivedAnswer),
   };
 }
 
@@ -134,7 +135,9 @@ const ROLE_VARIABLE_BUILDERS: {
 } = {
   attacker: attackerVariables,
   defender: (_, input) => questionVariables(input.question),
-  judge: (_, input) => judgeVariables(input),
+  // The question's text and options only: whatever else the caller passes, nothing of it can reach the prompt.
+  "judge-derive": (_, input) => questionVariables(input.question),
+  "judge-grade": (_, input) => gradingVariables(input),
 };
 
 export function renderPrompt<R extends PromptRole>(

@@ -1,5 +1,13 @@
-import type { Answer, Outcome, Question, ToolEvidence, Verdict } from "../core/schemas.ts";
-import type { JudgeOutput } from "../llm/role-outputs.ts";
+import type {
+  Answer,
+  Derivation,
+  InvalidVerdict,
+  Question,
+  ToolEvidence,
+  ValidVerdict,
+  Verdict,
+} from "../core/schemas.ts";
+import type { JudgeDerivation, JudgeGrading } from "../llm/role-outputs.ts";
 import { readOptionLetter } from "./answer-check.ts";
 import { describeFindings, detectInjection, type InjectionFinding } from "./injection.ts";
 import { formatNumber, numbersIn } from "./numbers.ts";
@@ -8,18 +16,18 @@ import { COMPUTING_TOOLS } from "./pack-manifest.ts";
 import { scoreRubric } from "./rubric.ts";
 
 /**
- * The Judge's decision, made from evidence and deterministic checkers rather than from the Judge model's say:
- * the model can veto a question (ambiguous, unanswerable) but cannot pass one that tools or checkers reject,
- * and it has no say over whether the Defender was right. Text that addresses the grader therefore cannot buy
- * a verdict. A question that carries such text is also invalid: a training item that talks to its grader is
- * not a clean item, whatever its answer.
+ * The Judge's decision, made from evidence and deterministic checkers rather than from the Judge model's say.
+ * The model derives the answer blind (the question alone), so its check can be neither a transcription of the
+ * reference solution nor swayed by the Defender; the reference is then compared with what it derived by the
+ * domain's checker. The model can veto a question (ill-posed) but cannot pass one the evidence contradicts,
+ * and it has no say over whether the Defender was right. A question that addresses the grader is invalid: a
+ * training item that talks to its grader is not a clean item, whatever its answer. The Defender's text never
+ * reaches the Judge model at all; an injection attempt in it is recorded as a flag and changes nothing else.
  */
 
-export interface VerdictInput {
-  pack: DomainPack;
-  question: Question;
-  answer: Answer;
-  judgeOutput: JudgeOutput;
+/** The blind phase: the model's derivation and the tool calls it made, before it saw any reference. */
+export interface BlindDerivation {
+  output: JudgeDerivation;
   evidence: readonly ToolEvidence[];
 }
 
@@ -81,11 +89,7 @@ function checkNumericReference(
 }
 
 /** Choice packs: the reference must be one of the options and agree with the answer the Judge derived. */
-function checkChoiceReference(
-  pack: DomainPack,
-  question: Question,
-  judgeOutput: JudgeOutput,
-): ReferenceCheck {
+function checkChoiceReference(pack: DomainPack, question: Question, derived: string): ReferenceCheck {
   const options = question.options ?? {};
   const letters = Object.keys(options);
   if (letters.length < 2)
@@ -97,25 +101,25 @@ function checkChoiceReference(
       reason: `reference answer "${question.referenceAnswer}" is not one of the options ${letters.join(", ")}`,
     };
   }
-  const agreement = pack.checkAnswer(judgeOutput.verified_answer, reference, options);
+  const agreement = pack.checkAnswer(derived, reference, options);
   if (!agreement.correct) {
     return {
       confirmed: false,
       verifiedAnswer: agreement.normalizedGiven ?? undefined,
-      reason: `the Judge derived ${agreement.normalizedGiven ?? `"${judgeOutput.verified_answer}"`} but the reference answer is ${reference}`,
+      reason: `the Judge derived ${agreement.normalizedGiven ?? `"${derived}"`} blind but the reference answer is ${reference}`,
     };
   }
   return {
     confirmed: true,
     verifiedAnswer: reference,
-    reason: `the Judge's own answer agrees with the reference answer ${reference}`,
+    reason: `the answer the Judge derived blind agrees with the reference answer ${reference}`,
   };
 }
 
-function checkReference(input: VerdictInput): ReferenceCheck {
-  return input.pack.answerFormat === "numeric"
-    ? checkNumericReference(input.pack, input.question, input.evidence)
-    : checkChoiceReference(input.pack, input.question, input.judgeOutput);
+function checkReference(pack: DomainPack, question: Question, blind: BlindDerivation): ReferenceCheck {
+  return pack.answerFormat === "numeric"
+    ? checkNumericReference(pack, question, blind.evidence)
+    : checkChoiceReference(pack, question, blind.output.derived_answer);
 }
 
 function questionText(question: Question): string {
@@ -127,69 +131,115 @@ function questionText(question: Question): string {
   ].join("\n");
 }
 
+function sentence(text: string): string {
+  const trimmed = text.trim().replace(/[.\s]+$/, "");
+  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}.`;
+}
+
+/** Whether the question stands, from the blind derivation alone: what decides if it is worth grading. */
+export interface QuestionAssessment {
+  valid: boolean;
+  /** Why it is invalid, most telling first; empty when valid. */
+  failures: string[];
+  reference: ReferenceCheck;
+  injection: InjectionFinding[];
+}
+
+export function assessQuestion(
+  pack: DomainPack,
+  question: Question,
+  blind: BlindDerivation,
+): QuestionAssessment {
+  const injection = detectInjection(questionText(question));
+  const reference = checkReference(pack, question, blind);
+  const { output } = blind;
+  const failures = [
+    ...(injection.length > 0 ? ["the question addresses the grader instead of the solver"] : []),
+    ...(output.well_posed ? [] : [`the Judge found it ill-posed: ${output.problem || output.reasoning}`]),
+    ...(reference.confirmed ? [] : [reference.reason]),
+  ];
+  return { valid: failures.length === 0, failures, reference, injection };
+}
+
+export interface VerdictInput {
+  pack: DomainPack;
+  question: Question;
+  answer: Answer;
+  blind: BlindDerivation;
+  /** The grade of the reference solution; absent when the question was not worth grading. */
+  grading?: JudgeGrading;
+}
+
+function recordedDerivation(output: JudgeDerivation): Derivation {
+  return {
+    wellPosed: output.well_posed,
+    problem: output.problem,
+    answer: output.derived_answer,
+    reasoning: output.reasoning,
+  };
+}
+
 function injectionNotes(inQuestion: InjectionFinding[], inAnswer: InjectionFinding[]): string[] {
   return [
     ...(inQuestion.length > 0
       ? [`Injection attempt flagged in the question (${describeFindings(inQuestion)}).`]
       : []),
     ...(inAnswer.length > 0
-      ? [`Injection attempt flagged in the Defender's answer (${describeFindings(inAnswer)}).`]
+      ? [
+          `Injection attempt flagged in the Defender's answer (${describeFindings(inAnswer)}); the Judge never saw it.`,
+        ]
       : []),
   ];
 }
 
-function sentence(text: string): string {
-  const trimmed = text.trim().replace(/[.\s]+$/, "");
-  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}.`;
-}
-
 export function decideVerdict(input: VerdictInput): Verdict {
-  const { pack, question, answer, judgeOutput } = input;
-  const injectionInQuestion = detectInjection(questionText(question));
+  const { pack, question, answer, blind, grading } = input;
+  const assessment = assessQuestion(pack, question, blind);
   const injectionInAnswer = detectInjection(`${answer.reasoning}\n${answer.finalAnswer}`);
-  const reference = checkReference(input);
-
-  const validityFailures = [
-    ...(injectionInQuestion.length > 0 ? ["the question addresses the grader instead of the solver"] : []),
-    ...(reference.confirmed ? [] : [reference.reason]),
-    ...(judgeOutput.valid ? [] : [`the Judge model found it invalid: ${judgeOutput.validity_reason}`]),
-  ];
-  const valid = validityFailures.length === 0;
-
-  const correctness =
-    reference.verifiedAnswer === undefined
-      ? { correct: false, reason: "no verified answer to check the Defender's answer against" }
-      : pack.checkAnswer(answer.finalAnswer, reference.verifiedAnswer, question.options);
-  const { score, level } = scoreRubric(judgeOutput.rubric, pack.rubric);
-
-  const outcome: Outcome = !valid
-    ? "invalid_question"
-    : correctness.correct
-      ? "defended"
-      : "attack_succeeded";
-  const summary = {
-    invalid_question: `Invalid question: ${validityFailures[0]}`,
-    attack_succeeded: `Attack succeeded: the question is valid and the Defender's answer is wrong; ${correctness.reason}`,
-    defended: `Defended: the Defender's answer is right; ${correctness.reason}`,
-  }[outcome];
-
-  return {
-    valid,
-    validityReason: sentence(
-      (valid ? [reference.reason, judgeOutput.validity_reason] : validityFailures).filter(Boolean).join("; "),
-    ),
-    verifiedAnswer: reference.verifiedAnswer,
-    defenderCorrect: correctness.correct,
-    correctnessReason: sentence(correctness.reason),
-    rubric: { ...judgeOutput.rubric },
-    score,
-    level,
-    outcome,
-    reason: [sentence(summary), ...injectionNotes(injectionInQuestion, injectionInAnswer)].join(" "),
+  const common = {
     flags: [
-      ...(injectionInQuestion.length > 0 ? ["injection:question"] : []),
+      ...(assessment.injection.length > 0 ? ["injection:question"] : []),
       ...(injectionInAnswer.length > 0 ? ["injection:answer"] : []),
     ],
-    evidence: [...input.evidence],
+    evidence: [...blind.evidence],
+    derivation: recordedDerivation(blind.output),
   };
+  const notes = injectionNotes(assessment.injection, injectionInAnswer);
+  const { verifiedAnswer } = assessment.reference;
+  if (!assessment.valid || verifiedAnswer === undefined || grading === undefined) {
+    const failures =
+      assessment.failures.length > 0 ? assessment.failures : ["the reference solution was not graded"];
+    const invalid: InvalidVerdict = {
+      valid: false,
+      validityReason: sentence(failures.join("; ")),
+      ...(verifiedAnswer === undefined ? {} : { verifiedAnswer }),
+      outcome: "invalid_question",
+      reason: [sentence(`Invalid question: ${failures[0]}`), ...notes].join(" "),
+      ...common,
+    };
+    return invalid;
+  }
+  const correctness = pack.checkAnswer(answer.finalAnswer, verifiedAnswer, question.options);
+  const { score, level } = scoreRubric(grading.rubric, pack.rubric);
+  const outcome = correctness.correct ? "defended" : "attack_succeeded";
+  const summary = correctness.correct
+    ? `Defended: the Defender's answer is right; ${correctness.reason}`
+    : `Attack succeeded: the question is valid and the Defender's answer is wrong; ${correctness.reason}`;
+  const valid: ValidVerdict = {
+    valid: true,
+    validityReason: sentence(
+      [assessment.reference.reason, blind.output.reasoning].filter(Boolean).join("; "),
+    ),
+    verifiedAnswer,
+    defenderCorrect: correctness.correct,
+    correctnessReason: sentence(correctness.reason),
+    rubric: { ...grading.rubric },
+    score,
+    level,
+    gradingReason: grading.reason,
+    outcome,
+    reason: [sentence(summary), ...notes].join(" "),
+    ...common,
+  };
+  return valid;
 }

@@ -8,7 +8,8 @@ import { z } from "zod";
 
 export const ATTACKER_SCHEMA_NAME = "attacker_question";
 export const DEFENDER_SCHEMA_NAME = "defender_answer";
-export const JUDGE_SCHEMA_NAME = "judge_verdict";
+export const JUDGE_DERIVATION_SCHEMA_NAME = "judge_derivation";
+export const JUDGE_GRADING_SCHEMA_NAME = "judge_grading";
 
 export const AttackerOutput = z.object({
   question: z.string().describe("the complete, self-contained question"),
@@ -37,12 +38,23 @@ export const RUBRIC_DIMENSIONS = [
 ] as const;
 export type RubricDimension = (typeof RUBRIC_DIMENSIONS)[number];
 
-export const JudgeOutput = z.object({
-  valid: z
+/**
+ * The Judge works in two phases. First it derives the answer blind: it sees the question (and options) only,
+ * never the reference answer, the reference solution or the Defender's answer, so its verification cannot be
+ * a transcription of the Attacker's steps nor swayed by the Defender.
+ */
+export const JudgeDerivation = z.object({
+  well_posed: z
     .boolean()
-    .describe("the question is self-contained, unambiguous, answerable, and its reference answer is right"),
-  validity_reason: z.string(),
-  verified_answer: z.string().describe("the answer you derived yourself (with tools where available)"),
+    .describe("the question is self-contained, unambiguous and has exactly one right answer"),
+  problem: z.string().describe("what makes it ill-posed; empty when it is well posed"),
+  derived_answer: z.string().describe("the answer you derived yourself (with tools where available)"),
+  reasoning: z.string().describe("how you derived it, in two or three sentences"),
+});
+export type JudgeDerivation = z.infer<typeof JudgeDerivation>;
+
+/** Then, only for a question whose reference its derivation confirmed, it grades the reference solution. */
+export const JudgeGrading = z.object({
   rubric: z.object({
     step_validity: z.number().int().min(1).max(5),
     completeness: z.number().int().min(1).max(5),
@@ -52,4 +64,4 @@ export const JudgeOutput = z.object({
   }),
   reason: z.string().describe("why, in two or three sentences"),
 });
-export type JudgeOutput = z.infer<typeof JudgeOutput>;
+export type JudgeGrading = z.infer<typeof JudgeGrading>;

@@ -1,65 +1,108 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { AnswerSubmitted, VerdictIssued } from "../bus/messages.ts";
-import type { TokenUsage, ToolEvidence, Verdict } from "../core/schemas.ts";
-import type { JudgeOutput } from "../llm/role-outputs.ts";
+import type { TokenUsage, Verdict } from "../core/schemas.ts";
+import type { BlindDerivation } from "../domains/verdict.ts";
+import type { JudgeGrading } from "../llm/role-outputs.ts";
 import { closeRound, type Emission, errorText, type StageInput, type StageOutput } from "./emission.ts";
 
-export interface JudgeConsultation {
-  output: JudgeOutput;
-  evidence: ToolEvidence[];
+/** The blind phase's result: what the Judge derived from the question alone, and whether it upholds the reference. */
+export interface JudgeVerification {
+  blind: BlindDerivation;
+  /** The derivation confirms the reference and nothing else disqualifies the question: grade it. */
+  worthGrading: boolean;
   usage: TokenUsage;
+}
+
+export interface JudgeGrade {
+  grading: JudgeGrading;
+  usage: TokenUsage;
+}
+
+export interface VerdictFacts {
+  message: AnswerSubmitted;
+  verification: JudgeVerification;
+  grade?: JudgeGrade;
 }
 
 interface JudgeContext extends StageInput<AnswerSubmitted> {
   attempts: number;
-  consultation?: JudgeConsultation;
+  verification?: JudgeVerification;
+  grade?: JudgeGrade;
   emit?: Emission[];
 }
 
 /**
- * Judge: consults its model (with tools where the domain offers them), then decides the verdict from the
- * evidence and the domain's answer checker - the model's opinion alone never settles validity or correctness.
+ * Judge: first derives the answer blind (the question alone, with tools), then grades the reference solution
+ * only when that derivation upholds the reference, then decides the verdict from the evidence and the domain's
+ * answer checker - the model's opinion alone never settles validity or correctness, and the Defender's text
+ * never reaches the Judge model.
  */
 export const judgeMachine = setup({
   types: { input: {} as StageInput<AnswerSubmitted>, context: {} as JudgeContext, output: {} as StageOutput },
   actors: {
-    consultJudge: fromPromise<JudgeConsultation, AnswerSubmitted>(async () => {
-      throw new Error("consultJudge not provided");
+    deriveAnswer: fromPromise<JudgeVerification, AnswerSubmitted>(async () => {
+      throw new Error("deriveAnswer not provided");
     }),
-    decideVerdict: fromPromise<Verdict, { message: AnswerSubmitted; consultation: JudgeConsultation }>(
+    gradeSolution: fromPromise<JudgeGrade, { message: AnswerSubmitted; verification: JudgeVerification }>(
       async () => {
-        throw new Error("decideVerdict not provided");
+        throw new Error("gradeSolution not provided");
       },
     ),
+    decideVerdict: fromPromise<Verdict, VerdictFacts>(async () => {
+      throw new Error("decideVerdict not provided");
+    }),
   },
-  guards: { canRetry: ({ context }) => context.attempts < context.maxAttempts },
+  guards: {
+    canRetry: ({ context }) => context.attempts < context.maxAttempts,
+    worthGrading: ({ context }) => context.verification?.worthGrading === true,
+  },
+  actions: {
+    countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
+    resetAttempts: assign({ attempts: 0 }),
+  },
 }).createMachine({
   id: "judge",
   context: ({ input }) => ({ ...input, attempts: 0 }),
-  initial: "consulting",
+  initial: "deriving",
   states: {
-    consulting: {
-      entry: assign({ attempts: ({ context }) => context.attempts + 1 }),
+    deriving: {
+      entry: "countAttempt",
       invoke: {
-        src: "consultJudge",
+        src: "deriveAnswer",
         input: ({ context }) => context.message,
-        onDone: { target: "deciding", actions: assign({ consultation: ({ event }) => event.output }) },
+        onDone: {
+          target: "derived",
+          actions: assign({ verification: ({ event }) => event.output }),
+        },
         onError: [
-          { guard: "canRetry", target: "consulting", reenter: true },
+          { guard: "canRetry", target: "deriving", reenter: true },
           {
             target: "done",
-            actions: assign({
-              emit: ({ context, event }) => [
-                closeRound(
-                  context,
-                  "judge",
-                  "failed",
-                  "model_error",
-                  `judge model ${context.message.spec.judge} gave no usable verdict after ${context.attempts} attempts: ${errorText(event.error)}`,
-                  { novelty: context.message.novelty },
-                ),
-              ],
-            }),
+            actions: assign({ emit: ({ context, event }) => [modelFailed(context, event.error)] }),
+          },
+        ],
+      },
+    },
+    derived: {
+      always: [
+        { guard: "worthGrading", target: "grading", actions: "resetAttempts" },
+        { target: "deciding" },
+      ],
+    },
+    grading: {
+      entry: "countAttempt",
+      invoke: {
+        src: "gradeSolution",
+        input: ({ context }) => ({
+          message: context.message,
+          verification: context.verification as JudgeVerification,
+        }),
+        onDone: { target: "deciding", actions: assign({ grade: ({ event }) => event.output }) },
+        onError: [
+          { guard: "canRetry", target: "grading", reenter: true },
+          {
+            target: "done",
+            actions: assign({ emit: ({ context, event }) => [modelFailed(context, event.error)] }),
           },
         ],
       },
@@ -69,7 +112,8 @@ export const judgeMachine = setup({
         src: "decideVerdict",
         input: ({ context }) => ({
           message: context.message,
-          consultation: context.consultation as JudgeConsultation,
+          verification: context.verification as JudgeVerification,
+          ...(context.grade ? { grade: context.grade } : {}),
         }),
         onDone: {
           target: "done",
@@ -81,10 +125,7 @@ export const judgeMachine = setup({
                 type: "verdict.issued.v1",
                 at: context.now,
                 producer: context.producer,
-                usage: [
-                  ...context.message.usage,
-                  ...(context.consultation ? [context.consultation.usage] : []),
-                ],
+                usage: [...context.message.usage, ...judgeUsage(context)],
                 verdict: event.output,
               };
               return [{ stage: "verdict.issued", message: issued }];
@@ -103,6 +144,7 @@ export const judgeMachine = setup({
                 `judge could not decide: ${errorText(event.error)}`,
                 {
                   novelty: context.message.novelty,
+                  usage: [...context.message.usage, ...judgeUsage(context)],
                 },
               ),
             ],
@@ -114,3 +156,19 @@ export const judgeMachine = setup({
   },
   output: ({ context }) => ({ emit: context.emit ?? [] }),
 });
+
+function judgeUsage(context: JudgeContext): TokenUsage[] {
+  return [context.verification?.usage, context.grade?.usage].filter((usage) => usage !== undefined);
+}
+
+function modelFailed(context: JudgeContext, error: unknown): Emission {
+  const phase = context.verification ? "grade the reference solution" : "derive the answer";
+  return closeRound(
+    context,
+    "judge",
+    "failed",
+    "model_error",
+    `judge model ${context.message.spec.judge} could not ${phase} after ${context.attempts} attempts: ${errorText(error)}`,
+    { novelty: context.message.novelty, usage: [...context.message.usage, ...judgeUsage(context)] },
+  );
+}

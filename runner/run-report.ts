@@ -147,7 +147,7 @@ export function buildRunReport(
     if (round.status !== "accepted") bump(report.byReason, round.reasonCode);
     if (round.verdict) {
       bump(report.byOutcome, round.verdict.outcome);
-      bump(report.judgedByLevel, round.verdict.level);
+      if (round.verdict.valid) bump(report.judgedByLevel, round.verdict.level);
     }
     if (round.status === "accepted" && round.sample) {
       bump(report.acceptedByLevel, round.sample.verdict.level);

@@ -10,7 +10,8 @@ import {
 } from "../../bus/messages.ts";
 import { readRunEvents } from "../../bus/run-events.ts";
 import { writeFileAtomic } from "../../core/atomic-file.ts";
-import type { Sample } from "../../core/schemas.ts";
+import { SystemError } from "../../core/errors.ts";
+import type { Sample, ValidVerdict } from "../../core/schemas.ts";
 import { contaminationNovelty, type Decontaminator } from "../../curation/decontamination.ts";
 import type { NoveltyGate } from "../../curation/novelty.ts";
 import { type Curation, openCuration } from "../../curation/open-curation.ts";
@@ -36,7 +37,7 @@ interface CuratorParts {
   ledger: AcceptanceLedger;
 }
 
-function sampleOf(message: VerdictIssued, now: string): Sample {
+function sampleOf(message: VerdictIssued, verdict: ValidVerdict, now: string): Sample {
   const { spec } = message;
   return {
     id: `${spec.runId}-${spec.roundId}`,
@@ -47,7 +48,7 @@ function sampleOf(message: VerdictIssued, now: string): Sample {
     complexity: spec.complexity,
     question: message.question,
     answer: message.answer,
-    verdict: message.verdict,
+    verdict,
     novelty: message.novelty,
     attacker: spec.attacker,
     defender: spec.defender,
@@ -89,7 +90,8 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
       });
     }),
     commitSample: fromPromise<CommitResult, VerdictIssued>(async ({ input }) => {
-      const { spec } = input;
+      const { spec, verdict } = input;
+      if (!verdict.valid) throw new SystemError(`round ${spec.roundId}: an invalid question reached commit`);
       // The final novelty check: cheap while this round holds its reservation, a full check after a restart.
       // A round the ledger already holds passes anyway: its own question may be in the store by now.
       const screen = await parts.gate.screen(spec.roundId, input.question.text);
@@ -104,7 +106,7 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
           reason: `the target of ${curation.target} was reached by other rounds first`,
         };
       }
-      const sample = sampleOf(input, new Date().toISOString());
+      const sample = sampleOf(input, verdict, new Date().toISOString());
       try {
         await parts.gate.commit(spec.roundId, {
           id: sample.id,
@@ -112,7 +114,7 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
           domain: spec.domain,
           skill: sample.skill,
           complexity: spec.complexity,
-          level: input.verdict.level,
+          level: verdict.level,
           text: input.question.text,
         });
       } catch (err) {
@@ -122,7 +124,7 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
       }
       return {
         committed: true,
-        reason: `accepted ${claim.counts.total} of ${curation.target}: ${input.verdict.level} ${input.verdict.outcome}`,
+        reason: `accepted ${claim.counts.total} of ${curation.target}: ${verdict.level} ${verdict.outcome}`,
         sample,
       };
     }),

@@ -2,12 +2,17 @@ import { fromPromise } from "xstate";
 import { z } from "zod";
 import { AnswerSubmitted, RoundClosed, VerdictIssued } from "../../bus/messages.ts";
 import type { Verdict } from "../../core/schemas.ts";
-import { decideVerdict } from "../../domains/verdict.ts";
-import { JUDGE_SCHEMA_NAME, JudgeOutput } from "../../llm/role-outputs.ts";
-import { type JudgeConsultation, judgeMachine } from "../../machines/judge.ts";
-import { createToolRunner, judgeTools, PythonSandbox } from "../../tools/index.ts";
+import { assessQuestion, decideVerdict } from "../../domains/verdict.ts";
+import {
+  type JudgeGrade,
+  type JudgeVerification,
+  judgeMachine,
+  type VerdictFacts,
+} from "../../machines/judge.ts";
+import { judgeTools, PythonSandbox } from "../../tools/index.ts";
 import type { AgentContext, AgentDefinition } from "../definition.ts";
 import { modelFor, packFor } from "../model-lookup.ts";
+import { deriveBlind, gradeReference } from "./judge-calls.ts";
 
 export const JudgeOptions = z
   .object({
@@ -16,42 +21,57 @@ export const JudgeOptions = z
     maxToolRounds: z.number().int().positive().default(4),
   })
   .passthrough();
-type JudgeOptions = z.infer<typeof JudgeOptions>;
+export type JudgeOptions = z.infer<typeof JudgeOptions>;
 
-export function createJudgeActors(context: AgentContext<JudgeOptions>, sandbox: PythonSandbox) {
+/** What the Judge's actors use of their agent's context. */
+export type JudgeActorContext = Pick<AgentContext<JudgeOptions>, "models" | "packs" | "options" | "agent">;
+
+export function createJudgeActors(context: JudgeActorContext, sandbox: PythonSandbox) {
   const tools = judgeTools(sandbox);
+  const judgeModel = (message: AnswerSubmitted) =>
+    modelFor(context, context.agent.model ?? message.spec.judge, "judge");
   return {
-    consultJudge: fromPromise<JudgeConsultation, AnswerSubmitted>(async ({ input, signal }) => {
-      const { spec, question, answer } = input;
-      const pack = packFor(context, spec.domain);
-      const offered = tools.filter((tool) => pack.tools.includes(tool.name));
-      const result = await modelFor(context, context.agent.model ?? spec.judge, "judge").generate({
-        role: "judge",
-        ...pack.render("judge", { question, answer }),
-        schemaName: JUDGE_SCHEMA_NAME,
-        schema: JudgeOutput,
-        tools: offered.length > 0 ? createToolRunner(offered) : undefined,
+    deriveAnswer: fromPromise<JudgeVerification, AnswerSubmitted>(async ({ input, signal }) => {
+      const pack = packFor(context, input.spec.domain);
+      const result = await deriveBlind({
+        model: judgeModel(input),
+        pack,
+        question: input.question,
+        tools,
         maxToolRounds: context.options.maxToolRounds,
         signal,
       });
-      return { output: result.value, evidence: result.evidence, usage: result.usage };
+      const blind = { output: result.value, evidence: result.evidence };
+      return { blind, worthGrading: assessQuestion(pack, input.question, blind).valid, usage: result.usage };
     }),
-    decideVerdict: fromPromise<Verdict, { message: AnswerSubmitted; consultation: JudgeConsultation }>(
-      async ({ input }) =>
-        decideVerdict({
-          pack: packFor(context, input.message.spec.domain),
-          question: input.message.question,
-          answer: input.message.answer,
-          judgeOutput: input.consultation.output,
-          evidence: input.consultation.evidence,
-        }),
+    gradeSolution: fromPromise<JudgeGrade, { message: AnswerSubmitted; verification: JudgeVerification }>(
+      async ({ input, signal }) => {
+        const { message, verification } = input;
+        const result = await gradeReference({
+          model: judgeModel(message),
+          pack: packFor(context, message.spec.domain),
+          question: message.question,
+          blind: verification.blind,
+          signal,
+        });
+        return { grading: result.value, usage: result.usage };
+      },
+    ),
+    decideVerdict: fromPromise<Verdict, VerdictFacts>(async ({ input }) =>
+      decideVerdict({
+        pack: packFor(context, input.message.spec.domain),
+        question: input.message.question,
+        answer: input.message.answer,
+        blind: input.verification.blind,
+        ...(input.grade ? { grading: input.grade.grading } : {}),
+      }),
     ),
   };
 }
 
 export const judgeAgent: AgentDefinition<JudgeOptions> = {
   type: "judge",
-  description: "checks the question and reference answer with tools, grades the Defender and its reasoning",
+  description: "derives each answer blind with tools, checks the reference against it, grades the solution",
   options: JudgeOptions,
   create: async (context) => {
     const sandbox = new PythonSandbox({

@@ -2,21 +2,21 @@ import { join, resolve } from "node:path";
 import { toQuestion } from "../../agents/attacker/attacker-agent.ts";
 import type { AgentContext } from "../../agents/definition.ts";
 import { JudgeOptions } from "../../agents/judge/judge-agent.ts";
+import { deriveBlind, gradeReference } from "../../agents/judge/judge-calls.ts";
 import { schedulerInput } from "../../agents/scheduler/scheduler-agent.ts";
 import type { RejectionReason, RoundClosed } from "../../bus/messages.ts";
 import type { CloseStatus, RoundSpec, TokenUsage } from "../../core/schemas.ts";
 import { openCuration } from "../../curation/open-curation.ts";
 import { type AcceptedCounts, decideCuration } from "../../curation/policy.ts";
 import { loadDomainPacks } from "../../domains/pack.ts";
-import { decideVerdict } from "../../domains/verdict.ts";
+import { assessQuestion, decideVerdict } from "../../domains/verdict.ts";
 import { createChatModels } from "../../llm/models.ts";
 import {
   ATTACKER_SCHEMA_NAME,
   AttackerOutput,
   DEFENDER_SCHEMA_NAME,
   DefenderOutput,
-  JUDGE_SCHEMA_NAME,
-  JudgeOutput,
+  type JudgeGrading,
 } from "../../llm/role-outputs.ts";
 import { silentLogger } from "../../log/logger.ts";
 import { closeRound } from "../../machines/emission.ts";
@@ -24,7 +24,7 @@ import { initialPlan, nextRound, recordOutcome } from "../../machines/round-plan
 import { roundId } from "../../machines/scheduler.ts";
 import { newRunId } from "../../runner/nats-endpoint.ts";
 import type { PreparedTopology } from "../../runner/prepare-topology.ts";
-import { createToolRunner, judgeTools, PythonSandbox } from "../../tools/index.ts";
+import { judgeTools, PythonSandbox } from "../../tools/index.ts";
 
 /**
  * The orchestration benchmark's baseline: a round's work in a plain async loop, with no bus, no machines and
@@ -156,26 +156,23 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
     };
     usage.push(defence.value.usage);
 
-    const offered = tools.filter((tool) => pack.tools.includes(tool.name));
-    const consultation = await attempts(run.modelAttempts, () =>
-      model(judgeConfig?.model ?? spec.judge).generate({
-        role: "judge",
-        ...pack.render("judge", { question, answer }),
-        schemaName: JUDGE_SCHEMA_NAME,
-        schema: JudgeOutput,
-        tools: offered.length > 0 ? createToolRunner(offered) : undefined,
-        maxToolRounds: judgeOptions.maxToolRounds,
-      }),
+    const judgeModel = model(judgeConfig?.model ?? spec.judge);
+    const derived = await attempts(run.modelAttempts, () =>
+      deriveBlind({ model: judgeModel, pack, question, tools, maxToolRounds: judgeOptions.maxToolRounds }),
     );
-    if (!consultation.ok) return close("judge", "failed", "model_error", consultation.error, { novelty });
-    usage.push(consultation.value.usage);
-    const verdict = decideVerdict({
-      pack,
-      question,
-      answer,
-      judgeOutput: consultation.value.value,
-      evidence: consultation.value.evidence,
-    });
+    if (!derived.ok) return close("judge", "failed", "model_error", derived.error, { novelty });
+    usage.push(derived.value.usage);
+    const blind = { output: derived.value.value, evidence: derived.value.evidence };
+    let grading: JudgeGrading | undefined;
+    if (assessQuestion(pack, question, blind).valid) {
+      const graded = await attempts(run.modelAttempts, () =>
+        gradeReference({ model: judgeModel, pack, question, blind }),
+      );
+      if (!graded.ok) return close("judge", "failed", "model_error", graded.error, { novelty });
+      usage.push(graded.value.usage);
+      grading = graded.value.value;
+    }
+    const verdict = decideVerdict({ pack, question, answer, blind, ...(grading ? { grading } : {}) });
 
     const decision = decideCuration({
       config: curationConfig,
@@ -188,6 +185,7 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
       curation.novelty.release(spec.roundId);
       return close("curator", "rejected", decision.reasonCode, decision.reason, { verdict, novelty });
     }
+    if (!verdict.valid) throw new Error("the curation policy kept an invalid question");
     const final = await curation.novelty.screen(spec.roundId, question.text);
     if (!final.novel) return close("curator", "rejected", "duplicate", final.reason, { verdict, novelty });
     if (counts.total >= curationConfig.target) {

@@ -1,7 +1,12 @@
-import { ATTACKER_SCHEMA_NAME, DEFENDER_SCHEMA_NAME, JUDGE_SCHEMA_NAME } from "../../llm/role-outputs.ts";
+import {
+  ATTACKER_SCHEMA_NAME,
+  DEFENDER_SCHEMA_NAME,
+  JUDGE_DERIVATION_SCHEMA_NAME,
+  JUDGE_GRADING_SCHEMA_NAME,
+} from "../../llm/role-outputs.ts";
 import { playAttacker } from "../roles/attacker.ts";
 import { playDefender } from "../roles/defender.ts";
-import { playJudge } from "../roles/judge.ts";
+import { playJudgeDerive, playJudgeGrade } from "../roles/judge.ts";
 import { playPlain } from "../roles/plain.ts";
 import type { Turn } from "../roles/turn.ts";
 import { findJsonSchema, type JsonObject, minimalInstance, propertyNames } from "./json-schema.ts";
@@ -14,7 +19,7 @@ import type { ChatRequest, Conversation } from "./request.ts";
  * minimal valid instance of its own schema; a request without a response format is plain chat.
  */
 
-export type RoleName = "attacker" | "defender" | "judge" | "custom" | "chat";
+export type RoleName = "attacker" | "defender" | "judge-derive" | "judge-grade" | "custom" | "chat";
 
 export interface RolePlan {
   role: RoleName;
@@ -25,12 +30,14 @@ export interface RolePlan {
 const BY_SCHEMA_NAME: Record<string, RoleName> = {
   [ATTACKER_SCHEMA_NAME]: "attacker",
   [DEFENDER_SCHEMA_NAME]: "defender",
-  [JUDGE_SCHEMA_NAME]: "judge",
+  [JUDGE_DERIVATION_SCHEMA_NAME]: "judge-derive",
+  [JUDGE_GRADING_SCHEMA_NAME]: "judge-grade",
 };
 
 // Judge first: a judge prompt may also mention the other roles' fields.
 const BY_PROPERTY: readonly (readonly [string, RoleName])[] = [
-  ["verified_answer", "judge"],
+  ["derived_answer", "judge-derive"],
+  ["rubric", "judge-grade"],
   ["reference_answer", "attacker"],
   ["final_answer", "defender"],
 ];
@@ -55,7 +62,8 @@ export function planRole(request: ChatRequest, conversation: Conversation): Role
 const PLAYERS: Record<Exclude<RoleName, "custom">, (turn: Turn) => Reply> = {
   attacker: playAttacker,
   defender: playDefender,
-  judge: playJudge,
+  "judge-derive": playJudgeDerive,
+  "judge-grade": playJudgeGrade,
   chat: playPlain,
 };
 

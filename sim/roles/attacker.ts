@@ -2,6 +2,7 @@ import { readHeader } from "../../domains/data-block.ts";
 import type { AttackerOutput } from "../../llm/role-outputs.ts";
 import { jsonReply, type Reply } from "../chat/reply.ts";
 import { writeQuestion } from "../generators/write-question.ts";
+import { presentSolution } from "./solve.ts";
 import type { Turn } from "./turn.ts";
 
 /** The Attacker: writes a question to the prompt's Domain / Skill / Complexity headers and remembers it. */
@@ -24,7 +25,13 @@ export function playAttacker(turn: Turn): Reply {
     options:
       item.kind === "choice" ? Object.entries(item.options).map(([letter, text]) => ({ letter, text })) : [],
     reference_answer: item.referenceAnswer,
-    solution_steps: generated.publishedSteps,
+    // Written as well as the Attacker's skill allows: the Judge grades this solution, the training data.
+    solution_steps: presentSolution(
+      generated.publishedSteps,
+      item.referenceAnswer,
+      turn.skill,
+      turn.rng.derive("style"),
+    ),
     skill,
     hops: item.hops,
   };

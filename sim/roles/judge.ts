@@ -1,28 +1,22 @@
 import { z } from "zod";
 import { readDataBlock, readHeader } from "../../domains/data-block.ts";
 import { printedOutput } from "../../domains/verdict.ts";
-import type { JudgeOutput } from "../../llm/role-outputs.ts";
-import { formatNumber, lastNumber, parseNumber, sameNumber } from "../arithmetic.ts";
+import type { JudgeDerivation, JudgeGrading } from "../../llm/role-outputs.ts";
+import { formatNumber, lastNumber } from "../arithmetic.ts";
 import { jsonReply, type Reply, toolCallReply } from "../chat/reply.ts";
 import type { Tool } from "../chat/request.ts";
-import type { SimItem } from "../items/item.ts";
 import { readReasoning, scoreRubric } from "./rubric.ts";
-import { parseOptions } from "./solve.ts";
+import { parseOptions, solve } from "./solve.ts";
 import type { Turn } from "./turn.ts";
 
 /**
- * The Judge. For numeric questions it first asks its python tool to recompute the answer (the program comes from
- * what the simulator knows about the question), then rules from the tool's output; for multiple choice it rules
- * from what it knows. Text inside the question never changes a verdict.
+ * The Judge, in its two phases. Deriving, it sees the question alone: for numeric questions it asks its python
+ * tool to compute the answer (the program comes from what the simulator knows about the question) and answers
+ * with what the tool printed; for multiple choice it answers from what it knows. Grading, it scores the
+ * reference solution from what a reader can see in it. Text inside the question never changes either.
  */
 
 const CANNOT_DERIVE = 'print("cannot derive: the problem is not one this solver can recompute")';
-
-interface Verification {
-  valid: boolean;
-  verified: string;
-  reason: string;
-}
 
 /** The python tool, when offered and not ruled out by tool_choice ("none", or another tool forced). */
 function pythonTool(turn: Turn): Tool | undefined {
@@ -48,78 +42,32 @@ function printedNumber(toolResult: string): number | undefined {
   return lastNumber(printedOutput(toolResult));
 }
 
-function optionLetter(text: string): string | undefined {
-  return /^\s*\(?([A-J])\b/.exec(text)?.[1];
+function derivation(derived: string | undefined, reasoning: string): JudgeDerivation {
+  return derived === undefined
+    ? {
+        well_posed: false,
+        problem: "the answer could not be derived from the question",
+        derived_answer: "unknown",
+        reasoning,
+      }
+    : { well_posed: true, problem: "", derived_answer: derived, reasoning };
 }
 
-function verifyNumeric(turn: Turn, item: SimItem | undefined, reference: string): Verification {
-  const fromTool = turn.conversation.toolResults.map(printedNumber).findLast((n) => n !== undefined);
-  const recomputed = fromTool ?? (item?.kind === "numeric" ? item.answer : undefined);
-  if (recomputed === undefined) {
-    return {
-      valid: false,
-      verified: "unknown",
-      reason:
-        "The answer could not be re-derived from the question, so the reference answer cannot be confirmed.",
-    };
-  }
-  const verified = formatNumber(recomputed);
-  const claimed = parseNumber(reference);
-  const valid = claimed !== undefined && sameNumber(claimed, recomputed);
-  const how =
-    fromTool === undefined ? "Working the solution through" : "Recomputing the solution with Python";
-  return {
-    valid,
-    verified,
-    reason: valid
-      ? `${how} gives ${verified}, which matches the reference answer.`
-      : `${how} gives ${verified}, but the reference answer is ${reference}.`,
-  };
-}
-
-function verifyChoice(
-  item: SimItem | undefined,
-  reference: string,
-  options: Record<string, string> | undefined,
-): Verification {
-  const claimed = optionLetter(reference) ?? reference.trim();
-  if (item?.kind === "choice") {
-    const valid = claimed === item.answer;
-    return {
-      valid,
-      verified: item.answer,
-      reason: valid
-        ? `Option ${item.answer} is correct and the reference agrees.`
-        : `The correct option is ${item.answer}, not the reference ${claimed}.`,
-    };
-  }
-  const valid = options !== undefined && claimed in options;
-  return {
-    valid,
-    verified: claimed,
-    reason: valid
-      ? "The reference answer is one of the options and nothing contradicts it."
-      : "The reference answer is not one of the options.",
-  };
-}
-
-function defenderMatches(answer: string, verified: string, numeric: boolean): boolean {
-  if (!numeric) return (optionLetter(answer) ?? answer.trim()) === verified;
-  const given = parseNumber(answer);
-  const expected = parseNumber(verified);
-  return given !== undefined && expected !== undefined && sameNumber(given, expected);
-}
-
-export function playJudge(turn: Turn): Reply {
+export function playJudgeDerive(turn: Turn): Reply {
   const { user } = turn.conversation;
-  const block = (tag: string) => readDataBlock(user, tag) ?? "";
-  const question = block("question");
-  const options = parseOptions(block("options"));
+  const question = readDataBlock(user, "question") ?? "";
+  const options = parseOptions(readDataBlock(user, "options"));
   const item = turn.registry.find(question);
   const numeric = item
     ? item.kind === "numeric"
     : options === undefined && /math|arith|gsm/i.test(readHeader(user, "Domain") ?? "math");
-  const tool = numeric ? pythonTool(turn) : undefined;
+  if (!numeric) {
+    const derived = item?.kind === "choice" ? item.answer : solve(turn, { question, options }, item).answer;
+    return jsonReply(
+      derivation(derived, `Working through the question and its options points to ${derived}.`),
+    );
+  }
+  const tool = pythonTool(turn);
   if (tool && turn.conversation.toolResults.length === 0) {
     const code = item?.kind === "numeric" && item.python ? item.python : CANNOT_DERIVE;
     const id = `call_${Math.floor(turn.rng.next() * 2 ** 48).toString(36)}`;
@@ -129,24 +77,30 @@ export function playJudge(turn: Turn): Reply {
       arguments: JSON.stringify({ [codeArgument(tool)]: code }),
     });
   }
-  const reference = block("reference_answer").trim();
-  const check = numeric ? verifyNumeric(turn, item, reference) : verifyChoice(item, reference, options);
-  const features = readReasoning(block("defender_reasoning"));
-  const hops =
-    item?.hops ??
-    Math.max(
-      1,
-      block("reference_solution")
-        .split("\n")
-        .filter((line) => line.trim() !== "").length,
-    );
-  const correct = defenderMatches(block("defender_answer"), check.verified, numeric);
-  const output: JudgeOutput = {
-    valid: check.valid,
-    validity_reason: check.reason,
-    verified_answer: check.verified,
-    rubric: scoreRubric(features, hops, correct),
-    reason: `The defender's final answer ${correct ? "matches" : "does not match"} the verified answer ${check.verified}. The reasoning shows ${Math.min(features.steps, hops)} of ${hops} steps${features.checked ? " and checks its result" : " and no explicit check"}.`,
+  const fromTool = turn.conversation.toolResults.map(printedNumber).findLast((n) => n !== undefined);
+  const computed = fromTool ?? (item?.kind === "numeric" ? item.answer : undefined);
+  const how = fromTool === undefined ? "Working the problem through" : "Computing it with Python";
+  const derived = computed === undefined ? undefined : formatNumber(computed);
+  return jsonReply(
+    derivation(
+      derived,
+      derived === undefined
+        ? "No computation gave a number."
+        : `${how} from the question's numbers gives ${derived}.`,
+    ),
+  );
+}
+
+export function playJudgeGrade(turn: Turn): Reply {
+  const { user } = turn.conversation;
+  const question = readDataBlock(user, "question") ?? "";
+  const solution = readDataBlock(user, "reference_solution") ?? "";
+  const item = turn.registry.find(question);
+  const features = readReasoning(solution);
+  const hops = item?.hops ?? Math.max(1, solution.split("\n").filter((line) => line.trim() !== "").length);
+  const output: JudgeGrading = {
+    rubric: scoreRubric(features, hops),
+    reason: `The reference solution shows ${Math.min(features.steps, hops)} of ${hops} steps${features.checked ? " and checks its result" : " and no explicit check"}${features.numbered ? ", numbered" : ""}.`,
   };
   return jsonReply(output);
 }

@@ -1,10 +1,11 @@
-import type { JudgeOutput } from "../../llm/role-outputs.ts";
+import type { JudgeGrading } from "../../llm/role-outputs.ts";
 import { evaluateArithmetic, parseNumber, sameNumber } from "../arithmetic.ts";
 
 /**
- * The simulated Judge's rubric: scores from what a reader can see in the Defender's reasoning (steps shown
- * against hops needed, a check line, numbered structure, arithmetic that holds, a right answer). Deterministic,
- * and spread so that complete, checked work reaches L5 while most answers land in L3-L4.
+ * The simulated Judge's rubric: scores from what a reader can see in a reference solution (steps shown against
+ * hops needed, a check line, numbered structure, arithmetic that holds). Only solutions whose answer the Judge
+ * confirmed are graded. Deterministic, and spread so that complete, checked work reaches L5 while most
+ * solutions land in L3-L4.
  */
 
 export interface ReasoningFeatures {
@@ -49,11 +50,7 @@ function clampScore(value: number): number {
   return Math.min(5, Math.max(1, Math.round(value)));
 }
 
-export function scoreRubric(
-  features: ReasoningFeatures,
-  hops: number,
-  correct: boolean,
-): JudgeOutput["rubric"] {
+export function scoreRubric(features: ReasoningFeatures, hops: number): JudgeGrading["rubric"] {
   const shown = Math.min(features.steps, hops);
   const structure = features.numbered
     ? features.concluded
@@ -63,9 +60,9 @@ export function scoreRubric(
       ? 3
       : 2;
   return {
-    step_validity: clampScore((correct ? 5 : 3) - features.arithmeticSlips - (features.steps === 0 ? 2 : 0)),
+    step_validity: clampScore(5 - features.arithmeticSlips - (features.steps === 0 ? 2 : 0)),
     completeness: clampScore(1 + (4 * shown) / Math.max(1, hops)),
-    explicit_checking: features.checked ? (correct ? 5 : 4) : shown >= hops ? 2 : 1,
+    explicit_checking: features.checked ? 5 : shown >= hops ? 2 : 1,
     structure_clarity: features.steps === 0 ? 1 : structure,
     multi_hop_depth: clampScore(1 + shown),
   };

@@ -76,7 +76,7 @@ function guess(problem: Problem, rng: Rng): { steps: string[]; answer: string } 
 }
 
 /** Weaker models skip steps (never the last), number them less often and rarely check. */
-function present(steps: string[], answer: string, skill: number, rng: Rng): string[] {
+export function presentSolution(steps: string[], answer: string, skill: number, rng: Rng): string[] {
   const last = steps.length - 1;
   const shown = steps.filter((_, i) => i === last || !rng.chance((1 - skill) * 0.7));
   const numbered = rng.chance(0.25 + 0.75 * skill);
@@ -91,12 +91,12 @@ export function solve(turn: Turn, problem: Problem, item: SimItem | undefined): 
   const style = turn.rng.derive("style");
   if (!item) {
     const { steps, answer } = guess(problem, style);
-    return { lines: present(steps, answer, turn.skill * 0.5, style), answer };
+    return { lines: presentSolution(steps, answer, turn.skill * 0.5, style), answer };
   }
   // Whether the model gets it right depends on the question and the skill, not the model name, so a stronger
   // model (say, after fine-tuning) never does worse on a question than a weaker one.
   const fate = Rng.of(turn.seed, "attempt", normalizeText(item.question));
   const right = fate.next() < turn.skill ** item.hops;
   const { steps, answer } = work(item, right, fate);
-  return { lines: present(steps, answer, turn.skill, style), answer };
+  return { lines: presentSolution(steps, answer, turn.skill, style), answer };
 }

@@ -40,8 +40,7 @@ describe("decideCuration", () => {
 
   test.each([
     ["target_reached", input({ counts: { ...none, total: 10 } })],
-    ["invalid_question", input({ verdict: { ...goodVerdict, valid: false } })],
-    ["invalid_question", input({ verdict: { ...goodVerdict, outcome: "invalid_question" } })],
+    ["invalid_question", input({ verdict: { valid: false } })],
     [
       "outcome_policy",
       input({ config: { accept: "attacks_only" }, verdict: { ...goodVerdict, outcome: "defended" } }),

@@ -112,23 +112,35 @@ function question(plan: RoundPlan): Question {
 }
 
 function verdict(end: RoundEnd): Verdict {
-  const judged = end.kind === "accepted" || end.kind === "rejected";
-  const outcome: Outcome = judged ? end.outcome : "invalid_question";
-  return {
-    valid: judged,
-    validityReason: judged ? "python re-derived 12:00" : "the reference answer does not follow",
-    verifiedAnswer: judged ? "12:00" : undefined,
-    defenderCorrect: outcome === "defended",
-    correctnessReason: outcome === "defended" ? "same time" : "the defender said 11:00",
-    rubric: { step_validity: 4, completeness: 4 },
-    score: 4,
-    level: judged ? end.level : "L1",
-    outcome,
-    reason: judged ? "a sound multi-step question" : "invalid question",
+  const common = {
     flags: [],
     evidence: [
       { tool: "python", arguments: { code: "print(60 / 30)" }, ok: true, output: "2.0\n", durationMs: 12 },
     ],
+    derivation: { wellPosed: true, problem: "", answer: "12:00", reasoning: "60 km closed at 30 km/h" },
+  };
+  if (end.kind !== "accepted" && end.kind !== "rejected") {
+    return {
+      valid: false,
+      validityReason: "the reference answer does not follow",
+      outcome: "invalid_question",
+      reason: "invalid question",
+      ...common,
+    };
+  }
+  return {
+    valid: true,
+    validityReason: "python re-derived 12:00",
+    verifiedAnswer: "12:00",
+    defenderCorrect: end.outcome === "defended",
+    correctnessReason: end.outcome === "defended" ? "same time" : "the defender said 11:00",
+    rubric: { step_validity: 4, completeness: 4 },
+    score: 4,
+    level: end.level,
+    gradingReason: "clear steps",
+    outcome: end.outcome,
+    reason: "a sound multi-step question",
+    ...common,
   };
 }
 

@@ -60,8 +60,8 @@ describe("a broken pack", () => {
   });
 
   test("a missing template names the file", async () => {
-    await rm(join(dir, "judge.user.md"));
-    expect((await loadError()).message).toMatch(/math\/judge\.user\.md: file not found/);
+    await rm(join(dir, "judge-derive.user.md"));
+    expect((await loadError()).message).toMatch(/math\/judge-derive\.user\.md: file not found/);
   });
 
   test("bad YAML names pack.yaml", async () => {
@@ -115,15 +115,22 @@ describe("a broken pack", () => {
   });
 
   test("a user template that drops a data block says which variable to add", async () => {
-    await edit("judge.user.md", (text) => text.replace("{{defender_answer_block}}", ""));
+    await edit("judge-grade.user.md", (text) => text.replace("{{reference_solution_block}}", ""));
     expect((await loadError()).message).toMatch(
-      /judge\.user\.md: the prompt protocol needs \{\{defender_answer_block\}\}/,
+      /judge-grade\.user\.md: the prompt protocol needs \{\{reference_solution_block\}\}/,
+    );
+  });
+
+  test("the blind derivation template cannot ask for the reference: it has no such variable", async () => {
+    await edit("judge-derive.user.md", (text) => `${text}\n{{reference_answer_block}}`);
+    expect((await loadError()).message).toMatch(
+      /judge-derive\.user\.md: unknown placeholder \{\{reference_answer_block\}\}/,
     );
   });
 
   test("loadDomainPacks reports every broken pack at once", async () => {
     await cp(dir, join(root, "other"), { recursive: true });
-    await edit("judge.system.md", (text) => `${text}{{oops}}`);
+    await edit("judge-grade.system.md", (text) => `${text}{{oops}}`);
     const error = await loadDomainPacks(root).then(
       () => undefined,
       (err: unknown) => err,
@@ -131,7 +138,7 @@ describe("a broken pack", () => {
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
     expect(message).toMatch(/2 broken domain pack\(s\)/);
-    expect(message).toMatch(/math\/judge\.system\.md: unknown placeholder \{\{oops\}\}/);
+    expect(message).toMatch(/math\/judge-grade\.system\.md: unknown placeholder \{\{oops\}\}/);
     expect(message).toMatch(/other\/pack\.yaml: name: "math" differs from the folder name "other"/);
   });
 });

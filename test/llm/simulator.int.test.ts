@@ -8,8 +8,8 @@ import {
   AttackerOutput,
   DEFENDER_SCHEMA_NAME,
   DefenderOutput,
-  JUDGE_SCHEMA_NAME,
-  JudgeOutput,
+  JUDGE_DERIVATION_SCHEMA_NAME,
+  JudgeDerivation,
 } from "../../llm/role-outputs.ts";
 import { type Simulator, startSimulator } from "../../sim/server.ts";
 import { modelConfig, testDeps } from "./model-fixtures.ts";
@@ -79,27 +79,19 @@ describe("OpenAIChatModel against the simulator", () => {
       expect(defense.value.final_answer.length).toBeGreaterThan(0);
 
       const python = fakePython("999999.5");
-      const verdict = await model.generate({
+      const derivation = await model.generate({
         role: "judge",
-        system: "Check the question and the answer.",
-        user: [
-          "Domain: math",
-          dataBlock("question", question.question),
-          dataBlock("reference_answer", question.reference_answer),
-          dataBlock("reference_solution", question.solution_steps.join("\n")),
-          dataBlock("defender_answer", defense.value.final_answer),
-          dataBlock("defender_reasoning", defense.value.reasoning),
-        ].join("\n\n"),
-        schemaName: JUDGE_SCHEMA_NAME,
-        schema: JudgeOutput,
+        system: "Solve the question yourself.",
+        user: ["Domain: math", dataBlock("question", question.question)].join("\n\n"),
+        schemaName: JUDGE_DERIVATION_SCHEMA_NAME,
+        schema: JudgeDerivation,
         tools: python,
       });
-      // The judge recomputed with the tool, so its verdict rests on what the tool printed.
+      // The judge computed with the tool, so its derivation rests on what the tool printed.
       expect(python.codes).toHaveLength(1);
-      expect(verdict.evidence).toHaveLength(1);
-      expect(verdict.value.verified_answer).toBe("999999.5");
-      expect(verdict.value.valid).toBe(false);
-      expect(verdict.usage.calls).toBe(2);
+      expect(derivation.evidence).toHaveLength(1);
+      expect(derivation.value.derived_answer).toBe("999999.5");
+      expect(derivation.usage.calls).toBe(2);
       expect(deps.usages).toHaveLength(4);
       expect(deps.usages.every((usage) => usage.promptTokens > 0 && usage.completionTokens > 0)).toBe(true);
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AttackerOutput, JudgeOutput } from "../../llm/role-outputs.ts";
+import { AttackerOutput, JudgeGrading } from "../../llm/role-outputs.ts";
 import { toStrictJsonSchema } from "../../llm/strict-json-schema.ts";
 
 type Node = Record<string, unknown>;
@@ -37,7 +37,7 @@ describe("toStrictJsonSchema", () => {
     const attacker = toStrictJsonSchema(AttackerOutput);
     expect(attacker).not.toHaveProperty("$schema");
     expect((attacker.properties as Node).hops).toEqual({ type: "integer", description: expect.any(String) });
-    const judge = toStrictJsonSchema(JudgeOutput);
+    const judge = toStrictJsonSchema(JudgeGrading);
     const rubric = (judge.properties as Node).rubric as Node;
     expect((rubric.properties as Node).completeness).toEqual({ type: "integer", minimum: 1, maximum: 5 });
   });

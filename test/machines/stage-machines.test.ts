@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, toPromise } from "xstate";
 import type { QuestionProposed, RoundClosed } from "../../bus/messages.ts";
+import type { Verdict } from "../../core/schemas.ts";
 import { attackerMachine, type GeneratedQuestion } from "../../machines/attacker.ts";
 import {
   acceptanceMachine,
@@ -11,7 +12,7 @@ import {
 } from "../../machines/curator.ts";
 import { defenderMachine } from "../../machines/defender.ts";
 import type { StageOutput } from "../../machines/emission.ts";
-import { type JudgeConsultation, judgeMachine } from "../../machines/judge.ts";
+import { type JudgeGrade, type JudgeVerification, judgeMachine } from "../../machines/judge.ts";
 import {
   AT,
   answerSubmitted,
@@ -119,34 +120,78 @@ describe("defender and judge machines", () => {
     expect(msg.usage).toHaveLength(2);
   });
 
-  it("judge decides from the consultation and publishes the verdict", async () => {
-    const consult = scripted<JudgeConsultation>([
-      {
-        output: { valid: true } as JudgeConsultation["output"],
-        evidence: [],
-        usage: usage("judge", "judge"),
-      },
-    ]);
-    const decide = scripted([verdict]);
-    const out = await run(
-      judgeMachine.provide({ actors: { consultJudge: consult.actor, decideVerdict: decide.actor } }),
-      answerSubmitted(),
-    );
+  const derivation = {
+    blind: {
+      output: { well_posed: true, problem: "", derived_answer: "27", reasoning: "36 less 25%" },
+      evidence: [],
+    },
+    usage: usage("judge", "judge"),
+  };
+  const grade = {
+    grading: { rubric: verdict.rubric as JudgeGrade["grading"]["rubric"], reason: "clear" },
+    usage: usage("judge", "judge"),
+  };
+
+  function judgeWith(steps: {
+    derive: Array<JudgeVerification | Error>;
+    grade: Array<JudgeGrade | Error>;
+    decide: Verdict[];
+  }) {
+    const derive = scripted(steps.derive);
+    const gradeStep = scripted(steps.grade);
+    const decide = scripted(steps.decide);
+    const machine = judgeMachine.provide({
+      actors: { deriveAnswer: derive.actor, gradeSolution: gradeStep.actor, decideVerdict: decide.actor },
+    });
+    return { machine, derive, grade: gradeStep, decide };
+  }
+
+  it("judge derives blind, grades an upheld question, and publishes the verdict with both phases' usage", async () => {
+    const judge = judgeWith({
+      derive: [{ ...derivation, worthGrading: true }],
+      grade: [grade],
+      decide: [verdict],
+    });
+    const out = await run(judge.machine, answerSubmitted());
     const msg = out.emit[0]?.message as { type: string; verdict: typeof verdict; usage: unknown[] };
     expect(msg.type).toBe("verdict.issued.v1");
     expect(msg.verdict.outcome).toBe("attack_succeeded");
-    expect(msg.usage).toHaveLength(2);
+    expect(msg.usage).toHaveLength(3);
+    expect([judge.derive.unused(), judge.grade.unused(), judge.decide.unused()]).toEqual([0, 0, 0]);
   });
 
-  it("judge closes the round as failed when the model never answers usefully", async () => {
-    const consult = scripted<JudgeConsultation>([new Error("refused"), new Error("refused")]);
-    const decide = scripted<typeof verdict>([]);
-    const out = await run(
-      judgeMachine.provide({ actors: { consultJudge: consult.actor, decideVerdict: decide.actor } }),
-      answerSubmitted(),
-    );
-    expect((firstMessage(out) as RoundClosed).status).toBe("failed");
-    expect(decide.calls()).toBe(0);
+  it("judge does not spend a grading call on a question its blind derivation rejects", async () => {
+    const judge = judgeWith({
+      derive: [{ ...derivation, worthGrading: false }],
+      grade: [],
+      decide: [verdict],
+    });
+    const out = await run(judge.machine, answerSubmitted());
+    expect(out.emit[0]?.stage).toBe("verdict.issued");
+    expect(judge.grade.calls()).toBe(0);
+    expect((firstMessage(out) as { usage: unknown[] }).usage).toHaveLength(2);
+  });
+
+  it("judge closes the round as failed when the model never derives usefully", async () => {
+    const judge = judgeWith({ derive: [new Error("refused"), new Error("refused")], grade: [], decide: [] });
+    const out = await run(judge.machine, answerSubmitted());
+    const closed = firstMessage(out) as RoundClosed;
+    expect(closed.status).toBe("failed");
+    expect(closed.reason).toMatch(/could not derive the answer after 2 attempts: refused/);
+    expect(judge.decide.calls()).toBe(0);
+  });
+
+  it("judge retries grading on its own attempt count and keeps the derivation's usage when grading fails", async () => {
+    const judge = judgeWith({
+      derive: [{ ...derivation, worthGrading: true }],
+      grade: [new Error("truncated"), new Error("truncated")],
+      decide: [],
+    });
+    const out = await run(judge.machine, answerSubmitted());
+    const closed = firstMessage(out) as RoundClosed;
+    expect(closed.reason).toMatch(/could not grade the reference solution after 2 attempts/);
+    expect(closed.usage).toHaveLength(2);
+    expect(judge.grade.calls()).toBe(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JudgeOutput } from "../../llm/role-outputs.ts";
+import { JudgeGrading } from "../../llm/role-outputs.ts";
 import { jsonReply, textReply, toolCallReply } from "../../sim/chat/reply.ts";
 import { drawFault, malform } from "../../sim/faults.ts";
 import { Rng } from "../../sim/random.ts";
@@ -32,9 +32,6 @@ describe("drawFault", () => {
 
 describe("malform", () => {
   const verdict = {
-    valid: true,
-    validity_reason: "ok",
-    verified_answer: "4",
     rubric: {
       step_validity: 5,
       completeness: 5,
@@ -50,7 +47,7 @@ describe("malform", () => {
     const seen = new Set<string>();
     for (let i = 0; i < 200; i++) {
       const reply = malform(jsonReply(verdict), rng);
-      expect(JudgeOutput.safeParse(parseJsonText(reply.content ?? "")).success).toBe(false);
+      expect(JudgeGrading.safeParse(parseJsonText(reply.content ?? "")).success).toBe(false);
       if (reply.refusal) seen.add("refusal");
       else if (reply.finishReason === "length") seen.add("truncated");
       else if (reply.content?.startsWith("Sure")) seen.add("prose");

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AttackerOutput, JudgeOutput } from "../../llm/role-outputs.ts";
+import { AttackerOutput, JudgeDerivation, JudgeGrading } from "../../llm/role-outputs.ts";
 import { findJsonSchema, minimalInstance, propertyNames } from "../../sim/chat/json-schema.ts";
 
 describe("minimalInstance", () => {
   it.each([
-    ["judge_verdict", JudgeOutput],
+    ["judge_derivation", JudgeDerivation],
+    ["judge_grading", JudgeGrading],
     ["attacker_question", AttackerOutput],
     [
       "a plug-in's schema",

@@ -5,8 +5,8 @@ import {
   AttackerOutput,
   DEFENDER_SCHEMA_NAME,
   DefenderOutput,
-  JUDGE_SCHEMA_NAME,
-  JudgeOutput,
+  JUDGE_DERIVATION_SCHEMA_NAME,
+  JudgeDerivation,
 } from "../../llm/role-outputs.ts";
 import { cosine } from "../../sim/embedding.ts";
 import { type Simulator, startSimulator } from "../../sim/server.ts";
@@ -15,8 +15,8 @@ import {
   CALCULATOR_TOOL,
   client,
   defenderPrompt,
+  derivePrompt,
   jsonSchemaFormat,
-  judgePrompt,
   PYTHON_TOOL,
   simConfig,
 } from "./sim-fixtures.ts";
@@ -24,7 +24,7 @@ import {
 const ROLES = [
   { name: ATTACKER_SCHEMA_NAME, schema: AttackerOutput },
   { name: DEFENDER_SCHEMA_NAME, schema: DefenderOutput },
-  { name: JUDGE_SCHEMA_NAME, schema: JudgeOutput },
+  { name: JUDGE_DERIVATION_SCHEMA_NAME, schema: JudgeDerivation },
 ] as const;
 
 describe("simulator over HTTP", () => {
@@ -83,11 +83,13 @@ describe("simulator over HTTP", () => {
         (completion.usage?.prompt_tokens ?? 0) + (completion.usage?.completion_tokens ?? 0),
       );
       expect(question.hops).toBe(3);
-      expect(question.solution_steps).toHaveLength(3);
+      // A strong attacker shows its steps and ends with its answer.
+      expect(question.solution_steps.length).toBeGreaterThanOrEqual(3);
+      expect(question.solution_steps.at(-1)).toBe(`The answer is ${question.reference_answer}.`);
       const { value: answer } = await structured(mode, defender, defenderPrompt(question));
       expect(answer.reasoning.split("\n").length).toBeGreaterThan(1);
-      const { value: verdict } = await structured(mode, judge, judgePrompt(question, answer));
-      expect(verdict.verified_answer).not.toBe("unknown");
+      const { value: derivation } = await structured(mode, judge, derivePrompt(question));
+      expect(derivation.derived_answer).not.toBe("unknown");
     },
   );
 
@@ -104,24 +106,19 @@ describe("simulator over HTTP", () => {
       expect(question.options.map((o) => o.letter)).toContain(question.reference_answer);
       const { value: answer } = await structured("json_schema", defender, defenderPrompt(question, domain));
       expect(question.options.map((o) => o.letter)).toContain(answer.final_answer);
-      const { value: verdict } = await structured(
-        "json_schema",
-        judge,
-        judgePrompt(question, answer, domain),
-      );
-      expect(verdict.verified_answer).toMatch(/^[A-E]$/);
+      const { value: derivation } = await structured("json_schema", judge, derivePrompt(question, domain));
+      expect(derivation.derived_answer).toMatch(/^[A-E]$/);
     },
   );
 
-  it("round-trips the judge's python tool call and rules from the tool's output", async () => {
-    const [attacker, defender] = ROLES;
+  it("round-trips the judge's python tool call and derives from the tool's output", async () => {
+    const [attacker] = ROLES;
     const { value: question } = await structured("json_schema", attacker, attackerPrompt("tools", 4));
-    const { value: answer } = await structured("json_schema", defender, defenderPrompt(question));
-    const user = { role: "user" as const, content: judgePrompt(question, answer) };
+    const user = { role: "user" as const, content: derivePrompt(question) };
     const request = {
       model: "org/strong-model",
       tools: [PYTHON_TOOL, CALCULATOR_TOOL],
-      response_format: jsonSchemaFormat(JUDGE_SCHEMA_NAME, JudgeOutput),
+      response_format: jsonSchemaFormat(JUDGE_DERIVATION_SCHEMA_NAME, JudgeDerivation),
     };
     const first = await openai.chat.completions.create({ ...request, messages: [user] });
     const message = first.choices[0]?.message;
@@ -138,9 +135,8 @@ describe("simulator over HTTP", () => {
       ...request,
       messages: [user, message, { role: "tool", tool_call_id: call.id, content: `stdout:\n${printed}\n` }],
     });
-    const verdict = JudgeOutput.parse(JSON.parse(second.choices[0]?.message.content ?? ""));
-    expect(verdict.verified_answer).toBe(printed);
-    expect(verdict.valid).toBe(false);
+    const derivation = JudgeDerivation.parse(JSON.parse(second.choices[0]?.message.content ?? ""));
+    expect(derivation.derived_answer).toBe(printed);
   });
 
   it("answers an unknown schema with a minimal valid instance", async () => {
@@ -223,7 +219,7 @@ describe("simulator over HTTP", () => {
     expect(stats.byRole).toMatchObject({
       attacker: expect.any(Number),
       defender: expect.any(Number),
-      judge: expect.any(Number),
+      "judge-derive": expect.any(Number),
     });
     expect(stats.byModel["org/strong-model"]).toBeGreaterThan(5);
     expect(stats.tokens.completion).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { z } from "zod";
 import type { SimulatorConfig } from "../../config/topology.ts";
 import { dataBlock } from "../../domains/data-block.ts";
-import type { AttackerOutput, DefenderOutput } from "../../llm/role-outputs.ts";
+import type { AttackerOutput } from "../../llm/role-outputs.ts";
 
 /** Shared pieces of the simulator's integration tests. */
 
@@ -54,16 +54,13 @@ export function defenderPrompt(question: AttackerOutput, domain = "math"): strin
   ].join("\n\n");
 }
 
-export function judgePrompt(question: AttackerOutput, answer: DefenderOutput, domain = "math"): string {
+/** The Judge's blind phase: the question and its options, nothing else of the round. */
+export function derivePrompt(question: AttackerOutput, domain = "math"): string {
   return [
     `Domain: ${domain}`,
-    "Judge this round. First re-derive the answer with the python tool, then return your verdict.",
+    "Solve this question yourself with the python tool, then return your derivation.",
     dataBlock("question", question.question),
     ...optionsBlock(question),
-    dataBlock("reference_answer", question.reference_answer),
-    dataBlock("reference_solution", question.solution_steps.join("\n")),
-    dataBlock("defender_reasoning", answer.reasoning),
-    dataBlock("defender_answer", answer.final_answer),
   ].join("\n\n");
 }
 

@@ -5,7 +5,7 @@ import type {
   RoundOpened,
   VerdictIssued,
 } from "../../bus/messages.ts";
-import type { Question, RoundSpec, TokenUsage, Verdict } from "../../core/schemas.ts";
+import type { Question, RoundSpec, TokenUsage, ValidVerdict } from "../../core/schemas.ts";
 
 export const AT = "2026-01-01T00:00:00.000Z";
 
@@ -37,7 +37,7 @@ export const question: Question = {
   hops: 2,
 };
 
-export const verdict: Verdict = {
+export const verdict: ValidVerdict = {
   valid: true,
   validityReason: "python recomputed 27",
   verifiedAnswer: "27",
@@ -52,10 +52,12 @@ export const verdict: Verdict = {
   },
   score: 3.8,
   level: "L4",
+  gradingReason: "complete, numbered steps",
   outcome: "attack_succeeded",
   reason: "valid question, defender wrong",
   flags: [],
   evidence: [],
+  derivation: { wellPosed: true, problem: "", answer: "27", reasoning: "36 less 25% is 27" },
 };
 
 const base = { runId: "run-t", at: AT, producer: "test" };

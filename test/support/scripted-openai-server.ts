@@ -13,7 +13,9 @@ export type ScriptedReply =
   /** Accepts the request and never answers (timeouts). */
   | { kind: "hang" }
   /** Closes the connection without an answer (network errors). */
-  | { kind: "drop" };
+  | { kind: "drop" }
+  /** Decides the reply from the request, as a model that reads its prompt does. */
+  | { kind: "dynamic"; respond: (body: ChatRequestBody) => ScriptedReply };
 
 export interface ScriptStep {
   method: "GET" | "POST";
@@ -103,6 +105,19 @@ export function completion(content: string | null, options: CompletionOptions = 
   });
 }
 
+/** A chat step whose completion is decided from the request, by a model that reads its prompt. */
+export function respondTo(decide: (body: ChatRequestBody) => ScriptStep): ScriptStep {
+  return chatStep({
+    kind: "dynamic",
+    respond: (body) => {
+      const step = decide(body);
+      if (step.method !== "POST" || step.path !== CHAT_PATH)
+        throw new Error("respondTo: reply with a chat step");
+      return step.reply;
+    },
+  });
+}
+
 /** A chat completion answered with an OpenAI-style error body. */
 export function apiError(
   status: number,
@@ -171,7 +186,7 @@ export async function startScriptedOpenAIServer(script: ScriptStep[]): Promise<S
           return;
         }
         pending.shift();
-        reply(req, res, step.reply);
+        reply(req, res, step.reply, body);
       },
       (err: unknown) => {
         unexpected.push(`unreadable request body: ${String(err)}`);
@@ -204,8 +219,9 @@ export async function startScriptedOpenAIServer(script: ScriptStep[]): Promise<S
   };
 }
 
-function reply(req: IncomingMessage, res: ServerResponse, scripted: ScriptedReply): void {
-  if (scripted.kind === "json") sendJson(res, scripted.status, scripted.body, scripted.headers);
+function reply(req: IncomingMessage, res: ServerResponse, scripted: ScriptedReply, body: unknown): void {
+  if (scripted.kind === "dynamic") reply(req, res, scripted.respond(ChatRequestBody.parse(body)), body);
+  else if (scripted.kind === "json") sendJson(res, scripted.status, scripted.body, scripted.headers);
   else if (scripted.kind === "drop") req.socket.destroy();
   // "hang": leave the response open; close() ends the connection.
 }

@@ -18,6 +18,9 @@ const spec = {
 const verdict = {
   valid: true,
   validityReason: "well posed",
+  verifiedAnswer: "-3",
+  gradingReason: "sound steps",
+  derivation: { wellPosed: true, problem: "", answer: "-3", reasoning: "solved for x" },
   defenderCorrect: false,
   correctnessReason: "wrong sign",
   rubric: {},

@@ -50,8 +50,26 @@ function evidenceItem(evidence: ToolEvidence): HTMLElement {
   );
 }
 
+/** What the Judge derived from the question alone, before it saw the reference or any answer. */
+function derivationFields(verdict: Verdict) {
+  const { derivation } = verdict;
+  return [
+    ...field("derived blind", derivation.answer, " – ", derivation.reasoning),
+    ...(derivation.wellPosed ? [] : field("ill-posed", derivation.problem)),
+  ];
+}
+
+/** Only a valid question is graded and has a Defender result. */
+function gradeFields(verdict: Verdict) {
+  if (!verdict.valid) return [];
+  return [
+    ...field("level", `${verdict.level} (score ${verdict.score.toFixed(2)})`, " – ", verdict.gradingReason),
+    ...field("defender correct", verdict.defenderCorrect ? "yes" : "no", " – ", verdict.correctnessReason),
+  ];
+}
+
 function verdictSection(verdict: Verdict): HTMLElement {
-  const rubric = Object.entries(verdict.rubric);
+  const rubric = verdict.valid ? Object.entries(verdict.rubric) : [];
   return el(
     "section",
     { class: "detail-part", "data-testid": "round-verdict" },
@@ -60,9 +78,9 @@ function verdictSection(verdict: Verdict): HTMLElement {
       "dl",
       {},
       ...field("outcome", verdict.outcome.replace(/_/g, " ")),
-      ...field("level", `${verdict.level} (score ${verdict.score.toFixed(2)})`),
       ...field("valid", verdict.valid ? "yes" : "no", " – ", verdict.validityReason),
-      ...field("defender correct", verdict.defenderCorrect ? "yes" : "no", " – ", verdict.correctnessReason),
+      ...derivationFields(verdict),
+      ...gradeFields(verdict),
       ...(verdict.verifiedAnswer !== undefined ? field("verified answer", verdict.verifiedAnswer) : []),
       ...field("reason", verdict.reason),
       ...(verdict.flags.length > 0 ? field("flags", verdict.flags.join(", ")) : []),
@@ -72,7 +90,7 @@ function verdictSection(verdict: Verdict): HTMLElement {
         ["criterion", "score"],
         rubric.map(([name, score]) => [name, score]),
       ),
-    el("h4", {}, `Tool calls (${verdict.evidence.length})`),
+    el("h4", {}, `Tool calls of the blind derivation (${verdict.evidence.length})`),
     verdict.evidence.length > 0
       ? el("ol", { class: "evidence" }, ...verdict.evidence.map(evidenceItem))
       : el("p", { class: "muted" }, "The Judge called no tools."),

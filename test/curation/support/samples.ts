@@ -37,7 +37,7 @@ export const choiceSample = sample(2, {
     skill: "pharmacology",
     hops: 2,
   },
-  verdict: { ...verdict, verifiedAnswer: undefined, level: "L5", outcome: "defended", score: 4.6 },
+  verdict: { ...verdict, verifiedAnswer: "A", level: "L5", outcome: "defended", score: 4.6 },
   novelty: { maxSimilarity: 0.87, source: "in_flight" },
 });
 
