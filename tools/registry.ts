@@ -22,11 +22,17 @@ export interface Tool<Parameters extends z.ZodObject = z.ZodObject> {
   readonly name: string;
   readonly description: string;
   readonly parameters: Parameters;
+  /**
+   * The tool enforces a time limit of its own on its work, and may first wait for a resource that other
+   * calls hold (the python tool waits for a free sandbox interpreter): the runner then sets no limit, which
+   * would count that wait, and stops the tool only when the caller gives up.
+   */
+  readonly limitsOwnTime?: boolean;
   execute(args: z.infer<Parameters>, context: ToolContext): Promise<ToolResult>;
 }
 
 export interface ToolRunnerOptions {
-  /** Per-call limit; the tool's signal is aborted and the call reported as failed. */
+  /** Per-call limit, except for tools that limit their own time; the call is stopped and reported as failed. */
   timeoutMs?: number;
   /** Output beyond this many UTF-8 bytes is cut and marked. */
   maxOutputBytes?: number;
@@ -137,7 +143,7 @@ function executeWithin(
           ? `'${tool.name}' did not finish within ${timeoutMs} ms and was stopped.`
           : `'${tool.name}' was cancelled.`,
       });
-    const timer = setTimeout(() => limit.abort(), timeoutMs);
+    const timer = tool.limitsOwnTime ? undefined : setTimeout(() => limit.abort(), timeoutMs);
     signal.addEventListener("abort", onAbort, { once: true });
     if (signal.aborted) {
       onAbort();

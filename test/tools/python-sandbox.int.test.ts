@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
@@ -7,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToolRunner, judgeTools, PythonSandbox } from "../../tools/index.ts";
 
-// One sandbox for the whole file: Pyodide takes seconds to load, and reuse is part of what is tested.
+// One sandbox for the whole file: it boots Pyodide once (seconds); every run gets an interpreter of its own.
 const sandbox = new PythonSandbox({ timeoutMs: 10_000, memoryMb: 128, maxOutputBytes: 2_000 });
 let scratch: string;
 let server: Server;
@@ -165,20 +167,41 @@ describe("PythonSandbox", () => {
     }
   });
 
+  it("gives each run a freshly seeded random generator", async () => {
+    const draws = await Promise.all([1, 2].map(() => sandbox.run("import random\nprint(random.random())")));
+    expect(draws[0]?.stdout).not.toBe(draws[1]?.stdout);
+  });
+
   it("replaces a crashed worker transparently", async () => {
     const crashed = await sandbox.run("import os\nos._exit(1)");
     expect(crashed).toMatchObject({ ok: false, killedReason: "crash" });
     await expectHealthy();
   });
 
-  it("queues concurrent runs and answers each with its own result", async () => {
-    const results = await Promise.all([1, 2, 3].map((n) => sandbox.run(`print(${n} * 100)`)));
-    expect(results.map((result) => result.stdout)).toEqual(["100\n", "200\n", "300\n"]);
+  it("runs concurrent calls and answers each with its own result", async () => {
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => sandbox.run(`print(${n} * 100)`)));
+    expect(results.map((result) => result.stdout)).toEqual(["100\n", "200\n", "300\n", "400\n", "500\n"]);
   });
 
   it("does not start a run that was cancelled before its turn", async () => {
     const result = await sandbox.run("print('never')", { signal: AbortSignal.abort() });
     expect(result).toMatchObject({ ok: false, killedReason: "aborted", stdout: "" });
+  });
+
+  it("does not keep an idle process alive, even unclosed", { timeout: 60_000 }, async () => {
+    const runTs = fileURLToPath(new URL("../../bin/run-ts.mjs", import.meta.url));
+    const script = fileURLToPath(new URL("./fixtures/idle-sandbox.ts", import.meta.url));
+    // A child that does not end by itself is killed, and the test fails on its exit code.
+    const child = spawn(process.execPath, [runTs, script], {
+      stdio: ["ignore", "pipe", "inherit"],
+      timeout: 45_000,
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const [exitCode] = await once(child, "exit");
+    expect({ exitCode, stdout }).toEqual({ exitCode: 0, stdout: "42\n" });
   });
 
   it("serves as the Judge's python tool through the runner", async () => {

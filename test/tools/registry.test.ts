@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { ConfigError } from "../../core/errors.ts";
 import { capOutput, createToolRunner, defineTool, toolDefinition } from "../../tools/registry.ts";
@@ -169,6 +169,36 @@ describe("createToolRunner", () => {
     caller.abort();
     const evidence = await pending;
     expect(evidence).toMatchObject({ ok: false, output: "'wait' was cancelled." });
+    expect(seen.aborted).toBe(true);
+  });
+
+  it("sets no limit of its own on a tool that limits its own time, however long the tool waits first", async () => {
+    vi.useFakeTimers();
+    try {
+      let release: (result: { ok: boolean; output: string }) => void = () => {};
+      const queued = defineTool({
+        name: "queued",
+        description: "waits for a resource, then runs within a limit of its own",
+        parameters: z.object({}),
+        limitsOwnTime: true,
+        execute: () => new Promise((resolve) => (release = resolve)),
+      });
+      const pending = createToolRunner([queued], { timeoutMs: 20 }).call("queued", "{}");
+      await vi.advanceTimersByTimeAsync(1_000);
+      release({ ok: true, output: "ran" });
+      expect(await pending).toMatchObject({ ok: true, output: "ran" });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("still stops a tool that limits its own time when the caller cancels", async () => {
+    const seen = { aborted: false };
+    const caller = new AbortController();
+    const tool = defineTool({ ...waitForAbortTool(seen), limitsOwnTime: true });
+    const pending = createToolRunner([tool], { timeoutMs: 20 }).call("wait", "{}", caller.signal);
+    caller.abort();
+    expect(await pending).toMatchObject({ ok: false, output: "'wait' was cancelled." });
     expect(seen.aborted).toBe(true);
   });
 

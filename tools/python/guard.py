@@ -1,24 +1,18 @@
-"""Runs once in a fresh sandbox worker, before any model-written code.
+"""Runs in each sandbox worker, in the interpreter just restored for one call, before the model's snippet.
 
-It closes the Python routes back into JavaScript and the host, then defines `run(code)`, which executes one
-snippet in fresh globals and puts the interpreter back as it was, so calls never see each other's state.
-The JavaScript side of the worker (sandbox-worker.mjs) holds the real boundary: this layer exists so that
-the obvious attempts fail early with a message the model can read.
+It closes the Python routes back into JavaScript and the host, then defines `run(code)`, which executes the
+snippet. The worker's interpreter serves that one snippet and is thrown away with the worker, so nothing here
+needs protecting from it or putting back afterwards: a snippet that rebinds builtins, patches modules or
+removes these refusals changes only its own run. The JavaScript side of the worker (sandbox-worker.mjs) holds
+the real boundary: this layer exists so that the obvious attempts fail early with a message the model can read.
 """
 
 import builtins
-import gc
-import importlib
 import importlib.abc
 import os
-import shutil
+import random
 import sys
 import traceback
-import types
-
-# Loaded before the snapshot, so each run finds them imported instead of importing them again.
-for _name in ("cmath", "collections", "datetime", "decimal", "fractions", "itertools", "math", "statistics"):
-    importlib.import_module(_name)
 
 # Bridges to JavaScript (js, pyodide.*), native calls (ctypes) and the network (socket, ssl).
 _BLOCKED_ROOTS = frozenset(
@@ -74,63 +68,19 @@ def _close_bridges():
     for name in ("system", "popen", "fork", "forkpty", "posix_spawn", "posix_spawnp", "execv", "execve"):
         if hasattr(os, name):
             setattr(os, name, _refuse_processes)
+    # Pyodide's start-up sets a few variables (LD_LIBRARY_PATH, HOME, ...): the snippet gets none.
     os.environ.clear()
 
 
 _close_bridges()
 del _close_bridges
 
-_HOME = os.getcwd()
-_SCRATCH_DIRS = ("/tmp", _HOME)
+# Every call restores the same snapshot, generator state included: without a fresh seed, every call would
+# draw the same "random" numbers.
+random.seed()
 
-
-class _Snapshot:
-    """Interpreter state a snippet may change and the next snippet must not inherit."""
-
-    def __init__(self):
-        self.builtins = dict(builtins.__dict__)
-        self.modules = dict(sys.modules)
-        # Module attributes too: `math.pi = 3` must not reach the next run.
-        self.module_namespaces = {
-            name: dict(module.__dict__)
-            for name, module in sys.modules.items()
-            if isinstance(module, types.ModuleType) and module not in (sys, builtins)
-        }
-        self.meta_path = list(sys.meta_path)
-        self.path = list(sys.path)
-        self.streams = (sys.stdin, sys.stdout, sys.stderr)
-        self.recursion_limit = sys.getrecursionlimit()
-        self.int_max_str_digits = sys.get_int_max_str_digits()
-
-    def restore(self):
-        builtins.__dict__.clear()
-        builtins.__dict__.update(self.builtins)
-        sys.modules.clear()
-        sys.modules.update(self.modules)
-        for name, saved in self.module_namespaces.items():
-            namespace = self.modules[name].__dict__
-            for added in namespace.keys() - saved.keys():
-                del namespace[added]
-            namespace.update(saved)
-        sys.meta_path[:] = self.meta_path
-        sys.path[:] = self.path
-        sys.stdin, sys.stdout, sys.stderr = self.streams
-        sys.setrecursionlimit(self.recursion_limit)
-        sys.set_int_max_str_digits(self.int_max_str_digits)
-        sys.settrace(None)
-        sys.setprofile(None)
-        os.environ.clear()
-        os.chdir(_HOME)
-        for folder in _SCRATCH_DIRS:
-            for entry in os.scandir(folder):
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path)
-                else:
-                    os.remove(entry.path)
-        gc.collect()
-
-
-_snapshot = _Snapshot()
+# The streams the worker captures; a snippet may rebind sys.stdout, and its own output then goes there.
+_streams = (sys.stdout, sys.stderr)
 
 
 def _describe_failure(error):
@@ -140,17 +90,14 @@ def _describe_failure(error):
 
 
 def run(code):
-    """Executes one snippet; returns None on success or the formatted error."""
-    namespace = {"__name__": "__main__", "__builtins__": builtins}
+    """Executes the snippet; returns None on success or the formatted error."""
     try:
-        exec(compile(code, "<sandbox>", "exec"), namespace)
+        exec(compile(code, "<sandbox>", "exec"), {"__name__": "__main__", "__builtins__": builtins})
         return None
     except SystemExit as exit_request:
         return None if exit_request.code in (None, 0) else _describe_failure(exit_request)
     except BaseException as error:  # every failure, KeyboardInterrupt included, is a result to report
         return _describe_failure(error)
     finally:
-        namespace.clear()
-        _snapshot.restore()
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in _streams:
+            stream.flush()

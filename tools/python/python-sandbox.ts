@@ -1,23 +1,52 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { ConfigError, SystemError } from "../../core/errors.ts";
-import { type KilledReason, SandboxWorker, type WorkerOutcome } from "./worker-handle.ts";
+import { RunSlots } from "./run-slots.ts";
+import type { KilledReason, SandboxWorker, WorkerOutcome } from "./worker-handle.ts";
+import { WorkerPool } from "./worker-pool.ts";
 
 /**
- * Runs model-written Python in Pyodide inside a worker thread: no network, no host files, no environment, no
- * processes, no way back into JavaScript. One warm worker is reused (Pyodide takes seconds to load); a worker
- * that overran, ran out of memory or broke is replaced before the next run.
+ * Runs model-written Python in Pyodide: no network, no host files, no environment, no processes, no way back
+ * into JavaScript. Each call gets a fresh interpreter in a fresh worker thread, used for that call alone and
+ * then terminated, so no call can see or change the state of another, whatever its code does. Pyodide boots
+ * once per sandbox; each worker restores a memory snapshot of that boot instead (a few hundred ms of CPU),
+ * and a few spare workers are kept ready so that a call rarely waits for one.
  */
 
 export const PythonSandboxOptions = z.strictObject({
-  timeoutMs: z.number().int().positive().default(5_000).describe("wall-time limit of one run"),
+  timeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(5_000)
+    .describe("wall-time limit of one run, counted from the moment a ready interpreter gets the code"),
   memoryMb: z
     .number()
     .int()
     .min(64)
     .default(256)
-    .describe("cap on the interpreter's heap, Pyodide's own ~40 MB included"),
+    .describe("cap on one run's interpreter heap, Pyodide's own ~30 MB included"),
   maxOutputBytes: z.number().int().positive().default(16_384).describe("stdout and stderr are each cut here"),
-  startTimeoutMs: z.number().int().positive().default(60_000).describe("time allowed to load Pyodide"),
+  startTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(60_000)
+    .describe("time allowed to boot Pyodide, and to start one worker"),
+  spareWorkers: z
+    .number()
+    .int()
+    .min(0)
+    .default(2)
+    .describe("workers kept started and waiting for a call (each holds ~80 MB)"),
+  maxConcurrentRuns: z
+    .number()
+    .int()
+    .positive()
+    .default(() => Math.min(4, availableParallelism()))
+    .describe(
+      "runs executing at once (each may use memoryMb); more wait in a queue that does not count against their time limit. Default: the CPU count, at most 4",
+    ),
 });
 export type PythonSandboxOptions = z.input<typeof PythonSandboxOptions>;
 type PythonSandboxSettings = z.output<typeof PythonSandboxOptions>;
@@ -36,6 +65,7 @@ export interface PythonResult {
   error?: string;
   timedOut: boolean;
   killedReason?: KilledReason;
+  /** Time from handing the code to a ready interpreter to its result; queueing is not included. */
   durationMs: number;
 }
 
@@ -43,8 +73,8 @@ const CANCELLED: WorkerOutcome = { kind: "killed", reason: "aborted", detail: "c
 
 export class PythonSandbox {
   readonly settings: Readonly<PythonSandboxSettings>;
-  private worker: Promise<SandboxWorker | SystemError> | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly pool: WorkerPool;
+  private readonly slots: RunSlots;
   private closed = false;
 
   constructor(options: PythonSandboxOptions = {}) {
@@ -53,71 +83,55 @@ export class PythonSandbox {
       throw new ConfigError(`invalid Python sandbox options: ${z.prettifyError(parsed.error)}`);
     }
     this.settings = parsed.data;
+    const { memoryMb, maxOutputBytes, spareWorkers, startTimeoutMs, maxConcurrentRuns } = this.settings;
+    this.pool = new WorkerPool({
+      limits: { memoryLimitBytes: memoryMb * 1024 * 1024, maxOutputBytes },
+      spares: spareWorkers,
+      startTimeoutMs,
+    });
+    this.slots = new RunSlots(maxConcurrentRuns);
   }
 
-  /** Loads Pyodide now, so the first run does not wait for it. */
+  /** Boots Pyodide and starts the spare workers now, so the first run does not wait for them. */
   async warmUp(): Promise<void> {
-    await this.acquireWorker();
+    this.refuseIfClosed();
+    await this.pool.fill();
   }
 
-  /** Runs one snippet in fresh globals; runs are queued, one at a time. Never rejects for a Python failure. */
-  run(code: string, options: PythonRunOptions = {}): Promise<PythonResult> {
-    const turn = this.queue.then(() => this.runNow(code, options));
-    // The queue only orders runs; each caller sees its own outcome through `turn`.
-    this.queue = turn.then(
-      () => undefined,
-      () => undefined,
-    );
-    return turn;
-  }
-
-  /** Stops the worker; a run in progress ends as a crash, later runs are refused. */
-  async close(): Promise<void> {
-    this.closed = true;
-    const worker = await this.worker;
-    this.worker = undefined;
-    if (worker instanceof SandboxWorker) await worker.terminate();
-  }
-
-  private async runNow(code: string, options: PythonRunOptions): Promise<PythonResult> {
+  /**
+   * Runs one snippet in an interpreter of its own. Runs beyond maxConcurrentRuns wait their turn; the time
+   * limit counts only the run itself. Never rejects for a Python failure; rejects with a SystemError when no
+   * interpreter can be started or the sandbox is closed.
+   */
+  async run(code: string, options: PythonRunOptions = {}): Promise<PythonResult> {
+    this.refuseIfClosed();
+    const { signal } = options;
     const timeoutMs = options.timeoutMs ?? this.settings.timeoutMs;
-    if (options.signal?.aborted) return this.describe(CANCELLED, timeoutMs, 0);
-    const worker = await this.acquireWorker();
+    if (!(await this.slots.acquire(signal))) return this.describe(CANCELLED, timeoutMs, 0);
+    let worker: SandboxWorker | undefined;
+    try {
+      worker = await this.pool.take(signal);
+    } finally {
+      if (!worker) this.slots.release();
+    }
+    if (!worker) return this.describe(CANCELLED, timeoutMs, 0);
     const started = performance.now();
-    const outcome = await worker.execute(code, timeoutMs, options.signal);
+    const outcome = await worker.execute(code, timeoutMs, signal);
     const durationMs = performance.now() - started;
-    if (outcome.kind === "killed" || outcome.result.fatal) await this.replace(worker);
+    // The caller has its result now; the slot frees once the thread is gone, so at most maxConcurrentRuns
+    // workers ever run code. retire() never rejects.
+    void this.pool.retire(worker).then(() => this.slots.release());
     return this.describe(outcome, timeoutMs, durationMs);
   }
 
-  private async acquireWorker(): Promise<SandboxWorker> {
+  /** Stops every worker; a run in progress ends as a crash, later runs are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool.close();
+  }
+
+  private refuseIfClosed(): void {
     if (this.closed) throw new SystemError("this Python sandbox was closed: create a new PythonSandbox");
-    this.worker ??= this.startWorker();
-    const worker = await this.worker;
-    if (worker instanceof SystemError) {
-      this.worker = undefined; // the next run tries again
-      throw worker;
-    }
-    return worker;
-  }
-
-  /** Resolves to the worker or to the reason it could not start, so an unawaited start never rejects. */
-  private startWorker(): Promise<SandboxWorker | SystemError> {
-    const { memoryMb, maxOutputBytes, startTimeoutMs } = this.settings;
-    return SandboxWorker.start(
-      { memoryLimitBytes: memoryMb * 1024 * 1024, maxOutputBytes },
-      startTimeoutMs,
-    ).catch((error: unknown) =>
-      error instanceof SystemError
-        ? error
-        : new SystemError("the Python sandbox failed to start", { cause: error }),
-    );
-  }
-
-  /** Discards a worker that cannot be trusted again and starts loading its successor right away. */
-  private async replace(worker: SandboxWorker): Promise<void> {
-    await worker.terminate();
-    this.worker = this.closed ? undefined : this.startWorker();
   }
 
   private describe(outcome: WorkerOutcome, timeoutMs: number, durationMs: number): PythonResult {
@@ -155,7 +169,7 @@ export class PythonSandbox {
       case "memory":
         return `stopped: the code exceeded the sandbox memory limit of ${this.settings.memoryMb} MB; use less memory`;
       case "crash":
-        return `the Python worker crashed (${detail}); it was replaced, so the next run starts clean`;
+        return `the Python worker crashed (${detail}); the next run starts in a fresh one`;
       case "aborted":
         return "the run was cancelled before it finished";
     }

@@ -13,10 +13,12 @@ export function pythonTool(sandbox: PythonSandbox): Tool<typeof PythonParameters
     name: "python",
     description: [
       "Runs Python 3 with the standard library only (math, fractions, decimal, itertools, statistics, ...):",
-      "no packages, network, files or input. Each call starts with fresh variables.",
+      "no packages, network, files or input. Each call runs in a fresh interpreter: nothing carries over.",
       `Limits: ${timeoutMs / 1000} s and ${memoryMb} MB per call. Returns stdout, stderr and any error.`,
     ].join(" "),
     parameters: PythonParameters,
+    // The sandbox's limit counts only the run itself, not the wait for a free interpreter behind other calls.
+    limitsOwnTime: true,
     execute: async ({ code }, { signal }) => {
       const result = await sandbox.run(code, { signal });
       return { ok: result.ok, output: formatPythonResult(result) };

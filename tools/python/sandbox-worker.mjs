@@ -1,34 +1,34 @@
 /**
- * One Python sandbox: Pyodide inside a worker thread. Plain JavaScript, so the worker starts without a
- * TypeScript loader. The host (python-sandbox.ts) validates every message this file sends.
+ * One sandbox call: a fresh interpreter, restored from the interpreter image, in a fresh worker thread (so a
+ * fresh JavaScript realm). It runs exactly one snippet; then the host terminates it. Nothing a snippet does
+ * to the interpreter, its files or this realm can reach a later call: the next call has other ones. Plain
+ * JavaScript, so the worker starts without a TypeScript loader; the host validates every message it sends.
  *
- * host -> worker: { type: "run", id, code }
- * worker -> host: { type: "ready" } once, then per run { type: "result", id, error, stdout, stderr,
- *                 stdoutTruncated, stderrTruncated, memoryExceeded, fatal } (worker-protocol.ts)
+ * host -> worker: workerData { wasmModule, snapshot, memoryLimitBytes, maxOutputBytes }, then { type: "run", code }
+ * worker -> host: { type: "ready" }, then { type: "result", error, stdout, stderr, stdoutTruncated,
+ *                 stderrTruncated, memoryExceeded, fatal } (worker-protocol.ts)
  *
- * The boundary is JavaScript-side: after Pyodide has loaded, the worker refuses the Node modules that reach
- * processes and the network, disables code generation from strings, and empties every object Python could use
- * to get back into JavaScript. guard.py adds the Python-side refusals on top.
+ * What a call must not reach during its own run (the network, processes, host files, the host's memory) is
+ * guarded JavaScript-side: once the interpreter is up, the worker refuses the Node modules that reach
+ * processes and the network, disables code generation from strings, and empties every object Python could
+ * use to get back into JavaScript. guard.py adds the Python-side refusals on top.
  */
 import { readFileSync } from "node:fs";
 import Module from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
-import { loadPyodide } from "pyodide";
+import { loadSandboxPyodide } from "./load-pyodide.mjs";
 
 const WASM_PAGE_BYTES = 65536;
-const { memoryLimitBytes, maxOutputBytes } = workerData;
+const { wasmModule, snapshot, memoryLimitBytes, maxOutputBytes } = workerData;
 
 /** Collects one output stream up to a byte cap; Pyodide hands it raw UTF-8 bytes. */
 class CappedOutput {
+  chunks = [];
+  bytes = 0;
+  truncated = false;
+
   constructor(capBytes) {
     this.capBytes = capBytes;
-    this.reset();
-  }
-
-  reset() {
-    this.chunks = [];
-    this.bytes = 0;
-    this.truncated = false;
   }
 
   write(buffer) {
@@ -120,13 +120,9 @@ const stdout = new CappedOutput(maxOutputBytes);
 const stderr = new CappedOutput(maxOutputBytes);
 
 capWasmMemory();
-const pyodide = await loadPyodide({
-  // `import js` would expose this object: give it nothing.
-  jsglobals: Object.create(null),
-  env: { HOME: "/home/pyodide" },
-  stdout: () => {},
-  stderr: () => {},
-});
+const pyodide = await loadSandboxPyodide(wasmModule, snapshot);
+// Pyodide keeps the snapshot it restored (in its config): detach this copy, 30 MB the worker no longer needs.
+structuredClone(snapshot.buffer, { transfer: [snapshot.buffer] });
 pyodide.setStdout(stdout);
 pyodide.setStderr(stderr);
 pyodide.setStdin({ stdin: () => null });
@@ -140,9 +136,6 @@ disableCodeGeneration();
 emptyBridges(pyodide);
 
 function run(code) {
-  stdout.reset();
-  stderr.reset();
-  memoryExceeded = false;
   let error = null;
   let fatal = false;
   try {
@@ -163,8 +156,11 @@ function run(code) {
   };
 }
 
+let used = false;
 parentPort.on("message", (message) => {
-  if (message?.type !== "run" || typeof message.code !== "string") return;
-  parentPort.postMessage({ type: "result", id: message.id, ...run(message.code) });
+  // One snippet per interpreter, whatever the host sends; the listener stays so the thread waits to be ended.
+  if (used || message?.type !== "run" || typeof message.code !== "string") return;
+  used = true;
+  parentPort.postMessage({ type: "result", ...run(message.code) });
 });
 parentPort.postMessage({ type: "ready" });

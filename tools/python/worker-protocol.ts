@@ -1,13 +1,23 @@
 import { z } from "zod";
 
-/** Messages sandbox-worker.mjs sends to the host. The worker is plain JavaScript, so its side is checked here. */
+/** Messages the sandbox's workers send to the host. The workers are plain JavaScript, so their side is checked here. */
 
+/** snapshot-worker.mjs: the state every call's interpreter starts from. */
+export const ImageMade = z.object({
+  type: z.literal("image"),
+  /** Pyodide's WebAssembly, compiled once; V8 shares it between the workers of the process. */
+  wasmModule: z.instanceof(WebAssembly.Module),
+  /** Pyodide's memory snapshot of a booted interpreter with the common modules imported. */
+  snapshot: z.instanceof(Uint8Array),
+});
+export type InterpreterImage = Omit<z.infer<typeof ImageMade>, "type">;
+
+/** sandbox-worker.mjs: the interpreter is restored and hardened, ready for its one snippet. */
 export const WorkerReady = z.object({ type: z.literal("ready") });
-export type WorkerReady = z.infer<typeof WorkerReady>;
 
+/** sandbox-worker.mjs: how the snippet ended. */
 export const WorkerResult = z.object({
   type: z.literal("result"),
-  id: z.number().int(),
   /** The formatted Python error, or null when the code ran to the end. */
   error: z.string().nullable(),
   stdout: z.string(),
@@ -16,16 +26,13 @@ export const WorkerResult = z.object({
   stderrTruncated: z.boolean(),
   /** The run asked for more memory than the cap allowed. */
   memoryExceeded: z.boolean(),
-  /** The interpreter itself broke: the worker must be replaced. */
+  /** The interpreter itself broke. */
   fatal: z.boolean(),
 });
 export type WorkerResult = z.infer<typeof WorkerResult>;
 
-export const WorkerMessage = z.discriminatedUnion("type", [WorkerReady, WorkerResult]);
-export type WorkerMessage = z.infer<typeof WorkerMessage>;
-
-/** What the host hands the worker at start (`workerData`). */
-export interface WorkerSettings {
+/** What the host hands a call's worker at start (`workerData`), besides the image. */
+export interface WorkerLimits {
   memoryLimitBytes: number;
   maxOutputBytes: number;
 }
