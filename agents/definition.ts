@@ -30,6 +30,11 @@ export interface StageHandler {
   input: z.ZodType<unknown>;
   produces: Record<string, z.ZodType<unknown>>;
   machine: AnyStateMachine;
+  /**
+   * The stage calls models (default true): when its round is closed elsewhere meanwhile, the host stops it
+   * so that it spends nothing more. A stage that only records (the curator's) runs to its end.
+   */
+  callsModels?: boolean;
 }
 
 export interface AgentInstance {

@@ -5,8 +5,9 @@ import { RoundClosed, STAGE_SCHEMAS } from "../bus/messages.ts";
 import { idempotencyKey } from "../bus/subjects.ts";
 import type { Topology } from "../config/topology.ts";
 import { errorMessage } from "../core/errors.ts";
-import { RoundSpec, TokenUsage } from "../core/schemas.ts";
+import { RoundSpec } from "../core/schemas.ts";
 import { closeRound, type Emission, type StageOutput } from "../machines/emission.ts";
+import { ClosedRounds } from "./closed-rounds.ts";
 import type { AgentContext, AgentInstance, StageHandler } from "./definition.ts";
 import { watchRunStatus } from "./run-status.ts";
 
@@ -21,15 +22,12 @@ export interface RunningAgent {
 interface RoundCarrier {
   runId: string;
   spec: RoundSpec;
-  usage: TokenUsage[];
 }
 
 function roundCarrier(message: unknown): RoundCarrier | undefined {
   if (!message || typeof message !== "object") return undefined;
   const spec = RoundSpec.safeParse((message as { spec?: unknown }).spec);
-  if (!spec.success) return undefined;
-  const usage = TokenUsage.array().safeParse((message as { usage?: unknown }).usage ?? []);
-  return { runId: spec.data.runId, spec: spec.data, usage: usage.success ? usage.data : [] };
+  return spec.success ? { runId: spec.data.runId, spec: spec.data } : undefined;
 }
 
 /** Stage -> stage rename map from an agent's `options.routes`, so a plug-in step can be spliced into a round. */
@@ -57,6 +55,7 @@ export async function hostAgent(
   const routes = routesOf(context.agent.options);
   const consumptions: Consumption[] = [];
   const runStatus = await watchRunStatus(bus.state, runId, logger);
+  const closedRounds = new ClosedRounds(bus, runId);
   let status: "running" | "draining" | "stopped" = "running";
 
   const publishAll = async (emissions: Emission[], handler: StageHandler) => {
@@ -85,14 +84,16 @@ export async function hostAgent(
       maxDeliver: run.maxDeliveries,
       handle: async (message) => {
         const closing = runStatus.closing;
-        // Parsed only when needed: Bus.consume has validated the message already.
-        const carrier = closing && consumes !== "round.closed" ? roundCarrier(message) : undefined;
-        if (carrier && closing) {
-          // The run has what it needs: close the round here rather than spend tokens on it.
+        const carrier = consumes === "round.closed" ? undefined : roundCarrier(message);
+        // Closed elsewhere already (a late delivery of a round that timed out): nothing here can count.
+        if (carrier && closedRounds.has(carrier.spec.roundId)) return;
+        if (carrier && closing?.phase === "completed") {
+          // A late delivery after the run completed: close it here rather than spend tokens on it. While the
+          // run drains, rounds in flight go on: what they bring still counts.
           const closed = closeRound(
             { message: carrier, now: new Date().toISOString(), producer: context.instance, maxAttempts: 0 },
             context.agent.type,
-            "rejected",
+            "cancelled",
             closing.reasonCode,
             `round cancelled: ${closing.reason}`,
           );
@@ -107,9 +108,15 @@ export async function hostAgent(
             maxAttempts: run.modelAttempts,
           },
         });
+        // A round closed elsewhere while this stage works on it can no longer count: its model calls stop.
+        const stopWatching =
+          carrier && handler.callsModels !== false
+            ? closedRounds.onClose(carrier.spec.roundId, () => actor.stop())
+            : () => {};
         actor.start();
-        const output = (await toPromise(actor)) as StageOutput;
-        await publishAll(output.emit, handler);
+        const output = (await toPromise(actor)) as StageOutput | undefined;
+        stopWatching();
+        if (output) await publishAll(output.emit, handler);
       },
       onLastDeliveryFailed: async (message, error) => {
         const carrier = roundCarrier(message);
@@ -161,6 +168,7 @@ export async function hostAgent(
       await Promise.all(consumptions.map((c) => c.stop()));
       await instance.close?.();
       await runStatus.stop();
+      closedRounds.stop();
       status = "stopped";
       clearInterval(timer);
       beat();

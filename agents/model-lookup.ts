@@ -4,7 +4,11 @@ import type { ChatModel } from "../llm/chat-model.ts";
 import type { AgentContext } from "./definition.ts";
 
 /** The model a round names for a role; a round naming an unknown model is a topology mistake. */
-export function modelFor(context: Pick<AgentContext<unknown>, "models">, id: string, role: string): ChatModel {
+export function modelFor(
+  context: Pick<AgentContext<unknown>, "models">,
+  id: string,
+  role: string,
+): ChatModel {
   const model = context.models.get(id);
   if (!model) throw new ConfigError(`${role}: round names model "${id}" but the topology has no such model`);
   return model;

@@ -5,8 +5,10 @@ import { stateKeys } from "../bus/subjects.ts";
 import type { Logger } from "../log/logger.ts";
 
 /**
- * Whether a run still wants work done. The scheduler marks a run as draining once its target (or budget) is
- * reached; every agent watches the mark, so rounds still in flight close at once instead of spending tokens.
+ * Whether a run still wants work done. The scheduler marks a run as draining once it will open no more rounds
+ * (its target or budget reached): the rounds in flight go on, since what they bring still counts. It marks it
+ * completed when nothing is left in flight; every agent watches the mark, so a late delivery after that closes
+ * at once instead of spending tokens.
  */
 export const RunStatus = z.object({
   phase: z.enum(["running", "draining", "completed"]),

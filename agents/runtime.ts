@@ -1,4 +1,5 @@
 import { Bus, instanceName } from "../bus/bus.ts";
+import { RunSpendLedger } from "../bus/spend-ledger.ts";
 import type { AgentConfig, Topology } from "../config/topology.ts";
 import { ConfigError } from "../core/errors.ts";
 import { loadDomainPacks } from "../domains/pack.ts";
@@ -45,11 +46,25 @@ export async function startAgents(
   const packs = await loadDomainPacks(options.packsDir, topology.run.domains);
   // Fail fast with a clear message rather than one failed round per unreachable endpoint.
   await Promise.all(topology.models.map((model) => probeModelEndpoint(model, env)));
-  const models: Map<string, ChatModel> = createChatModels(topology.models, { env, logger });
+  // One connection keeps this process's books: every model call of every replica here is recorded through it.
+  const books = await Bus.open({
+    servers: options.natsUrl,
+    name: instanceName("books"),
+    nats: topology.nats,
+    logger,
+  });
+  const ledger = new RunSpendLedger({
+    bus: books,
+    runId: options.runId,
+    budget: topology.run.budget,
+    prices: new Map(topology.models.map((m) => [m.id, m.price])),
+  });
+  const models: Map<string, ChatModel> = createChatModels(topology.models, { env, logger, ledger });
   const running: RunningAgent[] = [];
   const stop = async () => {
     const stopping = running.splice(0).reverse();
     await Promise.all(stopping.map((agent) => agent.stop()));
+    await books.close();
   };
   try {
     for (const agent of selected) {

@@ -14,6 +14,8 @@ const SCRIPTS = [
   "utilisation.ts",
   "early-gate.ts",
   "bus-throughput.ts",
+  "economy.ts",
+  "sandbox.ts",
 ];
 const runTs = fileURLToPath(new URL("../bin/run-ts.mjs", import.meta.url));
 

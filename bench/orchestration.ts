@@ -68,8 +68,8 @@ export interface OrchestrationResult {
 async function runPlain(file: string, rounds: number) {
   const prepared = await prepareTopology(file, {}, silentLogger());
   const plain = await runPlainLoop(prepared, rounds);
-  const { curation, models } = prepared.topology;
-  return { ...plain, report: buildRunReport("plain", curation, plain.closed, undefined, models) };
+  const { curation } = prepared.topology;
+  return { ...plain, report: buildRunReport("plain", curation, plain.closed, undefined, plain.usage) };
 }
 
 async function runContender(

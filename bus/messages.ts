@@ -1,14 +1,5 @@
 import { z } from "zod";
-import {
-  Answer,
-  CloseStatus,
-  NoveltyReport,
-  Question,
-  RoundSpec,
-  Sample,
-  TokenUsage,
-  Verdict,
-} from "../core/schemas.ts";
+import { Answer, CloseStatus, NoveltyReport, Question, RoundSpec, Sample, Verdict } from "../core/schemas.ts";
 import { TrainingUpdated } from "../trainer/messages.ts";
 import { STAGES } from "./subjects.ts";
 
@@ -25,7 +16,7 @@ const Envelope = {
   producer: z.string().describe("agent type and instance that published it"),
 };
 
-const RoundEnvelope = { ...Envelope, spec: RoundSpec, usage: z.array(TokenUsage).default([]) };
+const RoundEnvelope = { ...Envelope, spec: RoundSpec };
 
 export const RunStarted = z.object({
   type: z.literal("run.started.v1"),
@@ -81,7 +72,6 @@ export const RejectionReason = z.enum([
   "invalid_question",
   "quality_band",
   "outcome_policy",
-  "mix_full",
   "target_reached",
   "model_error",
   "timeout",
@@ -91,6 +81,18 @@ export const RejectionReason = z.enum([
   "error",
 ]);
 export type RejectionReason = z.infer<typeof RejectionReason>;
+
+/**
+ * Rounds that ended without a sample because of the sample itself: their tokens bought an answer ("not this
+ * one"). Every other round that ended without a sample is wasted spending.
+ */
+export const OWN_QUALITY_REASONS: ReadonlySet<RejectionReason> = new Set([
+  "duplicate",
+  "contaminated",
+  "invalid_question",
+  "quality_band",
+  "outcome_policy",
+]);
 
 /** The one terminal event of a round: exactly one per round, de-duplicated by its message id. */
 export const RoundClosed = z.object({
@@ -106,6 +108,26 @@ export const RoundClosed = z.object({
   complexity: z.number().int().optional(),
 });
 export type RoundClosed = z.infer<typeof RoundClosed>;
+
+/**
+ * One HTTP call an endpoint billed, whatever became of its reply: the run's books. Published by the process
+ * that made the call, against the round it served; reports, budgets and dashboards add these up.
+ */
+export const UsageRecorded = z.object({
+  type: z.literal("usage.recorded.v1"),
+  ...Envelope,
+  roundId: z.string().optional(),
+  model: z.string().describe("topology model id"),
+  role: z.string(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  costUsd: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe("at the model's price; absent for a model without one"),
+});
+export type UsageRecorded = z.infer<typeof UsageRecorded>;
 
 export const RunCompleted = z.object({
   type: z.literal("run.completed.v1"),
@@ -151,6 +173,7 @@ export const STAGE_SCHEMAS = {
   [STAGES.roundClosed]: RoundClosed,
   [STAGES.deadLetter]: DeadLetter,
   [STAGES.trainingUpdated]: TrainingUpdated,
+  [STAGES.usageRecorded]: UsageRecorded,
 } as const;
 
 export const RunEvent = z.discriminatedUnion("type", [
@@ -164,6 +187,7 @@ export const RunEvent = z.discriminatedUnion("type", [
   RoundClosed,
   DeadLetter,
   TrainingUpdated,
+  UsageRecorded,
 ]);
 export type RunEvent = z.infer<typeof RunEvent>;
 

@@ -24,6 +24,7 @@ export const STAGES = {
   verdictIssued: "verdict.issued",
   roundClosed: "round.closed",
   trainingUpdated: "training.updated",
+  usageRecorded: "usage.recorded",
   deadLetter: "dlq",
 } as const;
 export type Stage = string;
@@ -80,6 +81,7 @@ export const stateKeys = {
   scheduler: (runId: string) => `${assertToken(runId, "run id")}.scheduler`,
   curatorCount: (runId: string) => `${assertToken(runId, "run id")}.curator.accepted`,
   run: (runId: string) => `${assertToken(runId, "run id")}.run`,
+  spend: (runId: string) => `${assertToken(runId, "run id")}.spend`,
 };
 
 /** JetStream message id for one stage of one round: a re-publish after a crash is de-duplicated by the server. */

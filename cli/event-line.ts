@@ -43,13 +43,15 @@ function detail(recorded: RecordedEvent): string {
       return `fine-tune ${event.job.id}: ${event.job.status}${event.event ? ` · ${clip(event.event.message, 60)}` : ""}`;
     case "dlq.v1":
       return `dead letter from ${event.subject}: ${clip(event.reason, 60)}`;
+    case "usage.recorded.v1":
+      return `${event.model} as ${event.role}: ${event.promptTokens} + ${event.completionTokens} tokens`;
   }
 }
 
 /** One coloured line per event for a TTY: round id first so a round's events read as a group, agent coloured. */
 export function formatEventLine(recorded: RecordedEvent): string {
   const { event } = recorded;
-  const round = "spec" in event ? event.spec.roundId : "run";
+  const round = "spec" in event ? event.spec.roundId : "roundId" in event ? (event.roundId ?? "run") : "run";
   const agent = event.producer.split("-")[0] ?? event.producer;
   const stage = event.type.replace(/\.v\d+$/, "");
   return `${colour(36, round.padEnd(8))} ${colour(COLOURS[agent] ?? 37, agent.padEnd(9))} ${stage.padEnd(18)} ${detail(recorded)}`;

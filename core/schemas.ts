@@ -129,7 +129,11 @@ export const NoveltyReport = z.object({
 });
 export type NoveltyReport = z.infer<typeof NoveltyReport>;
 
-export const CloseStatus = z.enum(["accepted", "rejected", "failed"]);
+/**
+ * How a round ended: a kept sample; turned away for the sample's own quality (rejected); a fault (failed); or
+ * cut short because the run could no longer pay for it or was stopped (cancelled).
+ */
+export const CloseStatus = z.enum(["accepted", "rejected", "failed", "cancelled"]);
 export type CloseStatus = z.infer<typeof CloseStatus>;
 
 /** One accepted training sample: what lands in the dataset file. */

@@ -2,10 +2,10 @@ import * as lancedb from "@lancedb/lancedb";
 import { DataType, Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from "apache-arrow";
 import { z } from "zod";
 import { ConfigError, SystemError } from "../core/errors.ts";
+import { SerialQueue } from "../core/serial-queue.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { nearestInMemory } from "./nearest-in-memory.ts";
 import { assertDims, type Neighbour, type QuestionRow, type QuestionStore } from "./question-store.ts";
-import { SerialQueue } from "./serial-queue.ts";
 
 /**
  * Accepted questions in a LanceDB table. Rows are buffered and written in batches (every add makes a

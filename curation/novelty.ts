@@ -1,8 +1,8 @@
 import type { NoveltyReport } from "../core/schemas.ts";
+import { SerialQueue } from "../core/serial-queue.ts";
 import type { Embedder } from "./embedder.ts";
 import { nearestInMemory } from "./nearest-in-memory.ts";
 import type { QuestionRow, QuestionStore } from "./question-store.ts";
-import { SerialQueue } from "./serial-queue.ts";
 
 /**
  * The novelty gate: a question is new when its cosine similarity to every stored question and to every

@@ -12,23 +12,26 @@ const QUESTION_PREVIEW = 140;
 /** What the page shows of a run at `now`: the folded view plus the values that move with the clock. */
 export function runSnapshot(view: RunView, roster: AgentRoster, now: number): RunSnapshot {
   const agents = agentGroups(roster, now);
-  const { accepted, rejected, failed } = view.closed;
-  const closedRounds = accepted + rejected + failed;
+  const { accepted, rejected, failed, cancelled } = view.closed;
+  const closedRounds = accepted + rejected + failed + cancelled;
   const rounds = [...view.rounds.values()];
   const endedAt = view.completed ? Date.parse(view.completed.at) : now;
   const elapsedMs = view.startedAt === undefined ? 0 : Math.max(0, endedAt - view.startedAt);
   const costs = view.usage.map((u) => u.costUsd).filter((c): c is number => c !== undefined);
+  const tokens = view.usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0);
   const newestFirst = rounds.slice(-ROUND_LIST_LIMIT).reverse();
   return {
     ...listItem(view, agents),
     reason: view.completed?.reason ?? "in progress",
     rejected,
     failed,
+    cancelled,
     inFlight: rounds.filter((round) => round.decision === undefined).length,
     elapsedMs,
     roundsPerMinute: elapsedMs > 0 ? closedRounds / (elapsedMs / 60_000) : 0,
     etaMs: view.completed ? null : eta(accepted, view.target, elapsedMs),
-    tokens: view.usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0),
+    tokens,
+    wastedShare: tokens > 0 ? view.wastedTokens / tokens : 0,
     costUsd: costs.length > 0 ? sum(costs) : null,
     usage: [...view.usage],
     funnel: view.funnel,

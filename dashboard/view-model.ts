@@ -1,9 +1,9 @@
-import type { RoundClosed, RunCompleted, RunEvent, RunStarted } from "../bus/messages.ts";
+import type { RoundClosed, RunCompleted, RunEvent, RunStarted, UsageRecorded } from "../bus/messages.ts";
 import { stageOfType } from "../bus/messages.ts";
 import type { RecordedEvent } from "../bus/run-events.ts";
 import { ModelConfig, TournamentConfig } from "../config/topology.ts";
-import type { CloseStatus } from "../core/schemas.ts";
-import { type UsageRow, usageRows } from "../runner/run-report.ts";
+import type { CloseStatus, TokenUsage } from "../core/schemas.ts";
+import { isWasted, type UsageRow } from "../runner/run-report.ts";
 import { type StandingsRow, standings } from "../tournament/ratings.ts";
 import { outcomeOfRound, type RoundOutcome } from "../tournament/round-outcome.ts";
 import type { Funnel, RoundDecision, RoundDetail } from "./wire.ts";
@@ -29,6 +29,8 @@ export interface RunView {
   readonly acceptedByLevel: Readonly<Record<string, number>>;
   readonly acceptedByComplexity: Readonly<Record<string, number>>;
   readonly usage: readonly UsageRow[];
+  /** Tokens of rounds that ended without a sample for a reason other than its own quality. */
+  readonly wastedTokens: number;
   /** Judged rounds in closing order: the input of the standings and the defender trend. */
   readonly outcomes: readonly RoundOutcome[];
   readonly standings: readonly StandingsRow[];
@@ -37,6 +39,10 @@ export interface RunView {
 
 type RoundEvent = Extract<RunEvent, { spec: unknown }>;
 
+function tokensOf(usage: readonly TokenUsage[]): number {
+  return usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0);
+}
+
 export function emptyRunView(runId: string): RunView {
   return {
     runId,
@@ -44,11 +50,12 @@ export function emptyRunView(runId: string): RunView {
     players: [],
     rounds: new Map(),
     funnel: { opened: 0, proposed: 0, notDuplicate: 0, answered: 0, judgedValid: 0, accepted: 0 },
-    closed: { accepted: 0, rejected: 0, failed: 0 },
+    closed: { accepted: 0, rejected: 0, failed: 0, cancelled: 0 },
     rejections: {},
     acceptedByLevel: {},
     acceptedByComplexity: {},
     usage: [],
+    wastedTokens: 0,
     outcomes: [],
     standings: [],
     deadLetters: 0,
@@ -69,6 +76,8 @@ export function foldRunEvent(view: RunView, { event }: RecordedEvent): RunView {
       return { ...timed, deadLetters: timed.deadLetters + 1 };
     case "training.updated.v1":
       return timed;
+    case "usage.recorded.v1":
+      return foldUsage(timed, event);
     case "round.closed.v1":
       // Exactly one close counts: a re-published close (after a crash) is the same round again.
       return timed.rounds.get(event.spec.roundId)?.decision
@@ -133,6 +142,37 @@ function newRound(event: RoundEvent): RoundDetail {
   return { spec: event.spec, stages: [], usage: [] };
 }
 
+/** A billed call: into the books, and into its round's ledger when the round is known. */
+function foldUsage(view: RunView, event: UsageRecorded): RunView {
+  const { model, role, promptTokens, completionTokens, costUsd } = event;
+  const call = { model, role, promptTokens, completionTokens, calls: 1 };
+  const round = event.roundId === undefined ? undefined : view.rounds.get(event.roundId);
+  const rounds = round
+    ? new Map(view.rounds).set(round.spec.roundId, { ...round, usage: [...round.usage, call] })
+    : view.rounds;
+  return { ...view, rounds, usage: addToBooks(view.usage, { ...call, costUsd }) };
+}
+
+function addToBooks(
+  rows: readonly UsageRow[],
+  call: Omit<UsageRow, "costUsd"> & { costUsd?: number },
+): UsageRow[] {
+  const found = rows.some((r) => r.model === call.model && r.role === call.role);
+  const added = rows.map((r) =>
+    r.model === call.model && r.role === call.role
+      ? {
+          ...r,
+          calls: r.calls + call.calls,
+          promptTokens: r.promptTokens + call.promptTokens,
+          completionTokens: r.completionTokens + call.completionTokens,
+          costUsd: call.costUsd === undefined ? r.costUsd : (r.costUsd ?? 0) + call.costUsd,
+        }
+      : r,
+  );
+  const books = found ? added : [...rows, { ...call, costUsd: call.costUsd }];
+  return books.sort((a, b) => a.model.localeCompare(b.model) || a.role.localeCompare(b.role));
+}
+
 function mergeRound(round: RoundDetail, event: RoundEvent, stage: string): RoundDetail {
   const closed = event.type === "round.closed.v1" ? event : undefined;
   const sample = closed?.sample;
@@ -143,8 +183,6 @@ function mergeRound(round: RoundDetail, event: RoundEvent, stage: string): Round
     novelty: ("novelty" in event ? event.novelty : undefined) ?? round.novelty,
     answer: ("answer" in event ? event.answer : sample?.answer) ?? round.answer,
     verdict: ("verdict" in event ? event.verdict : undefined) ?? round.verdict,
-    // Each stage passes on the usage of the stages before it, so the latest list is the round's total.
-    usage: event.usage.length >= round.usage.length ? event.usage : round.usage,
     decision: closed ? decisionOf(closed) : round.decision,
   };
 }
@@ -167,8 +205,10 @@ function closeRound(view: RunView, event: RoundClosed): RunView {
     acceptedByComplexity: accepted
       ? bump(view.acceptedByComplexity, String(accepted.complexity))
       : view.acceptedByComplexity,
-    // usageRows sums rows as readily as raw usages, so the running total stays one row per model and role.
-    usage: event.usage.length > 0 ? usageRows([...view.usage, ...event.usage], [...view.models]) : view.usage,
+    // A round's calls are recorded before it closes: its usage is complete here.
+    wastedTokens: isWasted(event)
+      ? view.wastedTokens + tokensOf(view.rounds.get(event.spec.roundId)?.usage ?? [])
+      : view.wastedTokens,
     outcomes,
     standings: outcome ? standings(outcomes, view.players) : view.standings,
   };

@@ -136,11 +136,19 @@ export const RunSnapshot = z.object({
   accepted: z.number(),
   rejected: z.number(),
   failed: z.number(),
+  cancelled: z
+    .number()
+    .describe("rounds cut short because the run could no longer pay for them or was stopped"),
   inFlight: z.number(),
   elapsedMs: z.number(),
   roundsPerMinute: z.number(),
   etaMs: z.number().nullable(),
   tokens: z.number(),
+  wastedShare: z
+    .number()
+    .describe(
+      "share of tokens spent on rounds that ended without a sample for a reason other than its own quality",
+    ),
   costUsd: z.number().nullable(),
   usage: z.array(Usage),
   funnel: Funnel,

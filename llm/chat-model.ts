@@ -20,9 +20,16 @@ export interface ToolRunner {
   call(name: string, argumentsJson: string, signal?: AbortSignal): Promise<ToolEvidence>;
 }
 
-export interface StructuredRequest<T> {
-  /** Role making the call, for the usage ledger (attacker, defender, judge, ...). */
+/** Who a call is for: the row and round of the books it is charged to, and its cancellation. */
+export interface CallContext {
+  /** Role making the call (attacker, defender, judge, ...). */
   role: string;
+  /** The round the call serves, when it serves one. */
+  roundId?: string;
+  signal?: AbortSignal;
+}
+
+export interface StructuredRequest<T> extends CallContext {
   system: string;
   user: string;
   /** Name of the output schema (json_schema response_format name). */
@@ -30,7 +37,6 @@ export interface StructuredRequest<T> {
   schema: z.ZodType<T>;
   tools?: ToolRunner;
   maxToolRounds?: number;
-  signal?: AbortSignal;
 }
 
 export interface StructuredResult<T> {
@@ -47,11 +53,9 @@ export interface ChatModel {
   generate<T>(request: StructuredRequest<T>): Promise<StructuredResult<T>>;
 }
 
-export interface TextRequest {
-  role: string;
+export interface TextRequest extends CallContext {
   system: string;
   user: string;
-  signal?: AbortSignal;
 }
 
 export interface TextResult {

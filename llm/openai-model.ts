@@ -13,6 +13,7 @@ import type { TokenUsage, ToolEvidence } from "../core/schemas.ts";
 import type { Logger } from "../log/logger.ts";
 import { AdaptiveLimiter } from "./adaptive-limiter.ts";
 import type {
+  CallContext,
   ChatModel,
   StructuredRequest,
   StructuredResult,
@@ -25,6 +26,14 @@ import { endpointContext } from "./endpoint-failure.ts";
 import { createOpenAIClient } from "./openai-client.ts";
 import { ResilientCaller } from "./resilient-call.ts";
 import { DEFAULT_RETRY_TIMING, type RetryTiming } from "./retry-policy.ts";
+import {
+  type CallCharge,
+  DEFAULT_COMPLETION_CAP,
+  estimatePromptTokens,
+  type SpendLedger,
+  type Tokens,
+  unlimitedLedger,
+} from "./spending.ts";
 import {
   ANSWER_NOW_INSTRUCTION,
   CONCISE_INSTRUCTION,
@@ -40,7 +49,7 @@ import {
   systemMessage,
 } from "./structured-output.ts";
 import { runToolCalls, toOpenAITools } from "./tool-calls.ts";
-import { addUsage, callUsage, noUsage } from "./usage.ts";
+import { addUsage, billedByFailure, billedTokens, noUsage } from "./usage.ts";
 
 export const DEFAULT_MAX_TOOL_ROUNDS = 4;
 
@@ -54,8 +63,8 @@ const UNINVITED_TOOL_CALL: ParsedOutput<never> = {
 export interface ChatModelDeps {
   env: NodeJS.ProcessEnv;
   logger: Logger;
-  /** Called once per HTTP call with its tokens (the cost ledger). `usage.model` is the topology model id. */
-  onUsage?: (usage: TokenUsage) => void;
+  /** The books and budget every HTTP call reserves against and settles with; default: books without a budget. */
+  ledger?: SpendLedger;
   /** Shared by every model on one endpoint (createChatModels does this); otherwise the model gets its own. */
   breaker?: CircuitBreaker;
   retryTiming?: RetryTiming;
@@ -82,7 +91,7 @@ export class OpenAIChatModel implements ChatModel, TextModel {
   readonly #client: OpenAI;
   readonly #caller: ResilientCaller;
   readonly #logger: Logger;
-  readonly #onUsage: ((usage: TokenUsage) => void) | undefined;
+  readonly #ledger: SpendLedger;
   /** Starts as configured; drops to json_object for good if the server rejects json_schema. */
   #mode: StructuredMode;
 
@@ -92,7 +101,7 @@ export class OpenAIChatModel implements ChatModel, TextModel {
     this.#config = config;
     this.#client = createOpenAIClient(config, deps.env);
     this.#logger = deps.logger.child({ model: config.id });
-    this.#onUsage = deps.onUsage;
+    this.#ledger = deps.ledger ?? unlimitedLedger();
     this.#mode = config.structuredOutput;
     this.#caller = new ResilientCaller({
       context: endpointContext(config),
@@ -179,8 +188,7 @@ export class OpenAIChatModel implements ChatModel, TextModel {
           { role: "user", content: request.user },
         ],
       },
-      request.role,
-      request.signal,
+      request,
     );
     if (reply.message.refusal) throw this.#refusal(undefined, reply.message.refusal);
     return { text: reply.message.content ?? "", usage: reply.usage };
@@ -200,7 +208,7 @@ export class OpenAIChatModel implements ChatModel, TextModel {
     });
     const mode = this.#mode;
     try {
-      return await this.#complete(body(mode), request.role, request.signal);
+      return await this.#complete(body(mode), request);
     } catch (err) {
       if (mode !== "json_schema" || !isResponseFormatRejection(err)) throw err;
       if (this.#mode === "json_schema") {
@@ -210,22 +218,43 @@ export class OpenAIChatModel implements ChatModel, TextModel {
           'endpoint rejects response_format json_schema; using json_object for this model from now on (set structuredOutput: "json_object" to skip this)',
         );
       }
-      return this.#complete(body("json_object"), request.role, request.signal);
+      return this.#complete(body("json_object"), request);
     }
   }
 
-  async #complete(
-    body: ChatCompletionCreateParamsNonStreaming,
-    role: string,
-    signal?: AbortSignal,
-  ): Promise<Completion> {
+  /**
+   * One chat completion under the ledger: each HTTP attempt reserves its worst case first and settles what it
+   * was billed, whatever comes of it (a reply the caller then rejects, a failure whose body reports usage).
+   */
+  async #complete(body: ChatCompletionCreateParamsNonStreaming, request: CallContext): Promise<Completion> {
+    const { role, roundId, signal } = request;
     this.#logger.debug({ role, messages: body.messages }, "model request");
-    const completion = await this.#caller.call(
-      (attempt) => this.#client.chat.completions.create(body, { signal: attempt }),
-      signal,
-    );
-    const usage = callUsage(completion.usage, this.id, role);
-    this.#onUsage?.(usage);
+    const charge: CallCharge = { model: this.id, role, ...(roundId === undefined ? {} : { roundId }) };
+    // Under a budget every call carries a cap, or its reserve would bound nothing.
+    const capped =
+      this.#ledger.bounded && body.max_tokens == null
+        ? { ...body, max_tokens: DEFAULT_COMPLETION_CAP }
+        : body;
+    const worst = {
+      promptTokens: estimatePromptTokens(capped),
+      completionTokens: capped.max_tokens ?? DEFAULT_COMPLETION_CAP,
+    };
+    let usage = noUsage(this.id, role);
+    const completion = await this.#caller.call(async (attempt) => {
+      const reservation = await this.#ledger.reserve(charge, worst);
+      let billed: Tokens | undefined;
+      try {
+        const result = await this.#client.chat.completions.create(capped, { signal: attempt });
+        billed = billedTokens(result.usage);
+        return result;
+      } catch (err) {
+        billed = billedByFailure(err);
+        throw err;
+      } finally {
+        if (billed) usage = addUsage(usage, { ...usage, ...billed, calls: 1 });
+        await reservation.settle(billed);
+      }
+    }, signal);
     const choice = completion.choices?.[0];
     if (!choice) {
       throw new ModelError(`model "${this.id}" (${this.model}) returned a completion without choices`, {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { BudgetExceededError } from "../core/errors.ts";
 import type { Logger } from "../log/logger.ts";
 import type { AdaptiveLimiter } from "./adaptive-limiter.ts";
 import type { CircuitBreaker } from "./circuit-breaker.ts";
@@ -51,6 +52,11 @@ export class ResilientCaller {
         if (signal?.aborted) {
           limiter.release("other");
           throw signal.reason;
+        }
+        // Refused before it was sent: no endpoint failed, and retrying cannot make the budget larger.
+        if (err instanceof BudgetExceededError) {
+          limiter.release("other");
+          throw err;
         }
         failure = classifyFailure(err, deadline.aborted);
         limiter.release(failure.kind === "rate_limited" || failure.kind === "timeout" ? "overload" : "other");

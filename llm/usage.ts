@@ -1,5 +1,8 @@
+import { APIError } from "openai";
 import type { CompletionUsage } from "openai/resources/completions";
+import { z } from "zod";
 import type { TokenUsage } from "../core/schemas.ts";
+import type { Tokens } from "./spending.ts";
 
 /** Token accounting: one record per HTTP call, summed per request. */
 
@@ -7,19 +10,26 @@ export function noUsage(model: string, role: string): TokenUsage {
   return { model, role, promptTokens: 0, completionTokens: 0, calls: 0 };
 }
 
-/** Usage of one call; servers that report none (some local ones) count as zero tokens. */
-export function callUsage(
-  reported: CompletionUsage | null | undefined,
-  model: string,
-  role: string,
-): TokenUsage {
-  return {
-    model,
-    role,
-    promptTokens: reported?.prompt_tokens ?? 0,
-    completionTokens: reported?.completion_tokens ?? 0,
-    calls: 1,
-  };
+/** What a reply billed; servers that report no usage (some local ones) count as zero tokens. */
+export function billedTokens(
+  reported: Pick<CompletionUsage, "prompt_tokens" | "completion_tokens"> | null | undefined,
+): Tokens {
+  return { promptTokens: reported?.prompt_tokens ?? 0, completionTokens: reported?.completion_tokens ?? 0 };
+}
+
+const ReportedUsage = z.object({
+  prompt_tokens: z.number().int().nonnegative(),
+  completion_tokens: z.number().int().nonnegative().default(0),
+});
+
+/**
+ * What a failed call billed, when its error body says (a proxy that bills, then fails with a 5xx); nothing
+ * otherwise. The client keeps a failed reply's `usage` in its error (see openai-client.ts).
+ */
+export function billedByFailure(err: unknown): Tokens | undefined {
+  if (!(err instanceof APIError)) return undefined;
+  const reported = ReportedUsage.safeParse((err.error as { usage?: unknown } | undefined)?.usage);
+  return reported.success ? billedTokens(reported.data) : undefined;
 }
 
 export function addUsage(total: TokenUsage, part: TokenUsage): TokenUsage {

@@ -1,11 +1,18 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { QuestionProposed, RoundOpened } from "../bus/messages.ts";
-import type { Question, TokenUsage } from "../core/schemas.ts";
-import { closeRound, type Emission, errorText, type StageInput, type StageOutput } from "./emission.ts";
+import type { Question } from "../core/schemas.ts";
+import {
+  cancelForBudget,
+  closeRound,
+  type Emission,
+  errorText,
+  refusedByBudget,
+  type StageInput,
+  type StageOutput,
+} from "./emission.ts";
 
 export interface GeneratedQuestion {
   question: Question;
-  usage: TokenUsage;
 }
 
 interface AttackerContext extends StageInput<RoundOpened> {
@@ -43,7 +50,6 @@ export const attackerMachine = setup({
                 at: context.now,
                 producer: context.producer,
                 spec: context.message.spec,
-                usage: [...context.message.usage, event.output.usage],
                 question: event.output.question,
               };
               return [{ stage: "question.proposed", message: proposed }];
@@ -51,6 +57,13 @@ export const attackerMachine = setup({
           }),
         },
         onError: [
+          {
+            guard: ({ event }) => refusedByBudget(event.error),
+            target: "done",
+            actions: assign({
+              emit: ({ context, event }) => [cancelForBudget(context, "attacker", event.error)],
+            }),
+          },
           {
             guard: "canRetry",
             target: "generating",

@@ -17,7 +17,7 @@ export interface PolicyDecision {
 }
 
 export interface CommitResult {
-  /** False when the target was reached by other rounds first, or the item stopped being novel. */
+  /** False when the item stopped being novel (a near-duplicate was kept first). */
   committed: boolean;
   reasonCode?: RejectionReason;
   reason: string;
@@ -110,7 +110,10 @@ interface AcceptanceContext extends StageInput<VerdictIssued> {
   emit?: Emission[];
 }
 
-/** Curator gate 2: the curation policy, then an idempotent commit that never exceeds the target. */
+/**
+ * Curator gate 2: the curation policy, then an idempotent commit. A judged sample the policy keeps is kept
+ * whatever the run's target or budget: it was paid in full.
+ */
 export const acceptanceMachine = setup({
   types: {
     input: {} as StageInput<VerdictIssued>,
@@ -175,7 +178,7 @@ export const acceptanceMachine = setup({
                       context,
                       "curator",
                       "rejected",
-                      result.reasonCode ?? "target_reached",
+                      result.reasonCode ?? "duplicate",
                       result.reason,
                       extra,
                     ),

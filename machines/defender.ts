@@ -1,11 +1,18 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { AnswerSubmitted, QuestionScreened } from "../bus/messages.ts";
-import type { Answer, TokenUsage } from "../core/schemas.ts";
-import { closeRound, type Emission, errorText, type StageInput, type StageOutput } from "./emission.ts";
+import type { Answer } from "../core/schemas.ts";
+import {
+  cancelForBudget,
+  closeRound,
+  type Emission,
+  errorText,
+  refusedByBudget,
+  type StageInput,
+  type StageOutput,
+} from "./emission.ts";
 
 export interface GivenAnswer {
   answer: Answer;
-  usage: TokenUsage;
 }
 
 interface DefenderContext extends StageInput<QuestionScreened> {
@@ -46,7 +53,6 @@ export const defenderMachine = setup({
                 type: "answer.submitted.v1",
                 at: context.now,
                 producer: context.producer,
-                usage: [...context.message.usage, event.output.usage],
                 answer: event.output.answer,
               };
               return [{ stage: "answer.submitted", message: submitted }];
@@ -54,6 +60,13 @@ export const defenderMachine = setup({
           }),
         },
         onError: [
+          {
+            guard: ({ event }) => refusedByBudget(event.error),
+            target: "done",
+            actions: assign({
+              emit: ({ context, event }) => [cancelForBudget(context, "defender", event.error)],
+            }),
+          },
           { guard: "canRetry", target: "answering", reenter: true },
           {
             target: "done",

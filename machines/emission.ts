@@ -1,5 +1,5 @@
 import type { RejectionReason, RoundClosed } from "../bus/messages.ts";
-import type { CloseStatus, RoundSpec, TokenUsage } from "../core/schemas.ts";
+import type { CloseStatus, RoundSpec } from "../core/schemas.ts";
 
 /** A message a machine wants published. The host validates it against the stage's schema and publishes it. */
 export interface Emission {
@@ -24,7 +24,6 @@ export interface StageInput<T> {
 interface RoundMessage {
   runId: string;
   spec: RoundSpec;
-  usage: TokenUsage[];
 }
 
 /** The round.closed emission for a round that ends at this stage. */
@@ -34,7 +33,7 @@ export function closeRound(
   status: CloseStatus,
   reasonCode: RejectionReason | undefined,
   reason: string,
-  extra: Partial<Pick<RoundClosed, "sample" | "verdict" | "novelty" | "usage">> = {},
+  extra: Partial<Pick<RoundClosed, "sample" | "verdict" | "novelty">> = {},
 ): Emission {
   const message: RoundClosed = {
     type: "round.closed.v1",
@@ -42,7 +41,6 @@ export function closeRound(
     at: input.now,
     producer: input.producer,
     spec: input.message.spec,
-    usage: input.message.usage,
     status,
     reasonCode,
     reason,
@@ -55,4 +53,14 @@ export function closeRound(
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The spend ledger refused a model call: the run cannot pay for this round, and retrying will not change it. */
+export function refusedByBudget(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === "BUDGET";
+}
+
+/** The round.closed emission for a round the budget can no longer pay for. */
+export function cancelForBudget(input: StageInput<RoundMessage>, stage: string, error: unknown): Emission {
+  return closeRound(input, stage, "cancelled", "budget", `round cancelled: ${errorText(error)}`);
 }

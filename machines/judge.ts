@@ -1,21 +1,27 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { AnswerSubmitted, VerdictIssued } from "../bus/messages.ts";
-import type { TokenUsage, Verdict } from "../core/schemas.ts";
+import type { Verdict } from "../core/schemas.ts";
 import type { BlindDerivation } from "../domains/verdict.ts";
 import type { JudgeGrading } from "../llm/role-outputs.ts";
-import { closeRound, type Emission, errorText, type StageInput, type StageOutput } from "./emission.ts";
+import {
+  cancelForBudget,
+  closeRound,
+  type Emission,
+  errorText,
+  refusedByBudget,
+  type StageInput,
+  type StageOutput,
+} from "./emission.ts";
 
 /** The blind phase's result: what the Judge derived from the question alone, and whether it upholds the reference. */
 export interface JudgeVerification {
   blind: BlindDerivation;
   /** The derivation confirms the reference and nothing else disqualifies the question: grade it. */
   worthGrading: boolean;
-  usage: TokenUsage;
 }
 
 export interface JudgeGrade {
   grading: JudgeGrading;
-  usage: TokenUsage;
 }
 
 export interface VerdictFacts {
@@ -55,8 +61,14 @@ export const judgeMachine = setup({
   guards: {
     canRetry: ({ context }) => context.attempts < context.maxAttempts,
     worthGrading: ({ context }) => context.verification?.worthGrading === true,
+    refusedByBudget: ({ event }) => "error" in event && refusedByBudget(event.error),
   },
   actions: {
+    cancelForBudget: assign({
+      emit: ({ context, event }) => [
+        cancelForBudget(context, "judge", "error" in event ? event.error : event),
+      ],
+    }),
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
     resetAttempts: assign({ attempts: 0 }),
   },
@@ -75,6 +87,7 @@ export const judgeMachine = setup({
           actions: assign({ verification: ({ event }) => event.output }),
         },
         onError: [
+          { guard: "refusedByBudget", target: "done", actions: "cancelForBudget" },
           { guard: "canRetry", target: "deriving", reenter: true },
           {
             target: "done",
@@ -99,6 +112,7 @@ export const judgeMachine = setup({
         }),
         onDone: { target: "deciding", actions: assign({ grade: ({ event }) => event.output }) },
         onError: [
+          { guard: "refusedByBudget", target: "done", actions: "cancelForBudget" },
           { guard: "canRetry", target: "grading", reenter: true },
           {
             target: "done",
@@ -125,7 +139,6 @@ export const judgeMachine = setup({
                 type: "verdict.issued.v1",
                 at: context.now,
                 producer: context.producer,
-                usage: [...context.message.usage, ...judgeUsage(context)],
                 verdict: event.output,
               };
               return [{ stage: "verdict.issued", message: issued }];
@@ -144,7 +157,6 @@ export const judgeMachine = setup({
                 `judge could not decide: ${errorText(event.error)}`,
                 {
                   novelty: context.message.novelty,
-                  usage: [...context.message.usage, ...judgeUsage(context)],
                 },
               ),
             ],
@@ -157,10 +169,6 @@ export const judgeMachine = setup({
   output: ({ context }) => ({ emit: context.emit ?? [] }),
 });
 
-function judgeUsage(context: JudgeContext): TokenUsage[] {
-  return [context.verification?.usage, context.grade?.usage].filter((usage) => usage !== undefined);
-}
-
 function modelFailed(context: JudgeContext, error: unknown): Emission {
   const phase = context.verification ? "grade the reference solution" : "derive the answer";
   return closeRound(
@@ -169,6 +177,6 @@ function modelFailed(context: JudgeContext, error: unknown): Emission {
     "failed",
     "model_error",
     `judge model ${context.message.spec.judge} could not ${phase} after ${context.attempts} attempts: ${errorText(error)}`,
-    { novelty: context.message.novelty, usage: [...context.message.usage, ...judgeUsage(context)] },
+    { novelty: context.message.novelty },
   );
 }

@@ -43,17 +43,34 @@ export function initialPlan(config: PlanConfig): PlanState {
   return { difficulty: createDifficultyState(config) };
 }
 
-/** Round `seq`'s pairing, domain and skill are pure functions of the seed; its complexity follows the outcomes. */
-export function nextRound(config: PlanConfig, state: PlanState, seq: number): PlannedRound {
+/** Where a new round may go: the buckets of the curation mix that can still use one, most wanted first. */
+export interface RoundRoom {
+  domains: readonly string[];
+  /** Undefined: any complexity. */
+  complexities?: readonly number[];
+}
+
+/** The wanted complexity closest to the one asked for; the more wanted one on a tie. */
+function nearest(asked: number, allowed: readonly number[] | undefined): number {
+  if (!allowed || allowed.length === 0 || allowed.includes(asked)) return asked;
+  return allowed.reduce((best, c) => (Math.abs(c - asked) < Math.abs(best - asked) ? c : best));
+}
+
+/**
+ * Round `seq`'s pairing, domain and skill are pure functions of the seed, its complexity follows the outcomes;
+ * where the mix has no room for the rotation's domain or the controller's complexity, the nearest wanted one.
+ */
+export function nextRound(config: PlanConfig, state: PlanState, seq: number, room: RoundRoom): PlannedRound {
   const pairing = createPairings({ ...config, models: config.participants }).pairingFor(seq);
   const rotation = createTopicRotation({ domains: config.domains.map((d) => d.name), seed: config.seed });
-  const domain = rotation.domainFor(seq);
+  const rotated = rotation.domainFor(seq);
+  const domain = room.domains.includes(rotated) ? rotated : (room.domains[0] ?? rotated);
   const skills = config.domains.find((d) => d.name === domain)?.skills ?? [];
   return {
     round: {
       domain,
       skill: skills.length > 0 ? rotation.skillFor(seq, skills) : "general",
-      complexity: complexityFor(state.difficulty, pairing),
+      complexity: nearest(complexityFor(state.difficulty, pairing), room.complexities),
       attacker: pairing.attacker,
       defender: pairing.defender,
       judge: config.judge,

@@ -1,6 +1,11 @@
-import type { RoundClosed, RunCompleted } from "../bus/messages.ts";
-import type { CurationConfig, ModelConfig } from "../config/topology.ts";
-import type { Sample, TokenUsage } from "../core/schemas.ts";
+import {
+  OWN_QUALITY_REASONS,
+  type RoundClosed,
+  type RunCompleted,
+  type UsageRecorded,
+} from "../bus/messages.ts";
+import type { CurationConfig } from "../config/topology.ts";
+import type { Sample } from "../core/schemas.ts";
 import type { DecontaminationReport } from "../curation/decontamination.ts";
 import { type StandingsRow, standings } from "../tournament/ratings.ts";
 import { outcomeOfRound, type RoundOutcome } from "../tournament/round-outcome.ts";
@@ -24,6 +29,8 @@ export interface RoundLedgerRow {
   reasonCode: string | undefined;
   tokens: number;
   costUsd: number | undefined;
+  /** Tokens of a round that ended with no sample for a reason other than the sample's own quality. */
+  wasted: boolean;
 }
 
 export interface RunReport {
@@ -33,8 +40,11 @@ export interface RunReport {
   target: number;
   rounds: number;
   accepted: number;
+  /** Turned away for the sample's own quality. */
   rejected: number;
   failed: number;
+  /** Cut short because the run could no longer pay for them or was stopped. */
+  cancelled: number;
   byReason: Record<string, number>;
   byOutcome: Record<string, number>;
   acceptedByLevel: Record<string, number>;
@@ -45,8 +55,15 @@ export interface RunReport {
   usage: UsageRow[];
   standings: StandingsRow[];
   roundLedger: RoundLedgerRow[];
+  /** Every token the endpoints billed, from the run's usage records. */
   totalTokens: number;
   totalCostUsd: number | undefined;
+  /** Tokens of rounds that ended without a sample for a reason other than its own quality. */
+  wastedTokens: number;
+  /** wastedTokens over totalTokens: the share of the spending that bought nothing. */
+  wastedShare: number;
+  /** Tokens billed outside any round (evaluation, probes): part of the total, in no round's ledger. */
+  unroundedTokens: number;
   noveltyThreshold: number;
   levels: string[];
   decontamination?: DecontaminationReport;
@@ -57,13 +74,14 @@ function bump(counts: Record<string, number>, key: string | number | undefined):
   counts[k] = (counts[k] ?? 0) + 1;
 }
 
-function priceOf(models: ModelConfig[], model: string): ModelConfig["price"] {
-  return models.find((m) => m.id === model || m.model === model)?.price;
+function tokensOf(usage: Pick<UsageRecorded, "promptTokens" | "completionTokens">): number {
+  return usage.promptTokens + usage.completionTokens;
 }
 
-export function usageRows(usages: TokenUsage[], models: ModelConfig[]): UsageRow[] {
+/** The books by model and role: one row per pair, its calls, tokens and cost. */
+export function usageRows(records: readonly UsageRecorded[]): UsageRow[] {
   const rows = new Map<string, UsageRow>();
-  for (const u of usages) {
+  for (const u of records) {
     const key = `${u.model}\u0000${u.role}`;
     const row = rows.get(key) ?? {
       model: u.model,
@@ -73,16 +91,11 @@ export function usageRows(usages: TokenUsage[], models: ModelConfig[]): UsageRow
       completionTokens: 0,
       costUsd: undefined,
     };
-    row.calls += u.calls;
+    row.calls += 1;
     row.promptTokens += u.promptTokens;
     row.completionTokens += u.completionTokens;
+    if (u.costUsd !== undefined) row.costUsd = (row.costUsd ?? 0) + u.costUsd;
     rows.set(key, row);
-  }
-  for (const row of rows.values()) {
-    const price = models.find((m) => m.id === row.model || m.model === row.model)?.price;
-    if (price)
-      row.costUsd =
-        (row.promptTokens * price.inputPerMTok + row.completionTokens * price.outputPerMTok) / 1e6;
   }
   return [...rows.values()].sort((a, b) => a.model.localeCompare(b.model) || a.role.localeCompare(b.role));
 }
@@ -92,29 +105,56 @@ export function standingsOf(closed: RoundClosed[]): StandingsRow[] {
   return standings(outcomes);
 }
 
-/** Builds the run's accounting from its closed rounds: every round is counted once, under exactly one status. */
-function ledgerRow(round: RoundClosed, models: ModelConfig[]): RoundLedgerRow {
-  let tokens = 0;
-  let costUsd: number | undefined;
-  for (const u of round.usage) {
-    tokens += u.promptTokens + u.completionTokens;
-    const price = priceOf(models, u.model);
-    if (price)
-      costUsd =
-        (costUsd ?? 0) +
-        (u.promptTokens * price.inputPerMTok + u.completionTokens * price.outputPerMTok) / 1e6;
-  }
-  const { roundId, attacker, defender } = round.spec;
-  return { roundId, attacker, defender, status: round.status, reasonCode: round.reasonCode, tokens, costUsd };
+/** A round that ended with no sample for a reason other than the sample's own quality. */
+export function isWasted(round: Pick<RoundClosed, "status" | "reasonCode">): boolean {
+  if (round.status === "accepted") return false;
+  return round.reasonCode === undefined || !OWN_QUALITY_REASONS.has(round.reasonCode);
 }
 
+function ledgerRow(round: RoundClosed, records: readonly UsageRecorded[]): RoundLedgerRow {
+  const { roundId, attacker, defender } = round.spec;
+  const costs = records.flatMap((u) => (u.costUsd === undefined ? [] : [u.costUsd]));
+  return {
+    roundId,
+    attacker,
+    defender,
+    status: round.status,
+    reasonCode: round.reasonCode,
+    tokens: records.reduce((n, u) => n + tokensOf(u), 0),
+    costUsd: costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : undefined,
+    wasted: isWasted(round),
+  };
+}
+
+function groupByRound(records: readonly UsageRecorded[]): Map<string, UsageRecorded[]> {
+  const byRound = new Map<string, UsageRecorded[]>();
+  for (const u of records) {
+    if (u.roundId === undefined) continue;
+    byRound.set(u.roundId, [...(byRound.get(u.roundId) ?? []), u]);
+  }
+  return byRound;
+}
+
+/**
+ * The run's accounting: every closed round counted once under exactly one status, and every billed call, from
+ * the run's usage records, in the books by model and role and in its round's ledger row.
+ */
 export function buildRunReport(
   runId: string,
   curation: Pick<CurationConfig, "target" | "noveltyThreshold" | "levels">,
   closed: RoundClosed[],
   completed: RunCompleted | undefined,
-  models: ModelConfig[],
+  records: readonly UsageRecorded[],
 ): RunReport {
+  const byRound = groupByRound(records);
+  const roundLedger = [...closed]
+    .sort((a, b) => a.spec.seq - b.spec.seq)
+    .map((round) => ledgerRow(round, byRound.get(round.spec.roundId) ?? []));
+  const usage = usageRows(records);
+  const costs = usage.flatMap((u) => (u.costUsd === undefined ? [] : [u.costUsd]));
+  const totalTokens = records.reduce((n, u) => n + tokensOf(u), 0);
+  const wastedTokens = roundLedger.filter((r) => r.wasted).reduce((n, r) => n + r.tokens, 0);
+  const closedIds = new Set(closed.map((c) => c.spec.roundId));
   const report: RunReport = {
     runId,
     status: completed?.status ?? "running",
@@ -124,6 +164,7 @@ export function buildRunReport(
     accepted: 0,
     rejected: 0,
     failed: 0,
+    cancelled: 0,
     byReason: {},
     byOutcome: {},
     acceptedByLevel: {},
@@ -131,14 +172,16 @@ export function buildRunReport(
     acceptedBySkill: {},
     acceptedByDomain: {},
     judgedByLevel: {},
-    usage: usageRows(
-      closed.flatMap((c) => c.usage),
-      models,
-    ),
+    usage,
     standings: standingsOf(closed),
-    roundLedger: [...closed].sort((a, b) => a.spec.seq - b.spec.seq).map((round) => ledgerRow(round, models)),
-    totalTokens: 0,
-    totalCostUsd: undefined,
+    roundLedger,
+    totalTokens,
+    totalCostUsd: costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : undefined,
+    wastedTokens,
+    wastedShare: totalTokens > 0 ? wastedTokens / totalTokens : 0,
+    unroundedTokens: records
+      .filter((u) => u.roundId === undefined || !closedIds.has(u.roundId))
+      .reduce((n, u) => n + tokensOf(u), 0),
     noveltyThreshold: curation.noveltyThreshold,
     levels: curation.levels,
   };
@@ -156,9 +199,6 @@ export function buildRunReport(
       bump(report.acceptedByDomain, round.sample.domain);
     }
   }
-  report.totalTokens = report.usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0);
-  const costs = report.usage.map((u) => u.costUsd).filter((c): c is number => c !== undefined);
-  report.totalCostUsd = costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : undefined;
   return report;
 }
 

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { startAgents } from "../agents/runtime.ts";
 import { Bus } from "../bus/bus.ts";
-import type { RoundClosed, RunCompleted } from "../bus/messages.ts";
+import type { RoundClosed, RunCompleted, UsageRecorded } from "../bus/messages.ts";
 import { followRunEvents } from "../bus/run-events.ts";
 import type { AgentConfig } from "../config/topology.ts";
 import { writeFileAtomic } from "../core/atomic-file.ts";
@@ -67,6 +67,7 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
     logger.info({ runId, runDir, nats: nats.url, agents: runtime.agents.length }, "run started");
 
     const closed = new Map<string, RoundClosed>();
+    const usage: UsageRecorded[] = [];
     const dataset = await DatasetFile.create(datasetPath);
     let completed: RunCompleted | undefined;
     const startedAt = Date.now();
@@ -81,9 +82,12 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
       }
       if (next.done) break;
       const { event } = next.value;
+      if (event.type === "usage.recorded.v1") {
+        usage.push(event);
+        tokens += event.promptTokens + event.completionTokens;
+      }
       if (event.type === "round.closed.v1" && !closed.has(event.spec.roundId)) {
         closed.set(event.spec.roundId, event);
-        tokens += event.usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0);
         if (event.status === "accepted" && event.sample) await dataset.append(event.sample);
         const accepted = [...closed.values()].filter((c) => c.status === "accepted").length;
         progress.update({
@@ -100,7 +104,7 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
     // Agents stop first, so the curator has written what only it knows (its decontamination report).
     await runtime.stop();
     const rounds = [...closed.values()];
-    const report = buildRunReport(runId, topology.curation, rounds, completed, topology.models);
+    const report = buildRunReport(runId, topology.curation, rounds, completed, usage);
     report.decontamination = await readDecontaminationReport(runDir);
     if (!completed) {
       report.status = "interrupted";

@@ -25,7 +25,19 @@ function countsLine(counts: Record<string, number>): string {
 /** The table printed at the end of a run. */
 export function renderSummary(report: RunReport, datasetPath: string | undefined): string {
   const overview = renderTable(
-    ["run", "status", "accepted", "target", "rounds", "rejected", "failed", "tokens", "cost"],
+    [
+      "run",
+      "status",
+      "accepted",
+      "target",
+      "rounds",
+      "rejected",
+      "failed",
+      "cancelled",
+      "tokens",
+      "wasted",
+      "cost",
+    ],
     [
       [
         report.runId,
@@ -35,7 +47,9 @@ export function renderSummary(report: RunReport, datasetPath: string | undefined
         report.rounds,
         report.rejected,
         report.failed,
+        report.cancelled,
         report.totalTokens,
+        `${(report.wastedShare * 100).toFixed(1)}%`,
         report.totalCostUsd === undefined ? "-" : `$${report.totalCostUsd.toFixed(4)}`,
       ],
     ],
@@ -43,7 +57,7 @@ export function renderSummary(report: RunReport, datasetPath: string | undefined
   const breakdown = renderTable(
     ["what", "counts"],
     [
-      ["rejected/failed by reason", countsLine(report.byReason)],
+      ["not kept, by reason", countsLine(report.byReason)],
       ["judged by outcome", countsLine(report.byOutcome)],
       ["judged by level", countsLine(report.judgedByLevel)],
       ["accepted by level", countsLine(report.acceptedByLevel)],
@@ -54,6 +68,14 @@ export function renderSummary(report: RunReport, datasetPath: string | undefined
   const lines = [overview, "", breakdown, "", renderUsageTable(report.usage), ""];
   if (report.standings.length > 0) lines.push(formatStandingsTable(report.standings), "");
   lines.push(`reason: ${report.reason}`);
+  lines.push(
+    `wasted: ${report.wastedTokens} of ${report.totalTokens} tokens went to rounds that ended without a sample for a reason other than its own quality (failed or cancelled)`,
+  );
+  if (report.accepted > report.target) {
+    lines.push(
+      `${report.accepted - report.target} sample(s) beyond the target came from rounds already in flight when it was reached: kept, since they were paid for`,
+    );
+  }
   if (datasetPath) lines.push(`dataset: ${datasetPath} (${report.accepted} samples)`);
   return lines.join("\n");
 }

@@ -92,7 +92,8 @@ export function createDispatcher(sim: SimContext, routes: readonly SimRoute[]) {
       inFlight--;
       aborted.abort();
     });
-    if (fault && serverFault(req, res, fault)) return sim.stats.fault(fault);
+    const routesOwn = fault === "server_error" && route.billsFailures;
+    if (fault && !routesOwn && serverFault(req, res, fault)) return sim.stats.fault(fault);
     try {
       await route.handle({ req, res, params, fault, signal: aborted.signal });
     } catch (err) {

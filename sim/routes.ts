@@ -30,7 +30,7 @@ export interface RouteCall {
   res: ServerResponse;
   /** Values of `:name` path segments. */
   params: Record<string, string>;
-  /** On model-serving routes, a fault the handler itself must apply ("malformed"); the server handles the rest. */
+  /** On model-serving routes, a fault the handler itself must apply ("malformed", and "server_error" where it bills failures); the server handles the rest. */
   fault: InjectedFault | undefined;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
@@ -42,6 +42,11 @@ export interface SimRoute {
   path: string;
   /** Model-serving routes count against maxConcurrency and get injected faults. */
   servesModel?: boolean;
+  /**
+   * The route applies the server_error fault itself, billing the prompt it read before failing, as some
+   * servers and proxies do; the server answers that fault for other routes.
+   */
+  billsFailures?: boolean;
   handle: (call: RouteCall) => Promise<void>;
 }
 

@@ -45,9 +45,10 @@ export function createAttackerActors(context: AgentContext<unknown>) {
         ...prompt,
         schemaName: ATTACKER_SCHEMA_NAME,
         schema: AttackerOutput,
+        roundId: spec.roundId,
         signal,
       });
-      return { question: toQuestion(result.value, pack, spec.skill), usage: result.usage };
+      return { question: toQuestion(result.value, pack, spec.skill) };
     }),
   };
 }

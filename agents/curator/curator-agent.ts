@@ -81,13 +81,7 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
       const standing = await parts.ledger.standing(input.spec.roundId);
       // A redelivered round the ledger already holds was accepted before a crash: it must close as accepted.
       if (standing.claimed) return { accept: true, reason: "accepted before a restart" };
-      return decideCuration({
-        config: curation,
-        verdict: input.verdict,
-        complexity: input.spec.complexity,
-        domain: input.spec.domain,
-        counts: standing.counts,
-      });
+      return decideCuration({ config: curation, verdict: input.verdict });
     }),
     commitSample: fromPromise<CommitResult, VerdictIssued>(async ({ input }) => {
       const { spec, verdict } = input;
@@ -97,15 +91,7 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
       const screen = await parts.gate.screen(spec.roundId, input.question.text);
       if (!screen.novel && !(await parts.ledger.standing(spec.roundId)).claimed)
         return { committed: false, reasonCode: "duplicate", reason: screen.reason };
-      const claim = await parts.ledger.claim(spec.roundId, spec.complexity, spec.domain);
-      if (!claim.claimed) {
-        parts.gate.release(spec.roundId);
-        return {
-          committed: false,
-          reasonCode: "target_reached",
-          reason: `the target of ${curation.target} was reached by other rounds first`,
-        };
-      }
+      const counts = await parts.ledger.claim(spec.roundId, spec.complexity, spec.domain);
       const sample = sampleOf(input, verdict, new Date().toISOString());
       try {
         await parts.gate.commit(spec.roundId, {
@@ -124,7 +110,7 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
       }
       return {
         committed: true,
-        reason: `accepted ${claim.counts.total} of ${curation.target}: ${verdict.level} ${verdict.outcome}`,
+        reason: `accepted ${counts.total} (target ${curation.target}): ${verdict.level} ${verdict.outcome}`,
         sample,
       };
     }),
@@ -179,7 +165,7 @@ async function createCurator(context: AgentContext<unknown>): Promise<AgentInsta
   const parts: CuratorParts = {
     gate: opened.novelty,
     decontaminator: curation.decontamination.benchmarks.length > 0 ? opened.decontamination : undefined,
-    ledger: new AcceptanceLedger(context.bus.state, context.runId, curation.target),
+    ledger: new AcceptanceLedger(context.bus.state, context.runId),
   };
   const actors = createCuratorActors(context, parts);
   return {
@@ -188,12 +174,14 @@ async function createCurator(context: AgentContext<unknown>): Promise<AgentInsta
         consumes: "question.proposed",
         input: QuestionProposed,
         produces: { "question.screened": QuestionScreened, "round.closed": RoundClosed },
+        callsModels: false,
         machine: screeningMachine.provide({ actors: { screenQuestion: actors.screenQuestion } }),
       },
       {
         consumes: "verdict.issued",
         input: VerdictIssued,
         produces: { "round.closed": RoundClosed },
+        callsModels: false,
         machine: acceptanceMachine.provide({
           actors: {
             applyPolicy: actors.applyPolicy,

@@ -16,11 +16,11 @@ export function createDefenderActors(context: AgentContext<unknown>) {
         ...prompt,
         schemaName: DEFENDER_SCHEMA_NAME,
         schema: DefenderOutput,
+        roundId: spec.roundId,
         signal,
       });
       return {
         answer: { reasoning: result.value.reasoning, finalAnswer: result.value.final_answer.trim() },
-        usage: result.usage,
       };
     }),
   };

@@ -1,6 +1,7 @@
 import { fromPromise } from "xstate";
 import { z } from "zod";
 import { AnswerSubmitted, RoundClosed, VerdictIssued } from "../../bus/messages.ts";
+import { errorMessage } from "../../core/errors.ts";
 import type { Verdict } from "../../core/schemas.ts";
 import { assessQuestion, decideVerdict } from "../../domains/verdict.ts";
 import {
@@ -35,6 +36,7 @@ export function createJudgeActors(context: JudgeActorContext, sandbox: PythonSan
       const pack = packFor(context, input.spec.domain);
       const result = await deriveBlind({
         model: judgeModel(input),
+        roundId: input.spec.roundId,
         pack,
         question: input.question,
         tools,
@@ -42,19 +44,20 @@ export function createJudgeActors(context: JudgeActorContext, sandbox: PythonSan
         signal,
       });
       const blind = { output: result.value, evidence: result.evidence };
-      return { blind, worthGrading: assessQuestion(pack, input.question, blind).valid, usage: result.usage };
+      return { blind, worthGrading: assessQuestion(pack, input.question, blind).valid };
     }),
     gradeSolution: fromPromise<JudgeGrade, { message: AnswerSubmitted; verification: JudgeVerification }>(
       async ({ input, signal }) => {
         const { message, verification } = input;
         const result = await gradeReference({
           model: judgeModel(message),
+          roundId: message.spec.roundId,
           pack: packFor(context, message.spec.domain),
           question: message.question,
           blind: verification.blind,
           signal,
         });
-        return { grading: result.value, usage: result.usage };
+        return { grading: result.value };
       },
     ),
     decideVerdict: fromPromise<Verdict, VerdictFacts>(async ({ input }) =>
@@ -78,6 +81,12 @@ export const judgeAgent: AgentDefinition<JudgeOptions> = {
       timeoutMs: context.options.pythonTimeoutMs,
       memoryMb: context.options.pythonMemoryMb,
     });
+    // Boot Pyodide now rather than in the first round; a failure shows again, with its cause, on that round.
+    sandbox
+      .warmUp()
+      .catch((err: unknown) =>
+        context.logger.warn({ err: errorMessage(err) }, "the Python sandbox did not start yet"),
+      );
     return {
       handlers: [
         {

@@ -14,6 +14,7 @@ import { createToolRunner, type Tool } from "../../tools/index.ts";
 
 export interface BlindCall {
   model: ChatModel;
+  roundId?: string;
   pack: DomainPack;
   question: Question;
   tools: readonly Tool[];
@@ -23,7 +24,7 @@ export interface BlindCall {
 
 /** Phase one: the prompt is rendered from the question's text and options alone. */
 export async function deriveBlind(call: BlindCall): Promise<StructuredResult<JudgeDerivation>> {
-  const { model, pack, question, maxToolRounds, signal } = call;
+  const { model, pack, question, maxToolRounds, roundId, signal } = call;
   const offered = call.tools.filter((tool) => pack.tools.includes(tool.name));
   return model.generate({
     role: "judge",
@@ -32,12 +33,14 @@ export async function deriveBlind(call: BlindCall): Promise<StructuredResult<Jud
     schema: JudgeDerivation,
     tools: offered.length > 0 ? createToolRunner(offered) : undefined,
     maxToolRounds,
+    roundId,
     signal,
   });
 }
 
 export interface GradeCall {
   model: ChatModel;
+  roundId?: string;
   pack: DomainPack;
   question: Question;
   blind: BlindDerivation;
@@ -46,7 +49,7 @@ export interface GradeCall {
 
 /** Phase two, for a question the blind derivation upheld: grades the reference solution, the training data. */
 export async function gradeReference(call: GradeCall): Promise<StructuredResult<JudgeGrading>> {
-  const { model, pack, question, blind, signal } = call;
+  const { model, pack, question, blind, roundId, signal } = call;
   const derivedAnswer =
     assessQuestion(pack, question, blind).reference.verifiedAnswer ?? blind.output.derived_answer;
   return model.generate({
@@ -54,6 +57,7 @@ export async function gradeReference(call: GradeCall): Promise<StructuredResult<
     ...pack.render("judge-grade", { question, derivedAnswer }),
     schemaName: JUDGE_GRADING_SCHEMA_NAME,
     schema: JudgeGrading,
+    roundId,
     signal,
   });
 }

@@ -1,10 +1,13 @@
 import { createActor } from "xstate";
 import { z } from "zod";
 import { RoundClosed, RunStarted, STAGE_SCHEMAS } from "../../bus/messages.ts";
+import { committedSpend } from "../../bus/spend-ledger.ts";
 import { idempotencyKey, stateKeys } from "../../bus/subjects.ts";
 import type { Topology } from "../../config/topology.ts";
 import { ConfigError, errorMessage } from "../../core/errors.ts";
+import { DEFAULT_COMPLETION_CAP, NO_SPEND, type Spend, spendOf } from "../../llm/spending.ts";
 import {
+  drainingFor,
   openedEmission,
   type SchedulerEmitted,
   type SchedulerEvent,
@@ -16,6 +19,21 @@ import { type RunStatus, setRunStatus } from "../run-status.ts";
 import { redactTopology } from "./redact.ts";
 
 export const TICK_MS = 1000;
+
+/** Prompt tokens allowed for one call in the scheduler's margin: a Judge prompt with its tool results. */
+const CALL_PROMPT_ALLOWANCE = 2000;
+
+/** The most one model call of this topology may reserve: its prompt allowance and completion cap, priced. */
+function largestCallReserve(models: Topology["models"]): Spend {
+  return models
+    .map((m) =>
+      spendOf(
+        { promptTokens: CALL_PROMPT_ALLOWANCE, completionTokens: m.maxTokens ?? DEFAULT_COMPLETION_CAP },
+        m.price,
+      ),
+    )
+    .reduce((a, b) => ({ tokens: Math.max(a.tokens, b.tokens), usd: Math.max(a.usd, b.usd) }), NO_SPEND);
+}
 
 export function schedulerInput(context: AgentContext<unknown>): SchedulerInput {
   const { topology } = context;
@@ -36,7 +54,8 @@ export function schedulerInput(context: AgentContext<unknown>): SchedulerInput {
     producer: context.instance,
     target: topology.curation.target,
     budget: topology.run.budget,
-    prices: Object.fromEntries(topology.models.flatMap((m) => (m.price ? [[m.id, m.price]] : []))),
+    callReserve: largestCallReserve(topology.models),
+    mix: { complexity: topology.curation.complexityMix, domain: topology.curation.domainMix },
     concurrency: topology.run.concurrency,
     maxRounds: topology.run.maxRounds,
     roundTimeoutMs: topology.run.roundTimeoutMs,
@@ -85,17 +104,16 @@ async function createScheduler(context: AgentContext<unknown>): Promise<AgentIns
   const markRunStatus = async () => {
     const snapshot = actor.getSnapshot();
     const { context } = snapshot;
-    const phase =
-      snapshot.status === "done"
-        ? "completed"
-        : context.stopping || context.accepted >= context.target
-          ? "draining"
-          : "running";
-    if (phase === marked) return;
+    const ending = drainingFor(context);
+    const phase = snapshot.status === "done" ? "completed" : ending ? "draining" : "running";
+    if (phase === marked || !ending) return;
     const reasonCode =
-      context.stopping?.status === "budget" ? "budget" : context.stopping ? "cancelled" : "target_reached";
-    const reason = context.stopping?.reason ?? `target of ${context.target} reached`;
-    await setRunStatus(bus.state, runId, { phase, reasonCode, reason });
+      ending.status === "budget"
+        ? "budget"
+        : ending.status === "target_reached"
+          ? "target_reached"
+          : "cancelled";
+    await setRunStatus(bus.state, runId, { phase, reasonCode, reason: ending.reason });
     marked = phase;
   };
 
@@ -111,11 +129,13 @@ async function createScheduler(context: AgentContext<unknown>): Promise<AgentIns
     await markRunStatus();
   };
 
+  // Under a budget every step carries what the run has spent or reserved, read from the shared spend ledger.
+  const spendNow = () => (input.budget ? committedSpend(bus.state, runId) : Promise.resolve(NO_SPEND));
   let chain = Promise.resolve();
-  const step = (event: SchedulerEvent) => {
+  const step = (event: (spend: Spend) => SchedulerEvent) => {
     const run = chain.then(async () => {
       if (actor.getSnapshot().status !== "active") return;
-      actor.send(event);
+      actor.send(event(await spendNow()));
       await flush();
     });
     chain = run.catch((err) => logger.error({ err: errorMessage(err) }, "scheduler step failed"));
@@ -140,7 +160,7 @@ async function createScheduler(context: AgentContext<unknown>): Promise<AgentIns
       runStarted(context, context.topology, input.target),
       idempotencyKey(runId, "run", "run.started"),
     );
-    await step({ type: "START", now: new Date().toISOString() });
+    await step((spend) => ({ type: "START", now: new Date().toISOString(), spend }));
   }
 
   const consumption = await bus.consume({
@@ -151,9 +171,13 @@ async function createScheduler(context: AgentContext<unknown>): Promise<AgentIns
     concurrency: 1,
     ackWaitMs: context.topology.run.ackWaitMs,
     maxDeliver: 1000,
-    handle: (message) => step({ type: "ROUND_CLOSED", message, now: new Date().toISOString() }),
+    handle: (message) =>
+      step((spend) => ({ type: "ROUND_CLOSED", message, now: new Date().toISOString(), spend })),
   });
-  const timer = setInterval(() => void step({ type: "TICK", now: new Date().toISOString() }), TICK_MS);
+  const timer = setInterval(
+    () => void step((spend) => ({ type: "TICK", now: new Date().toISOString(), spend })),
+    TICK_MS,
+  );
 
   return {
     handlers: [],

@@ -4,10 +4,10 @@ import type { AgentContext } from "../../agents/definition.ts";
 import { JudgeOptions } from "../../agents/judge/judge-agent.ts";
 import { deriveBlind, gradeReference } from "../../agents/judge/judge-calls.ts";
 import { schedulerInput } from "../../agents/scheduler/scheduler-agent.ts";
-import type { RejectionReason, RoundClosed } from "../../bus/messages.ts";
+import type { RejectionReason, RoundClosed, UsageRecorded } from "../../bus/messages.ts";
 import type { CloseStatus, RoundSpec, TokenUsage } from "../../core/schemas.ts";
 import { openCuration } from "../../curation/open-curation.ts";
-import { type AcceptedCounts, decideCuration } from "../../curation/policy.ts";
+import { decideCuration } from "../../curation/policy.ts";
 import { loadDomainPacks } from "../../domains/pack.ts";
 import { assessQuestion, decideVerdict } from "../../domains/verdict.ts";
 import { createChatModels } from "../../llm/models.ts";
@@ -18,6 +18,7 @@ import {
   DefenderOutput,
   type JudgeGrading,
 } from "../../llm/role-outputs.ts";
+import { unlimitedLedger } from "../../llm/spending.ts";
 import { silentLogger } from "../../log/logger.ts";
 import { closeRound } from "../../machines/emission.ts";
 import { initialPlan, nextRound, recordOutcome } from "../../machines/round-planner.ts";
@@ -39,6 +40,8 @@ const PRODUCER = "plain-loop";
 
 export interface PlainLoopResult {
   closed: RoundClosed[];
+  /** Every billed call, as the agents' books record it. */
+  usage: UsageRecorded[];
   closedAt: number[];
   startedAt: number;
 }
@@ -57,12 +60,6 @@ async function attempts<T>(max: number, work: () => Promise<T>): Promise<Attempt
   return { ok: false, error };
 }
 
-function countAccepted(counts: AcceptedCounts, spec: RoundSpec): void {
-  counts.total += 1;
-  counts.byComplexity[spec.complexity] = (counts.byComplexity[spec.complexity] ?? 0) + 1;
-  counts.byDomain[spec.domain] = (counts.byDomain[spec.domain] ?? 0) + 1;
-}
-
 export async function runPlainLoop(prepared: PreparedTopology, rounds: number): Promise<PlainLoopResult> {
   const { topology } = prepared;
   const { run, curation: curationConfig } = topology;
@@ -70,7 +67,18 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
   const runId = newRunId();
   const startedAt = performance.now();
   const packs = await loadDomainPacks(undefined, run.domains);
-  const models = createChatModels(topology.models, { env: prepared.env, logger });
+  const usage: UsageRecorded[] = [];
+  const ledger = unlimitedLedger(async (charge, billed) => {
+    usage.push({
+      type: "usage.recorded.v1",
+      runId,
+      at: new Date().toISOString(),
+      producer: PRODUCER,
+      ...charge,
+      ...billed,
+    });
+  });
+  const models = createChatModels(topology.models, { env: prepared.env, logger, ledger });
   const curation = await openCuration({
     config: curationConfig,
     runDir: join(resolve(run.outDir), runId),
@@ -87,7 +95,6 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
   const tools = judgeTools(sandbox);
   // schedulerInput reads only the topology, the packs, the run id and the producer name.
   const { plan } = schedulerInput({ topology, packs, runId, instance: PRODUCER } as AgentContext<unknown>);
-  const counts: AcceptedCounts = { total: 0, byComplexity: {}, byDomain: {} };
   const model = (id: string) => {
     const found = models.get(id);
     if (!found) throw new Error(`the topology has no model "${id}"`);
@@ -95,7 +102,6 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
   };
 
   async function playRound(spec: RoundSpec): Promise<RoundClosed> {
-    const usage: TokenUsage[] = [];
     const close = (
       stage: string,
       status: CloseStatus,
@@ -105,7 +111,7 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
     ) =>
       closeRound(
         {
-          message: { runId, spec, usage },
+          message: { runId, spec },
           now: new Date().toISOString(),
           producer: PRODUCER,
           maxAttempts: run.modelAttempts,
@@ -130,12 +136,12 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
         ...prompt,
         schemaName: ATTACKER_SCHEMA_NAME,
         schema: AttackerOutput,
+        roundId: spec.roundId,
       });
-      return { question: toQuestion(result.value, pack, spec.skill), usage: result.usage };
+      return { question: toQuestion(result.value, pack, spec.skill) };
     });
     if (!attack.ok) return close("attacker", "failed", "model_error", attack.error);
     const { question } = attack.value;
-    usage.push(attack.value.usage);
 
     const screen = await curation.novelty.screen(spec.roundId, question.text);
     const novelty = screen.report;
@@ -147,6 +153,7 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
         ...pack.render("defender", { question }),
         schemaName: DEFENDER_SCHEMA_NAME,
         schema: DefenderOutput,
+        roundId: spec.roundId,
       }),
     );
     if (!defence.ok) return close("defender", "failed", "model_error", defence.error, { novelty });
@@ -154,33 +161,31 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
       reasoning: defence.value.value.reasoning,
       finalAnswer: defence.value.value.final_answer.trim(),
     };
-    usage.push(defence.value.usage);
 
     const judgeModel = model(judgeConfig?.model ?? spec.judge);
     const derived = await attempts(run.modelAttempts, () =>
-      deriveBlind({ model: judgeModel, pack, question, tools, maxToolRounds: judgeOptions.maxToolRounds }),
+      deriveBlind({
+        model: judgeModel,
+        roundId: spec.roundId,
+        pack,
+        question,
+        tools,
+        maxToolRounds: judgeOptions.maxToolRounds,
+      }),
     );
     if (!derived.ok) return close("judge", "failed", "model_error", derived.error, { novelty });
-    usage.push(derived.value.usage);
     const blind = { output: derived.value.value, evidence: derived.value.evidence };
     let grading: JudgeGrading | undefined;
     if (assessQuestion(pack, question, blind).valid) {
       const graded = await attempts(run.modelAttempts, () =>
-        gradeReference({ model: judgeModel, pack, question, blind }),
+        gradeReference({ model: judgeModel, roundId: spec.roundId, pack, question, blind }),
       );
       if (!graded.ok) return close("judge", "failed", "model_error", graded.error, { novelty });
-      usage.push(graded.value.usage);
       grading = graded.value.value;
     }
     const verdict = decideVerdict({ pack, question, answer, blind, ...(grading ? { grading } : {}) });
 
-    const decision = decideCuration({
-      config: curationConfig,
-      verdict,
-      complexity: spec.complexity,
-      domain: spec.domain,
-      counts,
-    });
+    const decision = decideCuration({ config: curationConfig, verdict });
     if (!decision.accept) {
       curation.novelty.release(spec.roundId);
       return close("curator", "rejected", decision.reasonCode, decision.reason, { verdict, novelty });
@@ -188,11 +193,6 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
     if (!verdict.valid) throw new Error("the curation policy kept an invalid question");
     const final = await curation.novelty.screen(spec.roundId, question.text);
     if (!final.novel) return close("curator", "rejected", "duplicate", final.reason, { verdict, novelty });
-    if (counts.total >= curationConfig.target) {
-      curation.novelty.release(spec.roundId);
-      return close("curator", "rejected", "target_reached", "target reached", { verdict, novelty });
-    }
-    countAccepted(counts, spec);
     await curation.novelty.commit(spec.roundId, {
       id: `${runId}-${spec.roundId}`,
       runId,
@@ -212,7 +212,7 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
   const keepOneRoundGoing = async () => {
     while (nextSeq < rounds) {
       const seq = nextSeq++;
-      const planned = nextRound(plan, planState, seq);
+      const planned = nextRound(plan, planState, seq, { domains: plan.domains.map((d) => d.name) });
       const spec: RoundSpec = {
         runId,
         roundId: roundId(seq),
@@ -232,5 +232,5 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
     await sandbox.close();
     await curation.close();
   }
-  return { closed, closedAt, startedAt };
+  return { closed, usage, closedAt, startedAt };
 }

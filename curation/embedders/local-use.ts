@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
+import { SerialQueue } from "../../core/serial-queue.ts";
 import { assertEmbeddable, type Embedder } from "../embedder.ts";
-import { SerialQueue } from "../serial-queue.ts";
 import { l2Normalise } from "../vectors.ts";
 import { UseModelWorker } from "./use-worker-handle.ts";
 

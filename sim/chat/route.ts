@@ -79,6 +79,7 @@ async function completeChat(sim: SimContext, call: RouteCall): Promise<void> {
   const request = parsed.data;
   const conversation = readConversation(request);
   const plan = planRole(request, conversation);
+  if (call.fault === "server_error") return billedFailure(sim, call.res, request, plan.role);
   const rng = Rng.of(sim.config.seed, request.model, JSON.stringify(request.messages));
   let reply = play(plan, {
     request,
@@ -111,11 +112,27 @@ async function completeChat(sim: SimContext, call: RouteCall): Promise<void> {
   await (request.stream ? stream(sim, call, delivery) : respond(sim, call.res, call.signal, delivery));
 }
 
+/** A server that read the prompt, billed it, then failed: a 500 whose body says what it billed. */
+function billedFailure(sim: SimContext, res: ServerResponse, request: ChatRequest, role: string): void {
+  const prompt = promptTokens(request);
+  sim.stats.served(request.model, role, prompt, 0);
+  sim.stats.fault("server_error");
+  sendJson(res, 500, {
+    error: {
+      message: "The server had an error while processing your request.",
+      type: "server_error",
+      code: null,
+    },
+    usage: { prompt_tokens: prompt, completion_tokens: 0, total_tokens: prompt },
+  });
+}
+
 export const chatRoutes: RouteModule = (sim) => [
   {
     method: "POST",
     path: "/v1/chat/completions",
     servesModel: true,
+    billsFailures: true,
     handle: (call) => completeChat(sim, call),
   },
 ];

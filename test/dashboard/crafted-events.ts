@@ -97,6 +97,8 @@ export interface RoundPlan {
   questionText?: string;
   /** Milliseconds after T0 at which the round closes; it opens a second earlier. */
   closesAt?: number;
+  /** USD per million tokens its calls were billed at; no cost when absent. */
+  pricePerMTok?: number;
 }
 
 function question(plan: RoundPlan): Question {
@@ -165,9 +167,21 @@ export function roundEvents(plan: RoundPlan): RunEvent[] {
     producer,
     spec,
   });
-  const attackerUsage = [
-    { model: spec.attacker, role: "attacker", promptTokens: 1000, completionTokens: 500, calls: 1 },
-  ];
+  /** One billed call, as the spend ledger records it. */
+  const billed = (model: string, role: string, promptTokens: number, completionTokens: number) => ({
+    type: "usage.recorded.v1",
+    runId: plan.runId,
+    at: at(closesAt - 500, plan.t0),
+    producer: `${role}-test`,
+    roundId: spec.roundId,
+    model,
+    role,
+    promptTokens,
+    completionTokens,
+    ...(plan.pricePerMTok === undefined
+      ? {}
+      : { costUsd: ((promptTokens + completionTokens) * plan.pricePerMTok) / 1e6 }),
+  });
   const q = question(plan);
   const novelty: NoveltyReport =
     plan.end.kind === "duplicate"
@@ -179,8 +193,9 @@ export function roundEvents(plan: RoundPlan): RunEvent[] {
         }
       : { maxSimilarity: 0.31, nearestId: "sample-0002", nearestText: "Two cyclists ...", source: "store" };
   const events: unknown[] = [
-    { type: "round.opened.v1", ...envelope("scheduler-test"), usage: [] },
-    { type: "question.proposed.v1", ...envelope("attacker-test"), usage: attackerUsage, question: q },
+    { type: "round.opened.v1", ...envelope("scheduler-test") },
+    billed(spec.attacker, "attacker", 1000, 500),
+    { type: "question.proposed.v1", ...envelope("attacker-test"), question: q },
   ];
   const close = {
     type: "round.closed.v1",
@@ -192,7 +207,6 @@ export function roundEvents(plan: RoundPlan): RunEvent[] {
   if (plan.end.kind === "duplicate") {
     events.push({
       ...close,
-      usage: attackerUsage,
       status: "rejected",
       reasonCode: "duplicate",
       reason: "too close to a stored item",
@@ -201,20 +215,16 @@ export function roundEvents(plan: RoundPlan): RunEvent[] {
     return events.map((e) => RunEvent.parse(e));
   }
   const answer = { reasoning: "The second train closes 30 km/h on a 60 km gap.", finalAnswer: "12:00" };
-  const usage = [
-    ...attackerUsage,
-    { model: spec.defender, role: "defender", promptTokens: 800, completionTokens: 400, calls: 1 },
-  ];
   const v = verdict(plan.end);
   events.push(
-    { type: "question.screened.v1", ...envelope("curator-test"), usage: attackerUsage, question: q, novelty },
-    { type: "answer.submitted.v1", ...envelope("defender-test"), usage, question: q, novelty, answer },
-    { type: "verdict.issued.v1", ...envelope("judge-test"), usage, question: q, novelty, answer, verdict: v },
+    { type: "question.screened.v1", ...envelope("curator-test"), question: q, novelty },
+    billed(spec.defender, "defender", 800, 400),
+    { type: "answer.submitted.v1", ...envelope("defender-test"), question: q, novelty, answer },
+    { type: "verdict.issued.v1", ...envelope("judge-test"), question: q, novelty, answer, verdict: v },
   );
   events.push(
     RoundClosed.parse({
       ...close,
-      usage,
       verdict: v,
       stage: "verdict.issued",
       ...closing(plan.end, spec, q, answer, v, novelty),

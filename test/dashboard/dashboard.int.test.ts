@@ -60,9 +60,11 @@ describe("nanoflux dashboard in a browser", () => {
   }
 
   async function publish(events: readonly RunEvent[]): Promise<void> {
-    for (const event of events) {
+    for (const [i, event] of events.entries()) {
       const round = "spec" in event ? event.spec.roundId : "run";
-      await publisher.publishEvent(event, idempotencyKey(event.runId, round, event.type));
+      // Billed calls are one event each; stage events are one per round.
+      const id = event.type === "usage.recorded.v1" ? `${event.runId}:usage:${event.at}:${i}` : undefined;
+      await publisher.publishEvent(event, id ?? idempotencyKey(event.runId, round, event.type));
     }
   }
 
@@ -135,7 +137,7 @@ describe("nanoflux dashboard in a browser", () => {
     // The run started ten minutes ago, so pace and ETA read like a real run's.
     const t0 = Date.now() - 10 * 60_000;
     const round = (plan: Omit<RoundPlan, "runId" | "t0" | "closesAt">) =>
-      roundEvents({ ...plan, runId, t0, closesAt: plan.seq * 90_000 });
+      roundEvents({ ...plan, runId, t0, closesAt: plan.seq * 90_000, pricePerMTok: 3 });
     const live = await dashboard();
     const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
     const pageErrors: string[] = [];
@@ -176,15 +178,15 @@ describe("nanoflux dashboard in a browser", () => {
         questionText: SCRIPT_QUESTION,
         end: { kind: "accepted", outcome: "attack_succeeded", level: "L4" },
       }),
-      // A round still in flight: proposed, not yet screened.
-      ...round({ seq: 6, end: { kind: "accepted", outcome: "defended", level: "L4" } }).slice(0, 2),
+      // A round still in flight: proposed (its attacker's call billed), not yet screened.
+      ...round({ seq: 6, end: { kind: "accepted", outcome: "defended", level: "L4" } }).slice(0, 3),
     ]);
     beat(runId, 1);
     await byTestId(page, "accepted", /^3 \/ 4$/).waitFor({ timeout: TIMEOUT });
     await byTestId(page, "rejections", /duplicate/).waitFor({ timeout: TIMEOUT });
     expect(await byTestId(page, "in-flight").textContent()).toBe("1");
-    // Four judged rounds of 2,700 tokens and a duplicate of 1,500, at $3 per million.
-    expect(await byTestId(page, "tokens").textContent()).toBe("12.3k");
+    // Four judged rounds of 2,700 tokens, a duplicate and a round in flight of 1,500 each, at $3 per million.
+    expect(await byTestId(page, "tokens").textContent()).toBe("13.8k");
     expect(await byTestId(page, "cost").textContent()).toBe("$0.04");
 
     const standings = byTestId(page, "standings-table").locator("tbody tr");
@@ -246,12 +248,13 @@ describe("nanoflux dashboard in a browser", () => {
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
       await runStatus(page, /target reached/).waitFor({ timeout: TIMEOUT });
-      expect(await byTestId(page, "accepted").textContent()).toBe(`${target} / ${target}`);
+      const { accepted } = (await session).report;
+      expect(accepted).toBeGreaterThanOrEqual(target);
+      expect(await byTestId(page, "accepted").textContent()).toBe(`${accepted} / ${target}`);
       const shown = await acceptedCounts(page);
       expect(shown.filter((n) => n > 0 && n < target).length).toBeGreaterThan(0);
       expect(shown).toEqual([...shown].sort((a, b) => a - b));
       expect(await byTestId(page, "standings-table").locator("tbody tr").count()).toBe(2);
-      expect((await session).report.accepted).toBe(target);
     } finally {
       interrupt("test finished");
       await session;

@@ -23,7 +23,8 @@ describe("the run board", () => {
     feed(board, roundEvents({ runId: "run-a", seq: 1, end: { kind: "duplicate" } }));
     unsubscribe();
     feed(board, roundEvents({ runId: "run-a", seq: 2, end: { kind: "duplicate" } }));
-    expect(changed).toEqual(["run-a", "run-a", "run-a"]);
+    // Opened, the attacker's billed call, proposed, closed: one change each.
+    expect(changed).toEqual(["run-a", "run-a", "run-a", "run-a"]);
     expect(board.snapshot("run-a")?.roundCount).toBe(2);
     expect(board.round("run-a", "r000002")?.decision?.reasonCode).toBe("duplicate");
     expect(board.snapshot("run-missing")).toBeUndefined();

@@ -52,7 +52,7 @@ describe("a run snapshot", () => {
       seq: ROUND_LIST_LIMIT + 5,
       questionText: `long ${"x".repeat(500)}`,
       end: { kind: "duplicate" },
-    }).slice(0, 2);
+    }).slice(0, 3);
     const events = Array.from({ length: ROUND_LIST_LIMIT + 4 }, (_, i) =>
       roundEvents({ runId: RUN, seq: i + 1, end: { kind: "duplicate" } }),
     ).flat();
@@ -76,7 +76,12 @@ describe("a run snapshot", () => {
   it("survives the trip through JSON and the page's schema", () => {
     const view = fold([
       runStarted({ runId: RUN, pricePerMTok: 1 }),
-      ...accepted(1),
+      ...roundEvents({
+        runId: RUN,
+        seq: 1,
+        pricePerMTok: 1,
+        end: { kind: "accepted", outcome: "defended", level: "L4" },
+      }),
       ...roundEvents({ runId: RUN, seq: 2, end: { kind: "invalid" } }),
     ]);
     const snapshot = runSnapshot(view, new Map(), T0 + MINUTE);

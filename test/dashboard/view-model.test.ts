@@ -33,7 +33,7 @@ describe("the dashboard view model", () => {
       judgedValid: 2,
       accepted: 1,
     });
-    expect(view.closed).toEqual({ accepted: 1, rejected: 3, failed: 0 });
+    expect(view.closed).toEqual({ accepted: 1, rejected: 3, failed: 0, cancelled: 0 });
     expect(view.rejections).toEqual({ duplicate: 1, invalid_question: 1, quality_band: 1 });
   });
 
@@ -72,15 +72,22 @@ describe("the dashboard view model", () => {
     expect(view.acceptedByComplexity).toEqual({ "2": 1, "4": 2 });
   });
 
-  it("sums tokens per model and role and prices them from the run.started config", () => {
-    const view = fold([runStarted({ runId: RUN, pricePerMTok: 2 }), ...accepted(1), ...accepted(2)]);
+  it("sums the billed calls per model and role, with what they cost", () => {
+    const priced = (seq: number) =>
+      roundEvents({
+        runId: RUN,
+        seq,
+        pricePerMTok: 2,
+        end: { kind: "accepted", outcome: "defended", level: "L4" },
+      });
+    const view = fold([runStarted({ runId: RUN }), ...priced(1), ...priced(2)]);
     const attacker = view.usage.find((u) => u.model === "alpha" && u.role === "attacker");
     expect(attacker).toMatchObject({ calls: 2, promptTokens: 2000, completionTokens: 1000 });
     // 3000 tokens at $2 per million.
     expect(attacker?.costUsd).toBeCloseTo(0.006, 10);
   });
 
-  it("leaves costs unknown when the run recorded no prices", () => {
+  it("leaves costs unknown when the calls were recorded without a price", () => {
     const view = fold([runStarted({ runId: RUN }), ...accepted(1)]);
     expect(view.usage.length).toBeGreaterThan(0);
     expect(view.usage.every((u) => u.costUsd === undefined)).toBe(true);

@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { costOf } from "../../llm/cost.ts";
-import { addUsage, callUsage, noUsage } from "../../llm/usage.ts";
+import { addUsage, billedTokens, noUsage } from "../../llm/usage.ts";
 
 describe("usage and cost", () => {
   it("sums calls and tokens, counting a server that reports no usage as zero tokens", () => {
     const total = [
-      callUsage({ prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 }, "m1", "judge"),
-      callUsage(undefined, "m1", "judge"),
-      callUsage({ prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 }, "m1", "judge"),
-    ].reduce(addUsage, noUsage("m1", "judge"));
+      billedTokens({ prompt_tokens: 100, completion_tokens: 20 }),
+      billedTokens(undefined),
+      billedTokens({ prompt_tokens: 5, completion_tokens: 1 }),
+    ]
+      .map((billed) => ({ ...noUsage("m1", "judge"), ...billed, calls: 1 }))
+      .reduce(addUsage, noUsage("m1", "judge"));
     expect(total).toEqual({ model: "m1", role: "judge", promptTokens: 105, completionTokens: 21, calls: 3 });
   });
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ModelConfig } from "../../config/topology.ts";
 import type { TokenUsage } from "../../core/schemas.ts";
 import type { ChatModelDeps } from "../../llm/openai-model.ts";
+import { unlimitedLedger } from "../../llm/spending.ts";
 import {
   type ScriptedOpenAIServer,
   type ScriptStep,
@@ -58,7 +59,9 @@ export function testDeps(
   return {
     env: {},
     logger: log.logger,
-    onUsage: (usage) => void usages.push(usage),
+    ledger: unlimitedLedger(async (charge, billed) => {
+      usages.push({ model: charge.model, role: charge.role, ...billed, calls: 1 });
+    }),
     retryTiming: { baseDelayMs: 1, maxDelayMs: 2_000 },
     ...overrides,
     usages,

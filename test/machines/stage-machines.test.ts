@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, toPromise } from "xstate";
 import type { QuestionProposed, RoundClosed } from "../../bus/messages.ts";
+import { BudgetExceededError } from "../../core/errors.ts";
 import type { Verdict } from "../../core/schemas.ts";
 import { attackerMachine, type GeneratedQuestion } from "../../machines/attacker.ts";
 import {
@@ -10,7 +11,7 @@ import {
   type ScreenResult,
   screeningMachine,
 } from "../../machines/curator.ts";
-import { defenderMachine } from "../../machines/defender.ts";
+import { defenderMachine, type GivenAnswer } from "../../machines/defender.ts";
 import type { StageOutput } from "../../machines/emission.ts";
 import { type JudgeGrade, type JudgeVerification, judgeMachine } from "../../machines/judge.ts";
 import {
@@ -20,7 +21,6 @@ import {
   questionProposed,
   questionScreened,
   roundOpened,
-  usage,
   verdict,
   verdictIssued,
 } from "../support/fixtures.ts";
@@ -54,9 +54,33 @@ async function run(
   return (await toPromise(actor)) as StageOutput;
 }
 
+const derivation = {
+  blind: {
+    output: { well_posed: true, problem: "", derived_answer: "27", reasoning: "36 less 25%" },
+    evidence: [],
+  },
+};
+const grade = {
+  grading: { rubric: verdict.rubric as JudgeGrade["grading"]["rubric"], reason: "clear" },
+};
+
+function judgeWith(steps: {
+  derive: Array<JudgeVerification | Error>;
+  grade: Array<JudgeGrade | Error>;
+  decide: Verdict[];
+}) {
+  const derive = scripted(steps.derive);
+  const gradeStep = scripted(steps.grade);
+  const decide = scripted(steps.decide);
+  const machine = judgeMachine.provide({
+    actors: { deriveAnswer: derive.actor, gradeSolution: gradeStep.actor, decideVerdict: decide.actor },
+  });
+  return { machine, derive, grade: gradeStep, decide };
+}
+
 describe("attacker machine", () => {
-  it("publishes the proposed question with the round's usage appended", async () => {
-    const generate = scripted<GeneratedQuestion>([{ question, usage: usage("attacker") }]);
+  it("publishes the proposed question", async () => {
+    const generate = scripted<GeneratedQuestion>([{ question }]);
     const out = await run(
       attackerMachine.provide({ actors: { generateQuestion: generate.actor } }),
       roundOpened(),
@@ -65,7 +89,6 @@ describe("attacker machine", () => {
     expect(out.emit[0]?.stage).toBe("question.proposed");
     const proposed = out.emit[0]?.message as QuestionProposed;
     expect(proposed.question.text).toBe(question.text);
-    expect(proposed.usage).toHaveLength(1);
     expect(generate.unused()).toBe(0);
   });
 
@@ -85,10 +108,7 @@ describe("attacker machine", () => {
   });
 
   it("recovers when the second attempt succeeds", async () => {
-    const generate = scripted<GeneratedQuestion>([
-      new Error("truncated"),
-      { question, usage: usage("attacker") },
-    ]);
+    const generate = scripted<GeneratedQuestion>([new Error("truncated"), { question }]);
     const out = await run(
       attackerMachine.provide({ actors: { generateQuestion: generate.actor } }),
       roundOpened(),
@@ -101,9 +121,7 @@ describe("attacker machine", () => {
 
 describe("defender and judge machines", () => {
   it("defender carries the question and novelty forward with its answer", async () => {
-    const answer = scripted([
-      { answer: { reasoning: "r", finalAnswer: "27" }, usage: usage("defender", "beta") },
-    ]);
+    const answer = scripted([{ answer: { reasoning: "r", finalAnswer: "27" } }]);
     const out = await run(
       defenderMachine.provide({ actors: { answerQuestion: answer.actor } }),
       questionScreened(),
@@ -112,51 +130,22 @@ describe("defender and judge machines", () => {
       type: string;
       answer: { finalAnswer: string };
       novelty: unknown;
-      usage: unknown[];
     };
     expect(msg.type).toBe("answer.submitted.v1");
     expect(msg.answer.finalAnswer).toBe("27");
     expect(msg.novelty).toEqual(questionScreened().novelty);
-    expect(msg.usage).toHaveLength(2);
   });
 
-  const derivation = {
-    blind: {
-      output: { well_posed: true, problem: "", derived_answer: "27", reasoning: "36 less 25%" },
-      evidence: [],
-    },
-    usage: usage("judge", "judge"),
-  };
-  const grade = {
-    grading: { rubric: verdict.rubric as JudgeGrade["grading"]["rubric"], reason: "clear" },
-    usage: usage("judge", "judge"),
-  };
-
-  function judgeWith(steps: {
-    derive: Array<JudgeVerification | Error>;
-    grade: Array<JudgeGrade | Error>;
-    decide: Verdict[];
-  }) {
-    const derive = scripted(steps.derive);
-    const gradeStep = scripted(steps.grade);
-    const decide = scripted(steps.decide);
-    const machine = judgeMachine.provide({
-      actors: { deriveAnswer: derive.actor, gradeSolution: gradeStep.actor, decideVerdict: decide.actor },
-    });
-    return { machine, derive, grade: gradeStep, decide };
-  }
-
-  it("judge derives blind, grades an upheld question, and publishes the verdict with both phases' usage", async () => {
+  it("judge derives blind, grades an upheld question, and publishes the verdict", async () => {
     const judge = judgeWith({
       derive: [{ ...derivation, worthGrading: true }],
       grade: [grade],
       decide: [verdict],
     });
     const out = await run(judge.machine, answerSubmitted());
-    const msg = out.emit[0]?.message as { type: string; verdict: typeof verdict; usage: unknown[] };
+    const msg = out.emit[0]?.message as { type: string; verdict: typeof verdict };
     expect(msg.type).toBe("verdict.issued.v1");
     expect(msg.verdict.outcome).toBe("attack_succeeded");
-    expect(msg.usage).toHaveLength(3);
     expect([judge.derive.unused(), judge.grade.unused(), judge.decide.unused()]).toEqual([0, 0, 0]);
   });
 
@@ -169,7 +158,6 @@ describe("defender and judge machines", () => {
     const out = await run(judge.machine, answerSubmitted());
     expect(out.emit[0]?.stage).toBe("verdict.issued");
     expect(judge.grade.calls()).toBe(0);
-    expect((firstMessage(out) as { usage: unknown[] }).usage).toHaveLength(2);
   });
 
   it("judge closes the round as failed when the model never derives usefully", async () => {
@@ -181,7 +169,7 @@ describe("defender and judge machines", () => {
     expect(judge.decide.calls()).toBe(0);
   });
 
-  it("judge retries grading on its own attempt count and keeps the derivation's usage when grading fails", async () => {
+  it("judge retries grading on its own attempt count, then fails the round", async () => {
     const judge = judgeWith({
       derive: [{ ...derivation, worthGrading: true }],
       grade: [new Error("truncated"), new Error("truncated")],
@@ -190,7 +178,6 @@ describe("defender and judge machines", () => {
     const out = await run(judge.machine, answerSubmitted());
     const closed = firstMessage(out) as RoundClosed;
     expect(closed.reason).toMatch(/could not grade the reference solution after 2 attempts/);
-    expect(closed.usage).toHaveLength(2);
     expect(judge.grade.calls()).toBe(2);
   });
 });
@@ -259,10 +246,10 @@ describe("curator machines", () => {
     expect(commit.calls()).toBe(0);
   });
 
-  it("a commit that loses the race for the last place is a rejection, not an acceptance", async () => {
+  it("a commit that finds a near-duplicate kept first is a rejection, not an acceptance", async () => {
     const policy = scripted<PolicyDecision>([{ accept: true, reason: "ok" }]);
     const commit = scripted<CommitResult>([
-      { committed: false, reasonCode: "target_reached", reason: "target 20 reached" },
+      { committed: false, reasonCode: "duplicate", reason: "0.95 to r000004, kept first" },
     ]);
     const out = await run(
       acceptanceMachine.provide({
@@ -274,6 +261,45 @@ describe("curator machines", () => {
       }),
       verdictIssued(),
     );
-    expect((firstMessage(out) as RoundClosed).reasonCode).toBe("target_reached");
+    expect((firstMessage(out) as RoundClosed).reasonCode).toBe("duplicate");
+  });
+});
+
+describe("a budget refusal", () => {
+  const refused = () => new BudgetExceededError("token budget of 1000 reached: 990 spent or reserved");
+
+  it("cancels the round at once, without a second attempt, in every stage that calls a model", async () => {
+    const attacker = scripted<GeneratedQuestion>([refused()]);
+    const defender = scripted<GivenAnswer>([refused()]);
+    const judge = judgeWith({ derive: [refused()], grade: [], decide: [] });
+    const outs = [
+      await run(attackerMachine.provide({ actors: { generateQuestion: attacker.actor } }), roundOpened(), 3),
+      await run(
+        defenderMachine.provide({ actors: { answerQuestion: defender.actor } }),
+        questionScreened(),
+        3,
+      ),
+      await run(judge.machine, answerSubmitted(), 3),
+    ];
+    for (const out of outs) {
+      expect(firstMessage(out)).toMatchObject({
+        type: "round.closed.v1",
+        status: "cancelled",
+        reasonCode: "budget",
+        reason: expect.stringMatching(/^round cancelled: token budget of 1000 reached/),
+      });
+    }
+    expect([attacker.calls(), defender.calls(), judge.derive.calls()]).toEqual([1, 1, 1]);
+  });
+
+  it("after the blind derivation, still cancels rather than fails the grading", async () => {
+    const judge = judgeWith({
+      derive: [{ ...derivation, worthGrading: true }],
+      grade: [refused()],
+      decide: [],
+    });
+    const out = await run(judge.machine, answerSubmitted(), 3);
+    expect(firstMessage(out)).toMatchObject({ status: "cancelled", reasonCode: "budget" });
+    expect(judge.grade.calls()).toBe(1);
   });
 });

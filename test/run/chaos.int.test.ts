@@ -10,7 +10,7 @@ import { prepareTopology } from "../../runner/prepare-topology.ts";
 import { runSession } from "../../runner/run-session.ts";
 import { exited, spawnNanoflux } from "../support/child-agent.ts";
 import { startTestNats, waitFor } from "../support/nats.ts";
-import { expectEveryRoundClosedOnce, runEvents } from "../support/run-audit.ts";
+import { expectEveryRoundClosedOnce, expectTargetMet, runEvents } from "../support/run-audit.ts";
 import { writeTestTopology } from "../support/run-topology.ts";
 
 const TYPES = ["attacker", "defender", "judge", "curator"] as const;
@@ -32,7 +32,7 @@ describe("chaos: agents killed at random through a run", () => {
   });
   afterAll(async () => nats.cleanup());
 
-  it("ends with exactly the target, no duplicate and no gap in the accounting", async () => {
+  it("ends with the target met, no duplicate and no gap in the accounting", async () => {
     const target = 10;
     const { file, dir } = await writeTestTopology({
       target,
@@ -82,12 +82,14 @@ describe("chaos: agents killed at random through a run", () => {
         .split("\n")
         .filter(Boolean)
         .map((line) => Sample.parse(JSON.parse(line)));
-      expect(samples).toHaveLength(target);
-      expect(new Set(samples.map((s) => s.roundId)).size).toBe(target);
-      expect(new Set(samples.map((s) => s.question.text)).size).toBe(target);
+      const kept = result.report.accepted;
+      expectTargetMet(kept, target, 4);
+      expect(samples).toHaveLength(kept);
+      expect(new Set(samples.map((s) => s.roundId)).size).toBe(kept);
+      expect(new Set(samples.map((s) => s.question.text)).size).toBe(kept);
       expectEveryRoundClosedOnce(await runEvents(nats.url, runId));
       const { report } = result;
-      expect(report.accepted + report.rejected + report.failed).toBe(report.rounds);
+      expect(report.accepted + report.rejected + report.failed + report.cancelled).toBe(report.rounds);
 
       // The curator's store survived its restarts: exactly the accepted questions, once each.
       await Promise.all(
@@ -101,7 +103,7 @@ describe("chaos: agents killed at random through a run", () => {
         dims: 512,
         embedder: LOCAL_EMBEDDER_NAME,
       });
-      expect(await store.count()).toBe(target);
+      expect(await store.count()).toBe(kept);
       await store.close();
     } finally {
       for (const child of agents.values()) child.kill("SIGKILL");

@@ -9,7 +9,7 @@ import { prepareTopology } from "../../runner/prepare-topology.ts";
 import { runSession } from "../../runner/run-session.ts";
 import { exited, spawnNanoflux } from "../support/child-agent.ts";
 import { startTestNats, waitFor } from "../support/nats.ts";
-import { expectEveryRoundClosedOnce, runEvents } from "../support/run-audit.ts";
+import { expectEveryRoundClosedOnce, expectTargetMet, runEvents } from "../support/run-audit.ts";
 import { writeTestTopology } from "../support/run-topology.ts";
 
 async function datasetLines(path: string): Promise<string[]> {
@@ -55,12 +55,13 @@ describe("a crashed agent resumes", () => {
 
       expect(result.report.status).toBe("target_reached");
       const samples = (await datasetLines(result.datasetPath)).map((l) => Sample.parse(JSON.parse(l)));
-      expect(samples).toHaveLength(10);
-      expect(new Set(samples.map((s) => s.roundId)).size).toBe(10);
+      expectTargetMet(samples.length, 10, 4);
+      expect(samples).toHaveLength(result.report.accepted);
+      expect(new Set(samples.map((s) => s.roundId)).size).toBe(samples.length);
       expectEveryRoundClosedOnce(await runEvents(nats.url, runId));
-      expect(result.report.accepted + result.report.rejected + result.report.failed).toBe(
-        result.report.rounds,
-      );
+      expect(
+        result.report.accepted + result.report.rejected + result.report.failed + result.report.cancelled,
+      ).toBe(result.report.rounds);
     } finally {
       await prepared.simulator?.close();
     }
@@ -90,9 +91,9 @@ describe("a crashed agent resumes", () => {
       expect(second.output()).toContain("target_reached");
 
       const samples = (await datasetLines(dataset)).map((l) => Sample.parse(JSON.parse(l)));
-      expect(samples).toHaveLength(8);
-      expect(new Set(samples.map((s) => s.roundId)).size).toBe(8);
-      expect(new Set(samples.map((s) => s.question.text)).size).toBe(8);
+      expectTargetMet(samples.length, 8, 4);
+      expect(new Set(samples.map((s) => s.roundId)).size).toBe(samples.length);
+      expect(new Set(samples.map((s) => s.question.text)).size).toBe(samples.length);
       expectEveryRoundClosedOnce(await runEvents(nats.url, runId));
       // The restarted curator kept its store: each accepted question once, nothing lost in the crash.
       const store = await LanceQuestionStore.open({
@@ -100,7 +101,7 @@ describe("a crashed agent resumes", () => {
         dims: 512,
         embedder: LOCAL_EMBEDDER_NAME,
       });
-      expect(await store.count()).toBe(8);
+      expect(await store.count()).toBe(samples.length);
       await store.close();
     } finally {
       await prepared.simulator?.close();

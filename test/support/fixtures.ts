@@ -5,7 +5,7 @@ import type {
   RoundOpened,
   VerdictIssued,
 } from "../../bus/messages.ts";
-import type { Question, RoundSpec, TokenUsage, ValidVerdict } from "../../core/schemas.ts";
+import type { Question, RoundSpec, ValidVerdict } from "../../core/schemas.ts";
 
 export const AT = "2026-01-01T00:00:00.000Z";
 
@@ -23,10 +23,6 @@ export function spec(overrides: Partial<RoundSpec> = {}): RoundSpec {
     openedAt: AT,
     ...overrides,
   };
-}
-
-export function usage(role: string, model = "alpha"): TokenUsage {
-  return { model, role, promptTokens: 100, completionTokens: 50, calls: 1 };
 }
 
 export const question: Question = {
@@ -67,13 +63,11 @@ export const roundOpened = (s = spec()): RoundOpened => ({
   type: "round.opened.v1",
   ...base,
   spec: s,
-  usage: [],
 });
 export const questionProposed = (s = spec()): QuestionProposed => ({
   type: "question.proposed.v1",
   ...base,
   spec: s,
-  usage: [usage("attacker")],
   question,
 });
 export const questionScreened = (s = spec()): QuestionScreened => ({

@@ -22,3 +22,12 @@ export function expectEveryRoundClosedOnce(events: RunEvent[]): { opened: number
   expect([...closed].sort()).toEqual([...opened].sort());
   return { opened: opened.length, closed: closed.length };
 }
+
+/**
+ * The target was met: at least the target kept, and no more than the rounds still in flight when it was reached
+ * could add (they are kept: they were paid for).
+ */
+export function expectTargetMet(accepted: number, target: number, concurrency: number): void {
+  expect(accepted).toBeGreaterThanOrEqual(target);
+  expect(accepted).toBeLessThan(target + concurrency);
+}

@@ -7,6 +7,8 @@ export interface TestTopologyOptions {
   target?: number;
   domains?: string[];
   replicas?: Partial<Record<"attacker" | "defender" | "judge" | "curator", number>>;
+  /** Messages one replica of a type handles at once (default: its model's maxConcurrency). */
+  agentConcurrency?: Partial<Record<"attacker" | "defender" | "judge" | "curator", number>>;
   concurrency?: number;
   ackWaitMs?: number;
   simulator?: Record<string, unknown>;
@@ -34,6 +36,7 @@ export async function writeTestTopology(
   ) => ({
     type,
     replicas: replicas[type] ?? 1,
+    ...(options.agentConcurrency?.[type] ? { concurrency: options.agentConcurrency[type] } : {}),
     ...(options.routes?.[type] ? { options: { routes: options.routes[type] } } : {}),
     ...extra,
   });

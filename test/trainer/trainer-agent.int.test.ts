@@ -26,7 +26,6 @@ function closedRound(sample: RoundClosed["sample"] & object): RoundClosed {
     at: AT,
     producer: "curator",
     spec: spec({ runId: RUN, roundId: sample.roundId }),
-    usage: [],
     status: "accepted",
     reason: "in the quality band",
     stage: "curator",

@@ -56,7 +56,12 @@ export function overviewPanel(run: RunSnapshot): HTMLElement {
       stat("ETA", eta, "eta"),
       stat("elapsed", formatDuration(run.elapsedMs), "elapsed"),
       stat("in flight", count(run.inFlight), "in-flight"),
-      stat("rejected / failed", `${count(run.rejected)} / ${count(run.failed)}`, "rejected"),
+      stat(
+        "rejected / failed / cancelled",
+        `${count(run.rejected)} / ${count(run.failed)} / ${count(run.cancelled)}`,
+        "rejected",
+      ),
+      stat("wasted", `${(run.wastedShare * 100).toFixed(1)}%`, "wasted"),
     ),
     run.status !== "running" && el("p", { class: "muted" }, run.reason),
     run.deadLetters > 0 &&

@@ -1,0 +1,101 @@
+import type { KV } from "@nats-io/kv";
+import type { z } from "zod";
+import { errorMessage, SystemError } from "../core/errors.ts";
+import { SerialQueue } from "../core/serial-queue.ts";
+import { backoffDelayMs } from "../llm/retry-policy.ts";
+
+/**
+ * One JSON document in the run's KV bucket that replicas on any host change together: every change is a
+ * compare-and-set on the entry's revision, retried when another writer came first, and riding out brief NATS
+ * outages. The acceptance ledger and the spend ledger are such documents.
+ */
+
+/** Looks at the document and says what to write instead (nothing, when it is fine as it is) and what to answer. */
+export type DocumentChange<T, R> = (current: T) => { next?: T; result: R };
+
+const MAX_CAS_ATTEMPTS = 50;
+const OUTAGE_PATIENCE_MS = 60_000;
+const OUTAGE_BACKOFF = { baseDelayMs: 100, maxDelayMs: 2000 };
+const TRANSIENT = /timeout|timed out|no responders|disconnect|reconnect/i;
+const CONFLICT = /wrong last sequence|exists/i;
+
+/**
+ * Writes made in one process go one at a time per key. nats-server 2.9 can accept two concurrent
+ * compare-and-set writes on an R3 bucket; writers sharing a process then never race each other.
+ */
+const writeQueues = new Map<string, SerialQueue>();
+
+function writeQueue(key: string): SerialQueue {
+  let queue = writeQueues.get(key);
+  if (!queue) {
+    queue = new SerialQueue();
+    writeQueues.set(key, queue);
+  }
+  return queue;
+}
+
+export class KvDocument<T> {
+  /** The last read: a document that has not changed since is not parsed again. */
+  #lastRead: { value: T; revision: number } | undefined;
+
+  constructor(
+    private readonly kv: KV,
+    private readonly key: string,
+    private readonly schema: z.ZodType<T>,
+    private readonly empty: T,
+    /** Names the document in errors: "acceptance ledger of run r1". */
+    private readonly what: string,
+  ) {}
+
+  /** The current document, waiting out an outage. */
+  read(): Promise<T> {
+    return ridingOutages(async () => (await this.#read()).value);
+  }
+
+  /** Changes the document with compare-and-set, one write at a time per process, waiting out an outage. */
+  change<R>(change: DocumentChange<T, R>): Promise<R> {
+    return writeQueue(this.key).run(() => ridingOutages(() => this.#compareAndSet(change)));
+  }
+
+  async #read(): Promise<{ value: T; revision: number }> {
+    const entry = await this.kv.get(this.key);
+    if (!entry || entry.value.length === 0) return { value: this.empty, revision: 0 };
+    if (this.#lastRead?.revision === entry.revision) return this.#lastRead;
+    const parsed = this.schema.safeParse(entry.json());
+    if (!parsed.success) throw new SystemError(`${this.what} is corrupt: ${parsed.error.message}`);
+    this.#lastRead = { value: parsed.data, revision: entry.revision };
+    return this.#lastRead;
+  }
+
+  async #compareAndSet<R>(change: DocumentChange<T, R>): Promise<R> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const { value, revision } = await this.#read();
+      const { next, result } = change(value);
+      if (!next) return result;
+      try {
+        if (revision === 0) await this.kv.create(this.key, JSON.stringify(next));
+        else await this.kv.update(this.key, JSON.stringify(next), revision);
+        return result;
+      } catch (err) {
+        if (!CONFLICT.test(errorMessage(err))) throw err;
+      }
+    }
+    throw new SystemError(`could not update the ${this.what} after ${MAX_CAS_ATTEMPTS} contended attempts`);
+  }
+}
+
+/**
+ * Retries `work` while NATS is briefly away (a server restart, a cluster failover). A write whose ack was lost
+ * is found by the next try's read: changes must therefore be idempotent.
+ */
+async function ridingOutages<T>(work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + OUTAGE_PATIENCE_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!TRANSIENT.test(errorMessage(err)) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt, OUTAGE_BACKOFF)));
+    }
+  }
+}
