@@ -127,6 +127,53 @@ function trainingIssues(training: unknown): CrossReferenceIssue[] {
   return issues;
 }
 
+/**
+ * The curation mix is a quota on the rounds the scheduler opens: a bucket it can never open a round in would
+ * leave its share of the target unfilled, and a mix with nothing to share would open nothing.
+ */
+function mixIssues(document: Mapping): CrossReferenceIssue[] {
+  const curation = mapping(document.curation);
+  const run = mapping(document.run);
+  const domains = Array.isArray(run?.domains) ? run.domains.filter((d) => typeof d === "string") : ["math"];
+  const issues: CrossReferenceIssue[] = [];
+  const mixes = [
+    {
+      key: "complexityMix",
+      allowed: ["1", "2", "3", "4", "5"],
+      what: "complexity",
+      fix: "use complexities 1-5",
+    },
+    {
+      key: "domainMix",
+      allowed: domains,
+      what: "domain",
+      fix: `use domains from run.domains: ${domains.join(", ")}`,
+    },
+  ];
+  for (const { key, allowed, what, fix } of mixes) {
+    const mix = mapping(curation?.[key]);
+    if (!mix) continue;
+    for (const bucket of Object.keys(mix))
+      if (!allowed.includes(bucket))
+        issues.push({
+          path: ["curation", key, bucket],
+          message: `no round can be opened at ${what} "${bucket}"`,
+          hint: suggestionHint(bucket, allowed, fix),
+        });
+    const total = Object.values(mix).reduce<number>(
+      (sum, share) => sum + (typeof share === "number" ? share : 0),
+      0,
+    );
+    if (total <= 0)
+      issues.push({
+        path: ["curation", key],
+        message: "every share is zero",
+        hint: `give at least one ${what} a positive share, or leave curation.${key} out`,
+      });
+  }
+  return issues;
+}
+
 /** Every cross-section problem of a topology document, parsed or not. */
 export function crossReferenceIssues(document: unknown): CrossReferenceIssue[] {
   const root = mapping(document);
@@ -140,5 +187,6 @@ export function crossReferenceIssues(document: unknown): CrossReferenceIssue[] {
     // Without a models list every reference would look unknown; its absence is reported on its own.
     ...(ids ? modelReferenceIssues(root, ids) : []),
     ...trainingIssues(root.training),
+    ...mixIssues(root),
   ];
 }

@@ -240,8 +240,18 @@ export const schedulerMachine = setup({
       const { message } = event;
       if (!(message.spec.roundId in context.inFlight)) return {};
       const { [message.spec.roundId]: _, ...inFlight } = context.inFlight;
+      // A call the spend ledger refused means the budget is spent, whatever the scheduler's estimate said.
+      const refused = message.reasonCode === "budget" && !context.stopping;
       return {
         inFlight,
+        ...(refused
+          ? {
+              stopping: {
+                status: "budget" as const,
+                reason: message.reason.replace(/^round cancelled: /, ""),
+              },
+            }
+          : {}),
         accepted:
           message.status === "accepted" ? countAccepted(context.accepted, message.spec) : context.accepted,
         closed: { ...context.closed, [message.status]: context.closed[message.status] + 1 },

@@ -21,7 +21,7 @@ import { redactTopology } from "./redact.ts";
 export const TICK_MS = 1000;
 
 /** Prompt tokens allowed for one call in the scheduler's margin: a Judge prompt with its tool results. */
-const CALL_PROMPT_ALLOWANCE = 2000;
+const CALL_PROMPT_ALLOWANCE = 4000;
 
 /** The most one model call of this topology may reserve: its prompt allowance and completion cap, priced. */
 function largestCallReserve(models: Topology["models"]): Spend {

@@ -137,4 +137,24 @@ export const BROKEN_TOPOLOGIES: BrokenTopology[] = [
     path: "training",
     hint: /training\.baseModel/,
   },
+  {
+    mistake: "a complexity mix bucket no round can be opened in",
+    text: editedTopology((t) => Object.assign(t, { curation: { complexityMix: { "3": 1, "7": 1 } } })),
+    path: "curation.complexityMix.7",
+    hint: /use complexities 1-5/,
+  },
+  {
+    mistake: "a domain mix naming a domain the run does not play",
+    text: editedTopology((t) =>
+      Object.assign(t, { run: { domains: ["math"] }, curation: { domainMix: { math: 1, medicine: 1 } } }),
+    ),
+    path: "curation.domainMix.medicine",
+    hint: /use domains from run\.domains: math/,
+  },
+  {
+    mistake: "a mix with nothing to share",
+    text: editedTopology((t) => Object.assign(t, { curation: { complexityMix: { "3": 0 } } })),
+    path: "curation.complexityMix",
+    hint: /positive share/,
+  },
 ];

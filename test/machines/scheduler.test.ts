@@ -184,6 +184,30 @@ describe("scheduler machine", () => {
     expect(completed.reason).toMatch(/token budget of 10000 reached: 8800 spent or reserved/);
   });
 
+  it("stops opening rounds once the spend ledger refused a call, whatever its own estimate says", () => {
+    const { actor, emitted } = start({ budget: { tokens: 1_000_000 }, target: 50 });
+    const spec = actor.getSnapshot().context.inFlight.r000000;
+    if (!spec) throw new Error("the first round is not in flight");
+    const refused: RoundClosed = {
+      type: "round.closed.v1",
+      runId: "run-s",
+      at: AT,
+      producer: "attacker-test",
+      spec,
+      status: "cancelled",
+      reasonCode: "budget",
+      reason: "round cancelled: token budget of 1000000 reached: 999000 spent or reserved",
+      stage: "attacker",
+    };
+    actor.send({ type: "ROUND_CLOSED", message: refused, now: AT, spend: NO_SPEND });
+    expect(opened(emitted)).toHaveLength(1);
+    expect(actor.getSnapshot().status).toBe("done");
+    expect(lastMessage(emitted)).toMatchObject({
+      status: "budget",
+      reason: "token budget of 1000000 reached: 999000 spent or reserved",
+    });
+  });
+
   it("keeps a money budget the same way, from the spend ledger's dollars", () => {
     const { actor, emitted } = start({ budget: { usd: 0.01 }, target: 50, concurrency: 4 });
     close(actor, "r000000", "rejected", { tokens: 500, usd: 0.003 });
