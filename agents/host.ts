@@ -11,6 +11,9 @@ import { ClosedRounds } from "./closed-rounds.ts";
 import type { AgentContext, AgentInstance, StageHandler } from "./definition.ts";
 import { watchRunStatus } from "./run-status.ts";
 
+/** How long a stopping agent lets model calls in flight finish before it abandons them (within the CLI's drain). */
+const STOP_GRACE_MS = 4000;
+
 export const HEARTBEAT_INTERVAL_MS = 2000;
 
 export interface RunningAgent {
@@ -53,7 +56,7 @@ export async function hostAgent(
 ): Promise<RunningAgent> {
   const { bus, logger, runId } = context;
   const routes = routesOf(context.agent.options);
-  const consumptions: Consumption[] = [];
+  const consumptions: Array<{ consumption: Consumption; abandonable: boolean }> = [];
   const runStatus = await watchRunStatus(bus.state, runId, logger);
   const closedRounds = new ClosedRounds(bus, runId);
   let status: "running" | "draining" | "stopped" = "running";
@@ -82,7 +85,7 @@ export async function hostAgent(
       concurrency,
       ackWaitMs: run.ackWaitMs,
       maxDeliver: run.maxDeliveries,
-      handle: async (message) => {
+      handle: async (message, delivery) => {
         const closing = runStatus.closing;
         const carrier = consumes === "round.closed" ? undefined : roundCarrier(message);
         // Closed elsewhere already (a late delivery of a round that timed out): nothing here can count.
@@ -113,9 +116,14 @@ export async function hostAgent(
           carrier && handler.callsModels !== false
             ? closedRounds.onClose(carrier.spec.roundId, () => actor.stop())
             : () => {};
+        const abandon = () => actor.stop();
+        delivery.signal.addEventListener("abort", abandon);
         actor.start();
         const output = (await toPromise(actor)) as StageOutput | undefined;
         stopWatching();
+        delivery.signal.removeEventListener("abort", abandon);
+        // Stopped before it finished: the message goes back to the queue for another replica or a resume.
+        if (!output && delivery.signal.aborted) throw delivery.signal.reason;
         if (output) await publishAll(output.emit, handler);
       },
       onLastDeliveryFailed: async (message, error) => {
@@ -137,7 +145,7 @@ export async function hostAgent(
         );
       },
     });
-    consumptions.push(consumption);
+    consumptions.push({ consumption, abandonable: handler.callsModels !== false });
   }
 
   const beat = () =>
@@ -150,8 +158,8 @@ export async function hostAgent(
       instance: context.instance,
       host: hostname(),
       pid: process.pid,
-      inFlight: consumptions.reduce((n, c) => n + c.inFlight, 0),
-      handled: consumptions.reduce((n, c) => n + c.handled, 0),
+      inFlight: consumptions.reduce((n, c) => n + c.consumption.inFlight, 0),
+      handled: consumptions.reduce((n, c) => n + c.consumption.handled, 0),
       status,
     });
   beat();
@@ -165,7 +173,10 @@ export async function hostAgent(
       if (status === "stopped") return;
       status = "draining";
       beat();
-      await Promise.all(consumptions.map((c) => c.stop()));
+      // Model calls in flight get a grace period, then are abandoned; bookkeeping stages (no model) finish.
+      await Promise.all(
+        consumptions.map((c) => c.consumption.stop({ graceMs: c.abandonable ? STOP_GRACE_MS : undefined })),
+      );
       await instance.close?.();
       await runStatus.stop();
       closedRounds.stop();

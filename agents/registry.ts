@@ -1,5 +1,5 @@
-import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { checkPluginModule } from "../config/plugin-modules.ts";
 import type { AgentConfig } from "../config/topology.ts";
 import { ConfigError, errorMessage } from "../core/errors.ts";
 import { trainerAgent } from "../trainer/trainer-agent.ts";
@@ -17,19 +17,26 @@ export const BUILT_IN_AGENTS: ReadonlyMap<string, AgentDefinition<unknown>> = ne
   ]),
 );
 
-/** Loads a plug-in module and finds the agent it exports (default export, or a named export made by defineAgent). */
+/**
+ * Loads a plug-in module and finds the agent it exports (default export, or a named export made by defineAgent).
+ * Importing runs the module's code, so a path that fails the plug-in path rules (config/plugin-modules.ts) is
+ * refused before anything is imported.
+ */
 export async function loadAgentModule(
   modulePath: string,
   baseDir: string,
   type?: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<AgentDefinition<unknown>> {
-  const file = resolve(baseDir, modulePath);
+  const checked = await checkPluginModule(modulePath, baseDir, env);
+  if (!checked.ok) throw new ConfigError(`${checked.message}; ${checked.hint}`);
   let loaded: Record<string, unknown>;
   try {
-    loaded = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    loaded = (await import(pathToFileURL(checked.file).href)) as Record<string, unknown>;
   } catch (err) {
     throw new ConfigError(
-      `agent module ${modulePath}: cannot be loaded (${errorMessage(err)}); check the path, relative to the topology file`,
+      `agent module ${modulePath}: importing it failed (${errorMessage(err)}); fix the module so that it loads`,
+      { cause: err },
     );
   }
   const candidates = Object.values(loaded).filter(isAgentDefinition);
@@ -47,8 +54,9 @@ export async function loadAgentModule(
 export async function resolveAgentDefinition(
   config: AgentConfig,
   baseDir: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<AgentDefinition<unknown>> {
-  if (config.module) return loadAgentModule(config.module, baseDir, config.type);
+  if (config.module) return loadAgentModule(config.module, baseDir, config.type, env);
   const builtIn = BUILT_IN_AGENTS.get(config.type);
   if (!builtIn)
     throw new ConfigError(

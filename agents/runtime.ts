@@ -68,7 +68,7 @@ export async function startAgents(
   };
   try {
     for (const agent of selected) {
-      const definition = await resolveAgentDefinition(agent, options.baseDir);
+      const definition = await resolveAgentDefinition(agent, options.baseDir, env);
       const parsed = definition.options.safeParse(agent.options);
       if (!parsed.success) {
         const issues = parsed.error.issues
@@ -91,8 +91,15 @@ export async function startAgents(
           bus,
           logger: logger.child({ agent: agent.type, instance }),
         };
-        const created = await definition.create(context);
-        const hosted = await hostAgent(context, created, topology.run, defaultConcurrency(agent, topology));
+        let hosted: RunningAgent;
+        try {
+          const created = await definition.create(context);
+          hosted = await hostAgent(context, created, topology.run, defaultConcurrency(agent, topology));
+        } catch (err) {
+          // Not running yet, so the stop below would not reach its connection.
+          await bus.close();
+          throw err;
+        }
         running.push({
           type: hosted.type,
           instance: hosted.instance,

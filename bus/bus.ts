@@ -25,6 +25,9 @@ import {
   STREAM_NAME,
 } from "./subjects.ts";
 
+/** How long closing a connection waits for its drain before it just closes. */
+const CLOSE_DRAIN_MS = 3000;
+
 export const ERROR_CODE_HEADER = "Nf-Error-Code";
 const MAX_DLQ_PAYLOAD = 4000;
 const PULL_EXPIRES_MS = 5000;
@@ -40,6 +43,8 @@ export interface DeliveryContext {
   /** 1 on first delivery; higher after a crash or a nak. */
   deliveryCount: number;
   subject: string;
+  /** Aborted when the consumer stops and the message has not been handled within the grace period. */
+  signal: AbortSignal;
 }
 
 export interface ConsumeSpec<T> {
@@ -57,8 +62,11 @@ export interface ConsumeSpec<T> {
 }
 
 export interface Consumption {
-  /** Stops taking messages and waits for those in hand to finish. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking messages and waits up to `graceMs` for those in hand; then aborts them, and a handler that
+   * gives up is naked at once so another replica (or a resumed run) takes its message.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
   readonly inFlight: number;
   readonly handled: number;
 }
@@ -144,18 +152,24 @@ export class Bus {
     const running = new Set<Promise<void>>();
     let handled = 0;
     let stopping = false;
+    const abandon = new AbortController();
 
     const process = async (msg: JsMsg) => {
       const keepAlive = setInterval(() => msg.working(), Math.max(1000, spec.ackWaitMs / 3));
       try {
         const parsed = await this.validate(msg, spec);
         if (parsed === undefined) return;
-        const context = { deliveryCount: msg.info.deliveryCount, subject: msg.subject };
+        const context = {
+          deliveryCount: msg.info.deliveryCount,
+          subject: msg.subject,
+          signal: abandon.signal,
+        };
         try {
           await spec.handle(parsed, context);
           msg.ack();
         } catch (err) {
-          if (msg.info.deliveryCount >= spec.maxDeliver && spec.onLastDeliveryFailed) {
+          if (abandon.signal.aborted) msg.nak();
+          else if (msg.info.deliveryCount >= spec.maxDeliver && spec.onLastDeliveryFailed) {
             await spec.onLastDeliveryFailed(parsed, err);
             msg.term(errorMessage(err));
           } else {
@@ -188,11 +202,23 @@ export class Bus {
     })();
 
     return {
-      stop: async () => {
+      stop: async (options = {}) => {
         stopping = true;
-        await messages.close();
-        await loop;
-        await Promise.all(running);
+        // Closing settles only once the loop has left the iterator, and the loop may be waiting for a free
+        // slot: all three settle together with the messages in hand.
+        const closed = messages.close();
+        const drained = Promise.all([closed, loop]).then(() => Promise.all(running));
+        const graceMs = options.graceMs ?? Number.POSITIVE_INFINITY;
+        if (Number.isFinite(graceMs)) {
+          let timer: NodeJS.Timeout | undefined;
+          const grace = new Promise((resolve) => {
+            timer = setTimeout(resolve, graceMs);
+          });
+          await Promise.race([drained, grace]);
+          clearTimeout(timer);
+          abandon.abort(new Error("the agent is stopping"));
+        }
+        await drained;
       },
       get inFlight() {
         return running.size;
@@ -231,9 +257,17 @@ export class Bus {
     return undefined;
   }
 
+  /** Drains the connection; a server that has gone away cannot take a drain, so after a while it just closes. */
   async close(): Promise<void> {
     if (this.nc.isClosed()) return;
-    await this.nc.drain();
+    let timer: NodeJS.Timeout | undefined;
+    const drained = this.nc.drain().then(() => true);
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), CLOSE_DRAIN_MS);
+    });
+    const clean = await Promise.race([drained, late]).catch(() => false);
+    clearTimeout(timer);
+    if (!clean) await this.nc.close().catch(() => {});
   }
 }
 

@@ -9,8 +9,10 @@ import {
   type TlsOptions,
 } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
-import type { NatsConfig } from "../config/topology.ts";
+import { quoted } from "../config/issues.ts";
+import { NATS_URL_HINT, type NatsConfig, natsServerProblem } from "../config/topology.ts";
 import { ConfigError, errorMessage, SystemError } from "../core/errors.ts";
+import { rememberSecret, urlForDisplay } from "../log/redaction.ts";
 
 /** The credentials and TLS files of the topology's `nats` section. */
 export type NatsAuth = Omit<NatsConfig, "url" | "replicas">;
@@ -27,9 +29,96 @@ const AUTH_FIELDS = "nats.user/nats.pass, nats.token, nats.nkeySeed or nats.cred
 const CLIENT_CERT_FIELDS = "nats.tls.certFile and nats.tls.keyFile";
 const TLS_FIELDS = `nats.tls.caFile (the CA that signed the server's certificate) and, where the server verifies clients, ${CLIENT_CERT_FIELDS}`;
 
+const URL_CREDENTIALS_FIELD = "the user:password@ or token@ in the NATS URL (NATS_URL or nats.url)";
+
 /** The server list as it may appear in messages: a `user:password@` inside a URL is hidden. */
 function displayServers(servers: string): string {
   return servers.replace(/\/\/[^/@\s,]+@/g, "//[redacted]@");
+}
+
+/** A NATS server list with the credentials taken out of its URLs. */
+export interface NatsServers {
+  /** The servers as nats.js gets them: without `user:password@` or `token@` (it would ignore those). */
+  servers: string[];
+  /** From `nats://user:pass@host`. */
+  user?: string;
+  pass?: string;
+  /** From `nats://token@host`. */
+  token?: string;
+}
+
+type UrlCredentials = Omit<NatsServers, "servers">;
+
+/** The scheme, then the userinfo up to the last `@` before the host: a password may hold an `@`. */
+const USERINFO = /^((?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?)([^/]*)@/;
+
+function decoded(part: string, entry: number): string {
+  try {
+    return decodeURIComponent(part);
+  } catch (err) {
+    throw new ConfigError(
+      `NATS server ${entry}: the credentials in its URL are not valid percent-encoding; write %40 for @, %3A for :`,
+      { cause: err },
+    );
+  }
+}
+
+function credentialsOf(userinfo: string, entry: number): UrlCredentials {
+  const colon = userinfo.indexOf(":");
+  return colon < 0
+    ? { token: decoded(userinfo, entry) }
+    : { user: decoded(userinfo.slice(0, colon), entry), pass: decoded(userinfo.slice(colon + 1), entry) };
+}
+
+/**
+ * Splits a comma-separated server list (NATS_URL or nats.url) into what nats.js understands: URLs without
+ * credentials, and the `user:password@` or `token@` they carried as connection options. Every entry must be a
+ * NATS address; servers of one list share their credentials.
+ */
+export function parseNatsServers(list: string): NatsServers {
+  if (list.trim() === "") return { servers: [list] };
+  let found: { credentials: UrlCredentials; entry: number } | undefined;
+  const servers = list.split(",").map((raw, i) => {
+    const entry = raw.trim();
+    const problem = natsServerProblem(entry);
+    if (problem)
+      throw new ConfigError(
+        `NATS server list (NATS_URL or nats.url): entry ${i + 1} (${quoted(urlForDisplay(entry))}) ${problem}; ${NATS_URL_HINT}`,
+        { code: "NATS_URL" },
+      );
+    const match = USERINFO.exec(entry);
+    if (!match) return entry;
+    const credentials = credentialsOf(match[2] ?? "", i + 1);
+    if (found && JSON.stringify(found.credentials) !== JSON.stringify(credentials))
+      throw new ConfigError(
+        `NATS server list: entries ${found.entry} and ${i + 1} carry different credentials; one connection has one identity: give the same user:password@ (or token@) to every server, or to the first only`,
+        { code: "NATS_URL" },
+      );
+    found ??= { credentials, entry: i + 1 };
+    return `${match[1]}${entry.slice(match[0].length)}`;
+  });
+  return { servers, ...found?.credentials };
+}
+
+/**
+ * The credentials a connection uses: the URL's or the nats section's, never both: which one the server checks
+ * would otherwise be nats.js's choice, not the user's.
+ */
+function mergedCredentials(fromUrl: UrlCredentials, auth: NatsAuth): UrlCredentials {
+  const inUrl =
+    fromUrl.token !== undefined ? "a token@" : fromUrl.user !== undefined ? "a user:password@" : "";
+  if (!inUrl)
+    return { user: auth.user || undefined, pass: auth.pass || undefined, token: auth.token || undefined };
+  const alsoSet = (["user", "pass", "token", "nkeySeed", "credsFile"] as const)
+    .filter((field) => auth[field])
+    .map((field) => `nats.${field}`);
+  if (alsoSet.length > 0)
+    throw new ConfigError(
+      `the NATS URL (NATS_URL or nats.url) holds ${inUrl} and ${alsoSet.join(", ")} ${alsoSet.length === 1 ? "is" : "are"} set too: ` +
+        `keep one: take the credentials out of the URL, or remove ${alsoSet.join(", ")}`,
+      { code: "NATS_AUTH_CONFLICT" },
+    );
+  return fromUrl;
 }
 
 async function readConfigFile(path: string, field: string): Promise<string> {
@@ -94,12 +183,13 @@ function isTlsFailure(err: unknown): boolean {
 }
 
 /** Turns a failed connect into an error that says what to check: credentials, TLS files or the server. */
-function connectFailure(err: unknown, servers: string, tls: NatsAuth["tls"]): Error {
+function connectFailure(err: unknown, servers: string, tls: NatsAuth["tls"], urlCredentials: boolean): Error {
   const where = `NATS at ${displayServers(servers)}`;
   const reason = errorMessage(err);
   if (err instanceof AuthorizationError || /authoriz|authentic/i.test(reason)) {
+    const check = urlCredentials ? URL_CREDENTIALS_FIELD : AUTH_FIELDS;
     return new ConfigError(
-      `${where} refused the credentials (${reason}): check ${AUTH_FIELDS}; secrets come from the environment, e.g. pass: \${NATS_PASSWORD}`,
+      `${where} refused the credentials (${reason}): check ${check}; secrets come from the environment, e.g. pass: \${NATS_PASSWORD}`,
       { cause: err, code: "NATS_AUTH" },
     );
   }
@@ -121,15 +211,16 @@ function connectFailure(err: unknown, servers: string, tls: NatsAuth["tls"]): Er
 
 export async function connectNats(options: ConnectOptions): Promise<NatsConnection> {
   const auth = options.auth ?? {};
+  const { servers, ...fromUrl } = parseNatsServers(options.servers);
+  const credentials = mergedCredentials(fromUrl, auth);
+  rememberSecret(credentials.pass, credentials.token);
   const authenticator = await authenticatorFor(auth);
   const tls = await tlsOptions(auth.tls);
   try {
     return await connect({
-      servers: options.servers.split(",").map((s) => s.trim()),
+      servers,
       name: options.name,
-      user: auth.user || undefined,
-      pass: auth.pass || undefined,
-      token: auth.token || undefined,
+      ...credentials,
       authenticator,
       tls,
       timeout: options.timeoutMs ?? 5000,
@@ -137,6 +228,11 @@ export async function connectNats(options: ConnectOptions): Promise<NatsConnecti
       reconnectTimeWait: 250,
     });
   } catch (err) {
-    throw connectFailure(err, options.servers, auth.tls);
+    throw connectFailure(
+      err,
+      servers.join(","),
+      auth.tls,
+      fromUrl.user !== undefined || fromUrl.token !== undefined,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createServer, Socket } from "node:net";
 import { SystemError } from "../core/errors.ts";
@@ -25,6 +26,11 @@ export interface EmbeddedNatsOptions {
   /** Extra command-line arguments, e.g. cluster routes. */
   args?: string[];
   startTimeoutMs?: number;
+  /**
+   * A server shared by several processes: it runs in its own process group, writes its log to this file, and
+   * outlives the process that started it (which neither holds it nor kills it at exit).
+   */
+  sharedLogFile?: string;
 }
 
 export const INSTALL_HINT =
@@ -69,20 +75,41 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
+function spawnServer(options: EmbeddedNatsOptions, port: number): ChildProcess {
+  const binary = options.binary ?? process.env.NATS_SERVER_BIN ?? "nats-server";
+  const args = [
+    "-a",
+    "127.0.0.1",
+    "-p",
+    String(port),
+    "-js",
+    "-sd",
+    options.storeDir,
+    ...(options.args ?? []),
+  ];
+  if (!options.sharedLogFile) {
+    const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
+    killOnExit(child);
+    return child;
+  }
+  // No pipe back to this process: a server writing to a closed pipe would die with its starter.
+  const log = openSync(options.sharedLogFile, "a");
+  const child = spawn(binary, args, { stdio: ["ignore", "ignore", log], detached: true });
+  closeSync(log);
+  child.unref();
+  return child;
+}
+
 export async function startEmbeddedNats(options: EmbeddedNatsOptions): Promise<EmbeddedNats> {
   const port = options.port ?? (await freePort());
   await mkdir(options.storeDir, { recursive: true });
-  const binary = options.binary ?? process.env.NATS_SERVER_BIN ?? "nats-server";
-  const child: ChildProcess = spawn(
-    binary,
-    ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", options.storeDir, ...(options.args ?? [])],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  killOnExit(child);
+  const child = spawnServer(options, port);
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
+  const logTail = () =>
+    options.sharedLogFile ? readFileSync(options.sharedLogFile, "utf8").slice(-4000).trim() : stderr.trim();
   const exited = new Promise<Error>((resolve) => {
     child.once("error", (err: NodeJS.ErrnoException) => {
       resolve(
@@ -92,7 +119,7 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions): Promise<E
       );
     });
     child.once("exit", (code) =>
-      resolve(new SystemError(`nats-server exited with code ${code}: ${stderr.trim()}`)),
+      resolve(new SystemError(`nats-server exited with code ${code}: ${logTail()}`)),
     );
   });
 
@@ -106,7 +133,7 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions): Promise<E
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new SystemError(
-        `nats-server did not accept connections on port ${port} within the start timeout: ${stderr.trim()}`,
+        `nats-server did not accept connections on port ${port} within the start timeout: ${logTail()}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 25));

@@ -1,7 +1,14 @@
-import { type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
+import {
+  JetStreamApiError,
+  type JetStreamManager,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+} from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { nanos } from "@nats-io/nats-core";
+import { ConfigError } from "../core/errors.ts";
 import { allRunsSubject, STATE_BUCKET, STREAM_NAME } from "./subjects.ts";
 
 /** How long JetStream remembers message ids: a re-publish after a crash within this window is dropped. */
@@ -30,7 +37,7 @@ export async function ensureRunStream(nc: NatsConnection, replicas = 1): Promise
   } catch (err) {
     // Another agent created it at the same moment (the server says "already in use" or, racing, "subjects
     // overlap"): that is success once the stream is there.
-    if (!/already in use|exists|overlap/i.test((err as Error).message)) throw err;
+    if (!/already in use|exists|overlap/i.test((err as Error).message)) throw replicasMismatch(err, replicas);
     await jsm.streams.info(STREAM_NAME).catch(() => {
       throw err;
     });
@@ -40,5 +47,21 @@ export async function ensureRunStream(nc: NatsConnection, replicas = 1): Promise
 
 /** The KV bucket holding scheduler snapshots and curator acceptance records. */
 export async function openStateBucket(nc: NatsConnection, replicas = 1): Promise<KV> {
-  return new Kvm(nc).create(STATE_BUCKET, { history: 1, replicas });
+  try {
+    return await new Kvm(nc).create(STATE_BUCKET, { history: 1, replicas });
+  } catch (err) {
+    throw replicasMismatch(err, replicas);
+  }
+}
+
+/** JetStream's code for "replicas > 1 not supported in non-clustered mode". */
+const REPLICAS_UNSUPPORTED = 10074;
+
+/** A topology asking for replicas of a single server is the user's setting to fix, not a crash. */
+function replicasMismatch(err: unknown, replicas: number): unknown {
+  if (!(err instanceof JetStreamApiError) || err.code !== REPLICAS_UNSUPPORTED) return err;
+  return new ConfigError(
+    `nats.replicas is ${replicas}, but this NATS server is not part of a cluster: set nats.replicas: 1, or point nats.url (NATS_URL) at a cluster`,
+    { cause: err, code: "NATS_REPLICAS" },
+  );
 }

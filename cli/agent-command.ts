@@ -1,18 +1,110 @@
+import { jetstream } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
 import { Command } from "commander";
-import { startAgents } from "../agents/runtime.ts";
-import { assertToken } from "../bus/subjects.ts";
+import { type AgentRuntime, startAgents } from "../agents/runtime.ts";
+import { connectNats } from "../bus/connection.ts";
+import type { RunCompleted } from "../bus/messages.ts";
+import { followRunEvents } from "../bus/run-events.ts";
+import { awaitRun, watchCompletion } from "../bus/run-lookup.ts";
+import { allRunsSubject } from "../bus/subjects.ts";
 import { ConfigError } from "../core/errors.ts";
-import { createLogger } from "../log/logger.ts";
-import { prepareTopology } from "../runner/prepare-topology.ts";
-import { positiveInt } from "./run-command.ts";
+import { createLogger, type Logger } from "../log/logger.ts";
+import { type PreparedTopology, prepareTopology } from "../runner/prepare-topology.ts";
+import { positiveInteger, runIdArgument } from "./arguments.ts";
 import { selectAgents } from "./select-agents.ts";
 import { onStopSignal } from "./signals.ts";
 
 interface AgentFlags {
   topology: string;
-  run: string;
+  run?: string;
+  everyRun?: boolean;
   replicas?: number;
   runDir?: string;
+  waitForRun: number;
+}
+
+const DEFAULT_WAIT_FOR_RUN_S = 30;
+
+interface Worker {
+  prepared: PreparedTopology;
+  type: string;
+  flags: AgentFlags;
+  natsUrl: string;
+  nc: NatsConnection;
+  logger: Logger;
+}
+
+function startFor(worker: Worker, runId: string, runDir?: string): Promise<AgentRuntime> {
+  const { prepared } = worker;
+  return startAgents(
+    {
+      topology: prepared.topology,
+      baseDir: prepared.baseDir,
+      runId,
+      runDir: runDir ?? `${prepared.topology.run.outDir}/${runId}`,
+      natsUrl: worker.natsUrl,
+      logger: worker.logger,
+      env: prepared.env,
+    },
+    selectAgents(prepared.topology, [worker.type], worker.flags.replicas),
+  );
+}
+
+/** Serves one run and leaves when it completes (or at a stop signal). */
+async function serveRun(worker: Worker, runId: string, stopped: Promise<string>): Promise<void> {
+  const { logger, flags } = worker;
+  // The scheduler is what starts a run; every other agent joins one that exists.
+  if (worker.type !== "scheduler") {
+    const found = await awaitRun(worker.nc, runId, flags.waitForRun * 1000, (message) =>
+      logger.warn(message),
+    );
+    if (found.state === "completed") {
+      process.stderr.write(`run ${runId} has already completed (${found.completed.reason}); nothing to do\n`);
+      return;
+    }
+  }
+  const runtime = await startFor(worker, runId, flags.runDir);
+  const completion = await watchCompletion(worker.nc, runId);
+  try {
+    const ended = await Promise.race([completion.completed, stopped]);
+    if (typeof ended !== "string") logger.info({ runId, status: ended.status }, "run completed; leaving");
+  } finally {
+    await completion.stop();
+    await runtime.stop();
+  }
+}
+
+/** Joins every run that starts on the bus, each until it completes; runs already going are joined too. */
+async function serveEveryRun(worker: Worker, stopped: Promise<string>): Promise<void> {
+  const runtimes = new Map<string, AgentRuntime>();
+  const follower = await followRunEvents(jetstream(worker.nc), "", {
+    fromStart: true,
+    subject: allRunsSubject().replace(/>$/, "*.run.*"),
+  });
+  const completed = new Set<string>();
+  const handle = async (event: { type: string; runId: string } | RunCompleted) => {
+    if (event.type === "run.completed.v1") {
+      completed.add(event.runId);
+      const runtime = runtimes.get(event.runId);
+      runtimes.delete(event.runId);
+      await runtime?.stop();
+      if (runtime) worker.logger.info({ runId: event.runId }, "run completed; left it");
+    } else if (event.type === "run.started.v1" && !completed.has(event.runId) && !runtimes.has(event.runId)) {
+      runtimes.set(event.runId, await startFor(worker, event.runId));
+      worker.logger.info({ runId: event.runId }, "joined run");
+    }
+  };
+  const iterator = follower.events[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), stopped.then(() => undefined)]);
+      if (!next || next.done) break;
+      await handle(next.value.event);
+    }
+  } finally {
+    await follower.stop();
+    await Promise.all([...runtimes.values()].map((runtime) => runtime.stop()));
+  }
 }
 
 /** One agent type in its own process (or host), joining a run on a shared NATS server or cluster. */
@@ -24,35 +116,52 @@ export function agentCommand(): Command {
       "agent type from the topology (attacker, defender, judge, curator, scheduler or a plug-in's)",
     )
     .requiredOption("--topology <file>", "topology YAML file")
-    .requiredOption(
+    .option(
       "--run <runId>",
-      "run to join (the id the coordinator printed or was given with --run-id)",
+      "run to join (the id the coordinator printed or was given with --run-id); the agent leaves when it completes",
+      runIdArgument,
     )
-    .option("--replicas <n>", "replicas to start here (default: the topology's)", positiveInt)
+    .option("--every-run", "serve every run that starts on the bus, each until it completes")
+    .option("--replicas <n>", "replicas to start here (default: the topology's)", positiveInteger)
     .option("--run-dir <dir>", "folder for this agent's run files (default: <run.outDir>/<runId>)")
+    .option(
+      "--wait-for-run <seconds>",
+      "how long to wait for the run to start before giving up",
+      positiveInteger,
+      DEFAULT_WAIT_FOR_RUN_S,
+    )
     .action(async (type: string, flags: AgentFlags) => {
+      if (Boolean(flags.run) === Boolean(flags.everyRun))
+        throw new ConfigError("nanoflux agent: pass either --run <runId> or --every-run");
+      if (flags.everyRun && type === "scheduler")
+        throw new ConfigError(
+          "nanoflux agent scheduler starts one run: pass --run <runId> (--every-run is for the agents that join runs)",
+        );
       const logger = createLogger();
       const prepared = await prepareTopology(flags.topology, {}, logger);
-      const natsUrl = process.env.NATS_URL || prepared.topology.nats.url;
-      if (!natsUrl)
-        throw new ConfigError(
-          "nanoflux agent needs a shared NATS server: set NATS_URL or nats.url in the topology",
-        );
-      const runId = assertToken(flags.run, "run id");
-      const runtime = await startAgents(
-        {
-          topology: prepared.topology,
-          baseDir: prepared.baseDir,
-          runId,
-          runDir: flags.runDir ?? `${prepared.topology.run.outDir}/${runId}`,
-          natsUrl,
-          logger,
-          env: prepared.env,
-        },
-        selectAgents(prepared.topology, [type], flags.replicas),
-      );
-      await onStopSignal("draining agents");
-      await runtime.stop();
-      await prepared.simulator?.close();
+      try {
+        // Checked before anything connects: an unknown type is the user's input.
+        selectAgents(prepared.topology, [type], flags.replicas);
+        const natsUrl = process.env.NATS_URL || prepared.topology.nats.url;
+        if (!natsUrl)
+          throw new ConfigError(
+            "nanoflux agent needs a shared NATS server: set NATS_URL or nats.url in the topology",
+          );
+        const nc = await connectNats({
+          servers: natsUrl,
+          name: `nanoflux-agent-${type}`,
+          auth: prepared.topology.nats,
+        });
+        const worker: Worker = { prepared, type, flags, natsUrl, nc, logger };
+        const stopped = onStopSignal("draining agents");
+        try {
+          if (flags.run) await serveRun(worker, flags.run, stopped);
+          else await serveEveryRun(worker, stopped);
+        } finally {
+          await nc.close();
+        }
+      } finally {
+        await prepared.simulator?.close();
+      }
     });
 }

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 import { exportCommand } from "../curation/export/command.ts";
 import { dashboardCommand } from "../dashboard/command.ts";
 import { compareCommand, evalCommand } from "../eval/command.ts";
@@ -10,6 +10,9 @@ import { runCommand, upCommand } from "./run-command.ts";
 import { standingsCommand } from "./standings-command.ts";
 import { tapCommand } from "./tap-command.ts";
 import { validateCommand } from "./validate-command.ts";
+
+/** After a command has finished, anything still holding the event loop (a socket, a child) gets this long. */
+const EXIT_GRACE_MS = 2000;
 
 const program = new Command("nanoflux")
   .description("Adversarial generation of small, high-precision reasoning datasets")
@@ -29,8 +32,22 @@ const program = new Command("nanoflux")
   .addCommand(trainCommand())
   .addCommand(trainerHostCommand());
 
+// Commander exits by itself (code 1) on a usage error; a usage error is the user's input: exit code 2.
+function throwInsteadOfExiting(command: Command): void {
+  command.exitOverride();
+  for (const sub of command.commands) throwInsteadOfExiting(sub);
+}
+throwInsteadOfExiting(program);
+
+/** Commander has already printed its message; help and version are not errors. */
+function usageExitCode(err: CommanderError): number {
+  return ["commander.helpDisplayed", "commander.version", "commander.help"].includes(err.code) ? 0 : 2;
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  process.exitCode = reportFatal(err);
+  process.exitCode = err instanceof CommanderError ? usageExitCode(err) : reportFatal(err);
 }
+// A command that has returned (or reported its error) is done: nothing left behind may keep it running.
+setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();

@@ -1,23 +1,18 @@
 import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { createLogger } from "../log/logger.ts";
 import { dryRun } from "../runner/dry-run.ts";
 import { renderEstimate } from "../runner/estimate-summary.ts";
 import { prepareTopology, type TopologyOverrides } from "../runner/prepare-topology.ts";
 import { runSession } from "../runner/run-session.ts";
 import { renderSummary } from "../runner/summary.ts";
+import { positiveInteger, runIdArgument } from "./arguments.ts";
 import { selectAgents } from "./select-agents.ts";
-import { onStopSignal } from "./signals.ts";
+import { onStopSignal, signalExitCode } from "./signals.ts";
 
 const DEFAULT_SAMPLE_ROUNDS = 12;
 
 export const DEMO_TOPOLOGY = fileURLToPath(new URL("../topologies/demo.yaml", import.meta.url));
-
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
-  return n;
-}
 
 interface RunFlags {
   topology?: string;
@@ -49,17 +44,12 @@ async function execute(file: string, flags: RunFlags): Promise<number> {
       return 0;
     }
     const agents = flags.only ? selectAgents(prepared.topology, flags.only) : undefined;
-    const result = await runSession({
-      prepared,
-      logger,
-      runId: flags.runId,
-      agents,
-      interrupt: onStopSignal("draining agents"),
-    });
+    const interrupt = onStopSignal("draining agents");
+    const result = await runSession({ prepared, logger, runId: flags.runId, agents, interrupt });
     process.stdout.write(
       `${renderSummary(result.report, result.datasetPath)}\nreport: ${result.reportPath}\n`,
     );
-    return result.report.status === "interrupted" ? 130 : 0;
+    return result.report.status === "interrupted" ? signalExitCode(await interrupt) : 0;
   } finally {
     await prepared.simulator?.close();
   }
@@ -68,11 +58,11 @@ async function execute(file: string, flags: RunFlags): Promise<number> {
 function addRunFlags(command: Command): Command {
   return command
     .option("--domain <name...>", "domain pack(s) to generate for (prompts/<name>)")
-    .option("--target <n>", "accepted samples that end the run", positiveInt)
-    .option("--concurrency <n>", "rounds in flight at once", positiveInt)
-    .option("--max-rounds <n>", "give up after this many rounds", positiveInt)
+    .option("--target <n>", "accepted samples that end the run", positiveInteger)
+    .option("--concurrency <n>", "rounds in flight at once", positiveInteger)
+    .option("--max-rounds <n>", "give up after this many rounds", positiveInteger)
     .option("--out <dir>", "folder for runs (default: runs)")
-    .option("--run-id <id>", "run id to use; an existing run resumes where it stopped")
+    .option("--run-id <id>", "run id to use; an existing run resumes where it stopped", runIdArgument)
     .option("--only <types...>", "start only these agent types here (others run elsewhere)")
     .option(
       "--dry-run",
@@ -81,7 +71,7 @@ function addRunFlags(command: Command): Command {
     .option(
       "--sample-rounds <n>",
       `rounds in the dry run's sample (default ${DEFAULT_SAMPLE_ROUNDS})`,
-      positiveInt,
+      positiveInteger,
     );
 }
 

@@ -1,9 +1,12 @@
+import { jetstream } from "@nats-io/jetstream";
 import { Command } from "commander";
-import { Bus } from "../bus/bus.ts";
+import { connectNats } from "../bus/connection.ts";
 import { followRunEvents, type RecordedEvent } from "../bus/run-events.ts";
+import { awaitRun } from "../bus/run-lookup.ts";
 import { allRunsSubject, runEventsSubject, SUBJECT_ROOT } from "../bus/subjects.ts";
 import { createLogger } from "../log/logger.ts";
 import { readerEndpoint } from "../runner/nats-endpoint.ts";
+import { nonNegativeNumber, runIdArgument } from "./arguments.ts";
 import { formatEventLine } from "./event-line.ts";
 import { onStopSignal } from "./signals.ts";
 
@@ -11,6 +14,8 @@ interface TapFlags {
   subject?: string;
   json?: boolean;
   fromStart?: boolean;
+  follow?: boolean;
+  waitForRun: number;
   out: string;
   user?: string;
   tokenEnv?: string;
@@ -24,16 +29,34 @@ export function tapSubject(runId: string | undefined, pattern: string | undefine
   return pattern ? runEventsSubject(runId).replace(/>$/, pattern) : runEventsSubject(runId);
 }
 
+/** NATS subject matching: `*` is one token, a final `>` one or more. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const wanted = pattern.split(".");
+  const tokens = subject.split(".");
+  for (const [i, token] of wanted.entries()) {
+    if (token === ">") return tokens.length > i;
+    if (tokens[i] === undefined || (token !== "*" && token !== tokens[i])) return false;
+  }
+  return wanted.length === tokens.length;
+}
+
 export function tapCommand(): Command {
   return new Command("tap")
-    .description("print a run's events as they happen (JSON lines when not on a TTY)")
-    .argument("[run]", "run id (default: every run)")
+    .description("print a run's events as they happen, until it completes (JSON lines when not on a TTY)")
+    .argument("[run]", "run id (default: every run, until stopped)", runIdArgument)
     .option(
       "--subject <pattern>",
       "subject pattern, relative to the run (e.g. round.closed, question.*) or absolute",
     )
     .option("--json", "print JSON lines even on a TTY")
     .option("--from-start", "replay the run's stream from its first event")
+    .option("--follow", "keep following the run after it completes (a resumed run goes on)")
+    .option(
+      "--wait-for-run <seconds>",
+      "how long to wait for a run that has not started yet",
+      nonNegativeNumber,
+      5,
+    )
     .option("--out <dir>", "runs folder, to find an embedded server", "runs")
     .option("--user <user>", "NATS user (password from NATS_PASSWORD)")
     .option("--token-env <var>", "environment variable holding a NATS token")
@@ -41,36 +64,60 @@ export function tapCommand(): Command {
     .action(async (runId: string | undefined, flags: TapFlags) => {
       const logger = createLogger();
       const endpoint = await readerEndpoint(flags.out, process.env);
-      const bus = await Bus.open({
+      // A plain connection: tap reads, and must not create streams or buckets on a server it only watches.
+      const nc = await connectNats({
         servers: endpoint.url,
         name: "nanoflux-tap",
-        logger,
-        nats: {
+        auth: {
           user: flags.user,
           pass: flags.user ? process.env.NATS_PASSWORD : undefined,
           token: flags.tokenEnv ? process.env[flags.tokenEnv] : undefined,
           credsFile: flags.creds,
         },
+      }).catch(async (err) => {
+        await endpoint.release();
+        throw err;
       });
-      const follower = await followRunEvents(bus.js, runId ?? "", {
-        fromStart: Boolean(flags.fromStart),
-        subject: tapSubject(runId, flags.subject),
-        onInvalid: (subject, reason) => logger.warn({ subject, reason }, "skipped an invalid event"),
-      });
-      const pretty = Boolean(process.stdout.isTTY) && !flags.json;
-      const print = (recorded: RecordedEvent) =>
-        process.stdout.write(
-          `${pretty ? formatEventLine(recorded) : JSON.stringify({ seq: recorded.seq, subject: recorded.subject, event: recorded.event })}\n`,
-        );
-      const stopped = onStopSignal();
-      const iterator = follower.events[Symbol.asyncIterator]();
-      for (;;) {
-        const next = await Promise.race([iterator.next(), stopped.then(() => undefined)]);
-        if (!next || next.done) break;
-        print(next.value);
+      try {
+        const stopAtCompletion = runId !== undefined && !flags.follow;
+        if (runId) {
+          const found = await awaitRun(nc, runId, flags.waitForRun * 1000, (message) =>
+            process.stderr.write(`${message}\n`),
+          );
+          if (found.state === "completed" && stopAtCompletion && !flags.fromStart) {
+            process.stderr.write(
+              `run ${runId} completed (${found.completed.reason}); --from-start replays its events, --follow waits for more\n`,
+            );
+            return;
+          }
+        }
+        const wanted = tapSubject(runId, flags.subject);
+        // Following the whole run lets tap see run.completed whatever the subject filter.
+        const follower = await followRunEvents(jetstream(nc), runId ?? "", {
+          fromStart: Boolean(flags.fromStart),
+          subject: stopAtCompletion ? tapSubject(runId, undefined) : wanted,
+          onInvalid: (subject, reason) => logger.warn({ subject, reason }, "skipped an invalid event"),
+        });
+        const pretty = Boolean(process.stdout.isTTY) && !flags.json;
+        const print = (recorded: RecordedEvent) =>
+          process.stdout.write(
+            `${pretty ? formatEventLine(recorded) : JSON.stringify({ seq: recorded.seq, subject: recorded.subject, event: recorded.event })}\n`,
+          );
+        const stopped = onStopSignal();
+        const iterator = follower.events[Symbol.asyncIterator]();
+        try {
+          for (;;) {
+            const next = await Promise.race([iterator.next(), stopped.then(() => undefined)]);
+            if (!next || next.done) break;
+            if (subjectMatches(wanted, next.value.subject)) print(next.value);
+            if (stopAtCompletion && next.value.event.type === "run.completed.v1") break;
+          }
+        } finally {
+          await follower.stop();
+        }
+      } finally {
+        await nc.close();
+        await endpoint.release();
       }
-      await follower.stop();
-      await bus.close();
-      await endpoint.embedded?.stop();
     });
 }

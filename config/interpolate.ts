@@ -1,5 +1,8 @@
 import { formatPath, type TopologyIssue } from "./issues.ts";
 
+/** A longer name is cut in messages (the file is bounded, not each name in it). */
+const MAX_NAME_SHOWN = 128;
+
 const PATTERN = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export interface Interpolated {
@@ -19,10 +22,11 @@ export function interpolateEnv(document: unknown, env: NodeJS.ProcessEnv): Inter
       return value.replace(PATTERN, (placeholder, name: string, fallback: string | undefined) => {
         const found = env[name] ?? fallback;
         if (found !== undefined) return found;
+        const shown = name.length > MAX_NAME_SHOWN ? `${name.slice(0, MAX_NAME_SHOWN)}…` : name;
         issues.push({
           path: formatPath(path),
-          message: `environment variable ${name} is not set`,
-          hint: `export ${name}=... before running, or write \${${name}:-default} in the file`,
+          message: `environment variable ${shown} is not set`,
+          hint: `export ${shown}=... before running, or write \${${shown}:-default} in the file`,
         });
         return placeholder;
       });

@@ -1,10 +1,40 @@
 import { z } from "zod";
+import { scrubSecrets } from "../log/redaction.ts";
 import { closest, suggestionHint } from "./suggest.ts";
 
 /**
  * Turns zod issues into what a person editing a config file needs: the field's path, what is wrong in words,
  * and a hint saying what to write instead (the allowed values, the key they probably meant, the type wanted).
+ * A value is echoed only in part (a 50 MB string is not copied into a message), with secret-shaped text
+ * scrubbed, and never from a field registered in SECRET_FIELDS.
  */
+
+/** Schemas of fields whose values are never echoed: passwords, tokens, and names people paste keys into. */
+export const SECRET_FIELDS = new WeakSet<z.core.$ZodType>();
+
+/** How much of a value or key a message quotes. */
+const QUOTED_CHARS = 40;
+/** Longer texts are not quoted at all, only measured: scanning them for secrets would cost more than it says. */
+const SCANNED_CHARS = 2048;
+
+/** A text as a message may show it: scrubbed of secret-shaped text, a long one cut and measured. */
+function clip(text: string, quote: (shown: string) => string = String): string {
+  if (text.length > SCANNED_CHARS) return `a text of ${text.length} characters`;
+  const scrubbed = scrubSecrets(text);
+  return scrubbed.length <= QUOTED_CHARS
+    ? quote(scrubbed)
+    : `${quote(scrubbed.slice(0, QUOTED_CHARS))}… (${text.length} characters)`;
+}
+
+/** A string value as a message may quote it. */
+export function quoted(value: string): string {
+  return clip(value, JSON.stringify);
+}
+
+/** A key or path segment as a message may show it. */
+function shortKey(key: string): string {
+  return key.length <= QUOTED_CHARS ? key : `${key.slice(0, QUOTED_CHARS)}…`;
+}
 
 export interface TopologyIssue {
   path: string;
@@ -18,7 +48,7 @@ export function formatPath(path: Path): string {
   return path.length === 0
     ? "(root)"
     : path
-        .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+        .map((p) => (typeof p === "number" ? `[${p}]` : shortKey(String(p))))
         .join(".")
         .replace(/\.\[/g, "[");
 }
@@ -82,13 +112,16 @@ function knownKeys(field: Field | undefined): string[] {
   return field?.schema instanceof z.ZodObject ? Object.keys(field.schema.shape) : [];
 }
 
-function kindOf(value: unknown): string {
+/** What a value is, quoting it unless `secret`. */
+function kindOf(value: unknown, secret: boolean): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (secret) return typeof value === "string" ? "text" : `a ${typeof value}`;
+  if (typeof value === "string")
+    return value.length > SCANNED_CHARS ? quoted(value) : `the string ${quoted(value)}`;
   if (typeof value === "boolean") return `${value}`;
-  return `${typeof value === "number" ? "the number " : ""}${String(value)}`;
+  return `${typeof value === "number" ? "the number " : ""}${clip(String(value))}`;
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -112,26 +145,47 @@ function describeField(field: Field | undefined, fallback: string): string {
 
 type Explained = Omit<TopologyIssue, "path">;
 
-function typeIssue(expected: string, value: unknown, key: string, field: Field | undefined): Explained {
+function typeIssue(
+  expected: string,
+  value: unknown,
+  key: string,
+  field: Field | undefined,
+  secret: boolean,
+): Explained {
   const wanted = TYPE_NAMES[expected] ?? expected;
-  const base = { message: `expected ${wanted}, got ${kindOf(value)}` };
+  const base = { message: `expected ${wanted}, got ${kindOf(value, secret)}` };
+  const scalar = typeof value === "string" || typeof value === "number" || typeof value === "boolean";
   if (value === undefined)
     return { ...base, message: `"${key}" is missing`, hint: describeField(field, `add ${key} (${wanted})`) };
   if (
     (expected === "number" || expected === "int") &&
     typeof value === "string" &&
+    value.length <= QUOTED_CHARS &&
     Number.isFinite(Number(value))
   )
     return { ...base, hint: `write ${value} without quotes` };
   if (expected === "boolean" && typeof value === "string")
     return { ...base, hint: "write true or false, without quotes" };
   if (expected === "array" && !Array.isArray(value))
-    return { ...base, hint: `write a list, e.g. [${JSON.stringify(value)}]` };
+    return {
+      ...base,
+      hint:
+        secret || !scalar || String(value).length > QUOTED_CHARS
+          ? "write a list, e.g. [a, b]"
+          : `write a list, e.g. [${JSON.stringify(value)}]`,
+    };
   if (expected === "object") {
     const keys = knownKeys(field);
     return { ...base, hint: `write a mapping${keys.length ? ` with keys such as ${keys.join(", ")}` : ""}` };
   }
-  if (expected === "string") return { ...base, hint: `quote it: "${String(value)}"` };
+  if (expected === "string")
+    return {
+      ...base,
+      hint:
+        secret || !scalar || String(value).length > QUOTED_CHARS
+          ? "write text, in quotes"
+          : `quote it: "${String(value)}"`,
+    };
   return { ...base, hint: `write ${wanted}${example(field)}` };
 }
 
@@ -151,12 +205,12 @@ function boundIssue(
   }
   if (issue.origin === "string")
     return {
-      message: small ? "the text is too short" : "the text is too long",
+      message: `the text is too ${small ? "short" : "long"}${typeof value === "string" ? ` (${value.length} characters)` : ""}`,
       hint: describeField(field, `write ${small ? "at least" : "at most"} ${bound} character(s)`),
     };
   const op = `${small ? ">" : "<"}${issue.inclusive ? "=" : ""}`;
   return {
-    message: `${String(value)} is too ${small ? "small" : "big"}`,
+    message: `${clip(String(value))} is too ${small ? "small" : "big"}`,
     hint: small && bound === 0 && !issue.inclusive ? "use a positive number" : `use a number ${op} ${bound}`,
   };
 }
@@ -170,6 +224,8 @@ function explainOne(
   const path = formatPath([...prefix, ...issue.path]);
   const value = valueAt(document, issue.path);
   const field = fieldAt(schema, issue.path);
+  const secret = field !== undefined && SECRET_FIELDS.has(field.schema);
+  const shown = secret ? "the value" : typeof value === "string" ? quoted(value) : kindOf(value, false);
   const at = (explained: Explained) => [{ ...explained, path }];
   switch (issue.code) {
     case "unrecognized_keys": {
@@ -178,18 +234,21 @@ function explainOne(
         const match = closest(key, keys);
         return {
           path: formatPath([...prefix, ...issue.path, key]),
-          message: `unknown key "${key}"`,
+          message: `unknown key "${shortKey(key)}"`,
           hint: match ? `did you mean "${match}"?` : `known keys here: ${keys.join(", ")}`,
         };
       });
     }
     case "invalid_type":
-      return at(typeIssue(issue.expected, value, String(issue.path.at(-1) ?? "(root)"), field));
+      return at(
+        typeIssue(issue.expected, value, shortKey(String(issue.path.at(-1) ?? "(root)")), field, secret),
+      );
     case "invalid_value": {
       const allowed = issue.values.map(String);
+      const otherwise = `use one of: ${allowed.join(", ")}`;
       return at({
-        message: `${JSON.stringify(value)} is not allowed here`,
-        hint: suggestionHint(String(value), allowed, `use one of: ${allowed.join(", ")}`),
+        message: `${shown} is not allowed here`,
+        hint: secret ? otherwise : suggestionHint(String(value), allowed, otherwise),
       });
     }
     case "too_small":
@@ -198,13 +257,21 @@ function explainOne(
     case "invalid_format":
       return issue.format === "url"
         ? at({
-            message: `${JSON.stringify(value)} is not a URL`,
+            message: `${shown} is not a URL`,
             hint: "write a full URL with its scheme, e.g. http://localhost:8000/v1, or ${VAR} to take it from the environment",
           })
         : at({
-            message: `${JSON.stringify(value)} is not in the form this field needs`,
+            message: `${shown} is not in the form this field needs`,
             hint: issue.message,
           });
+    case "invalid_key": {
+      const [inner] = issue.issues;
+      const tooLong = inner?.code === "too_big";
+      return at({
+        message: tooLong ? "the key is too long" : "the key is not allowed here",
+        hint: tooLong ? `write keys of at most ${inner.maximum} characters` : String(inner?.message ?? ""),
+      });
+    }
     case "custom":
       return at({
         message: issue.message,

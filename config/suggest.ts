@@ -21,13 +21,23 @@ export function editDistance(a: string, b: string): number {
   return at(a.length, b.length);
 }
 
+/** Longer words are no typo of a key or id: nothing is suggested for them. */
+const MAX_WORD_LENGTH = 256;
+/** Candidates compared at most: a longer list (a hostile file's) is cut, not scanned. */
+const MAX_CANDIDATES = 1000;
+
 /**
  * The candidate nearest to `word` (ignoring case) when it is close enough to be a typo, about a third of the
  * word's length, and the only one that close: between equally near candidates there is nothing to suggest.
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // A typo is a short word; a huge value would cost time and memory quadratic in its length.
+  if (word.length > MAX_WORD_LENGTH) return undefined;
   const reach = word.length < 3 ? 0 : Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   const scored = [...new Set(candidates)]
+    .slice(0, MAX_CANDIDATES)
+    // Lengths further apart than the reach cannot be within it: skip them without the table.
+    .filter((candidate) => Math.abs(candidate.length - word.length) <= reach)
     .map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate.toLowerCase()) }))
     .filter((scored) => scored.distance <= reach)
     .sort((a, b) => a.distance - b.distance);

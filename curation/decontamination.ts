@@ -1,4 +1,5 @@
 import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
 import * as lancedb from "@lancedb/lancedb";
 import { z } from "zod";
 import type { CurationConfig } from "../config/topology.ts";
@@ -104,8 +105,10 @@ export class Decontaminator {
 
     let db: lancedb.Connection;
     try {
-      await mkdir(options.cacheDir, { recursive: true });
-      db = await lancedb.connect(options.cacheDir);
+      // Absolute: LanceDB panics in native code on some relative paths.
+      const cacheDir = resolve(options.cacheDir);
+      await mkdir(cacheDir, { recursive: true });
+      db = await lancedb.connect(cacheDir);
     } catch (err) {
       throw new SystemError(
         `cannot open the benchmark vector cache at ${options.cacheDir}: ${(err as Error).message}`,

@@ -1,6 +1,8 @@
+import { resolve } from "node:path";
 import * as lancedb from "@lancedb/lancedb";
 import { DataType, Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from "apache-arrow";
 import { z } from "zod";
+import { writableFolderProblem } from "../config/path-checks.ts";
 import { ConfigError, SystemError } from "../core/errors.ts";
 import { SerialQueue } from "../core/serial-queue.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
@@ -98,7 +100,14 @@ export class LanceQuestionStore implements QuestionStore {
     this.#timer.unref();
   }
 
-  static async open(options: LanceQuestionStoreOptions): Promise<LanceQuestionStore> {
+  static async open(given: LanceQuestionStoreOptions): Promise<LanceQuestionStore> {
+    // LanceDB panics in native code on some relative paths (more `..` than the working directory is deep).
+    const options = { ...given, path: resolve(given.path) };
+    const problem = await writableFolderProblem(options.path);
+    if (problem)
+      throw new ConfigError(
+        `cannot open the question store: ${problem}; set curation.storePath (or run.outDir) to a folder you can write to`,
+      );
     const name = options.table ?? DEFAULTS.table;
     let db: lancedb.Connection;
     let table: lancedb.Table;

@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
-import { assertToken } from "../bus/subjects.ts";
+import { runIdArgument } from "../cli/arguments.ts";
 import { onStopSignal } from "../cli/signals.ts";
-import { errorMessage } from "../core/errors.ts";
 import { createLogger } from "../log/logger.ts";
 import { openDashboard } from "./dashboard.ts";
 
@@ -21,12 +20,8 @@ function port(value: string): number {
   return n;
 }
 
-function runId(value: string, previous: string[] = []): string[] {
-  try {
-    return [...previous, assertToken(value, "run id")];
-  } catch (err) {
-    throw new InvalidArgumentError(errorMessage(err));
-  }
+function runIds(value: string, previous: string[] = []): string[] {
+  return [...previous, runIdArgument(value)];
 }
 
 /** `nanoflux dashboard`: a local web page that follows runs live (read-only) from their NATS stream. */
@@ -39,7 +34,7 @@ export function dashboardCommand(): Command {
       "address to listen on; the page has no login, so keep it on loopback",
       "127.0.0.1",
     )
-    .option("--run <id...>", "runs to follow (default: every run on the stream)", runId)
+    .option("--run <id...>", "runs to follow (default: every run on the stream)", runIds)
     .option("--out <dir>", "runs folder, to find an embedded NATS server when NATS_URL is not set", "runs")
     .action(async (flags: DashboardFlags) => {
       const logger = createLogger();

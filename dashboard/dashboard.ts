@@ -40,8 +40,8 @@ export async function openDashboard(options: DashboardOptions): Promise<Dashboar
   };
   try {
     const assetsDir = await ensureDashboardAssets(options.assetsDir);
-    const endpoint = await readerEndpoint(options.outDir, options.env);
-    cleanups.unshift(async () => endpoint.embedded?.stop());
+    const endpoint = await readerEndpoint(options.outDir, options.env, { watch: true });
+    cleanups.unshift(() => endpoint.release());
     const bus = await Bus.open({ servers: endpoint.url, name: "nanoflux-dashboard", logger });
     cleanups.unshift(() => bus.close());
     const board = new RunBoard();

@@ -1,10 +1,11 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "commander";
+import { integer, nonNegativeNumber, positiveInteger } from "../cli/arguments.ts";
+import { untilInterrupted } from "../cli/signals.ts";
 import { ConfigError } from "../core/errors.ts";
 import { createLogger } from "../log/logger.ts";
 import { formatLineProblem } from "./benchmarks.ts";
-import { integer, nonNegativeNumber, positiveInteger, untilInterrupted } from "./command-support.ts";
 import { compareEvaluations, DEFAULT_ALPHA, type LabelledEvaluation, renderComparison } from "./compare.ts";
 import { createEvalModel } from "./eval-model.ts";
 import { type EvalSummary, loadEvaluation } from "./results.ts";

@@ -1,4 +1,5 @@
 import { SystemError } from "../core/errors.ts";
+import { urlForDisplay } from "../log/redaction.ts";
 
 /**
  * Stops calling an endpoint that keeps failing to connect, so a dead server costs one fast, clear error per
@@ -26,7 +27,8 @@ export class CircuitBreaker {
   #lastFailure = "";
 
   constructor(options: CircuitBreakerOptions) {
-    this.endpoint = options.endpoint;
+    // A user:password@ in the URL stays out of the messages that name it.
+    this.endpoint = urlForDisplay(options.endpoint);
     this.failureThreshold = options.failureThreshold ?? 5;
     this.cooldownMs = options.cooldownMs ?? 30_000;
     this.#now = options.now ?? Date.now;

@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import type { ModelConfig } from "../config/topology.ts";
 import { ConfigError, errorMessage, type NanofluxError, SystemError } from "../core/errors.ts";
+import { hasUrlCredentials, looksLikeSecret, urlForDisplay } from "../log/redaction.ts";
 import { retryAfterMs } from "./retry-policy.ts";
 
 /**
@@ -101,12 +102,14 @@ export function failureToError(
   attempts: number,
 ): NanofluxError {
   const cause = failure.cause;
-  const where = `model "${ctx.modelId}" at ${ctx.baseUrl}`;
+  // The URL as written may hold a user:password@ (sent as HTTP Basic auth): messages show it without.
+  const url = urlForDisplay(ctx.baseUrl);
+  const where = `model "${ctx.modelId}" at ${url}`;
   const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
   switch (failure.kind) {
     case "unreachable":
       return new SystemError(
-        `cannot reach model endpoint ${ctx.baseUrl} (${failure.detail}): is the server running?`,
+        `cannot reach model endpoint ${url} (${failure.detail}): is the server running?`,
         {
           code: "UNREACHABLE",
           cause,
@@ -148,9 +151,11 @@ export function failureToError(
 function rejectionError(failure: EndpointFailure, ctx: EndpointContext, where: string): NanofluxError {
   const cause = failure.cause;
   if (failure.status === 401 || failure.status === 403) {
-    const fix = ctx.apiKeyEnv
-      ? `check the key in $${ctx.apiKeyEnv}`
-      : "set apiKeyEnv on the model to the environment variable holding its key";
+    const fix = hasUrlCredentials(ctx.baseUrl)
+      ? "check the user and password in baseUrl (sent as HTTP Basic auth)"
+      : ctx.apiKeyEnv
+        ? `check the key in ${looksLikeSecret(ctx.apiKeyEnv) ? "the variable apiKeyEnv names" : `$${ctx.apiKeyEnv}`}`
+        : "set apiKeyEnv on the model to the environment variable holding its key";
     return new ConfigError(`${where} rejected the API key (${failure.detail}): ${fix}`, {
       code: "AUTH",
       cause,

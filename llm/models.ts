@@ -1,5 +1,6 @@
 import type { ModelConfig } from "../config/topology.ts";
 import { ConfigError } from "../core/errors.ts";
+import { urlForDisplay } from "../log/redaction.ts";
 import { CircuitBreaker } from "./circuit-breaker.ts";
 import { classifyFailure, endpointContext, failureToError } from "./endpoint-failure.ts";
 import { createOpenAIClient } from "./openai-client.ts";
@@ -45,7 +46,7 @@ export async function probeModelEndpoint(
   // Ollama serves "llama3.1" as "llama3.1:latest".
   if (served.length > 0 && !served.includes(model.model) && !served.includes(`${model.model}:latest`)) {
     throw new ConfigError(
-      `model "${model.id}": ${model.baseUrl} does not serve "${model.model}"; it serves ${served.slice(0, 10).join(", ")}: ` +
+      `model "${model.id}": ${urlForDisplay(model.baseUrl)} does not serve "${model.model}"; it serves ${served.slice(0, 10).join(", ")}: ` +
         `fix "model" for "${model.id}" in the topology`,
     );
   }

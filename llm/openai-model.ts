@@ -11,6 +11,7 @@ import type { ModelConfig } from "../config/topology.ts";
 import { ModelError } from "../core/errors.ts";
 import type { TokenUsage, ToolEvidence } from "../core/schemas.ts";
 import type { Logger } from "../log/logger.ts";
+import { urlForDisplay } from "../log/redaction.ts";
 import { AdaptiveLimiter } from "./adaptive-limiter.ts";
 import type {
   CallContext,
@@ -214,7 +215,7 @@ export class OpenAIChatModel implements ChatModel, TextModel {
       if (this.#mode === "json_schema") {
         this.#mode = "json_object";
         this.#logger.warn(
-          { baseUrl: this.#config.baseUrl },
+          { baseUrl: urlForDisplay(this.#config.baseUrl) },
           'endpoint rejects response_format json_schema; using json_object for this model from now on (set structuredOutput: "json_object" to skip this)',
         );
       }

@@ -1,5 +1,5 @@
 import pino, { type Logger } from "pino";
-import { CENSOR, REDACT_PATHS, scrubSecrets } from "./redaction.ts";
+import { CENSOR, REDACT_PATHS, redactLogLine } from "./redaction.ts";
 
 export type { Logger };
 
@@ -11,15 +11,16 @@ export interface LoggerOptions {
 }
 
 /**
- * The project's logger. Secrets never reach a line, whatever the level (redaction.ts: censored fields, then
- * secret-shaped text scrubbed from the finished line); prompts and completions are logged only at debug level.
+ * The project's logger. Secrets never reach a line, whatever the level (redaction.ts: censored fields, then the
+ * secret values the process knows and secret-shaped text scrubbed from the finished line); prompts and
+ * completions are logged only at debug level.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.NANOFLUX_LOG_LEVEL ?? "info";
   const base = {
     level,
     redact: { paths: REDACT_PATHS, censor: CENSOR },
-    hooks: { streamWrite: scrubSecrets },
+    hooks: { streamWrite: redactLogLine },
   };
   if (options.destination) return pino(base, options.destination);
   const pretty = options.pretty ?? Boolean(process.stderr.isTTY);

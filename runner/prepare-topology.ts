@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
-import { parseYamlDocument, readTopologyText, validateTopology } from "../config/load.ts";
+import { checkEnvironment } from "../config/environment-checks.ts";
+import { parseYamlDocument, readTopologyText, TopologyError, validateTopology } from "../config/load.ts";
 import type { Topology } from "../config/topology.ts";
 import type { Logger } from "../log/logger.ts";
 import { type Simulator, startSimulator } from "../sim/server.ts";
@@ -45,8 +46,14 @@ function applyOverrides(raw: Record<string, unknown>, overrides: TopologyOverrid
 }
 
 /**
- * Loads a topology file, applies command-line overrides, and starts the built-in simulator when the file asks
- * for one: the simulator's URL reaches the models through ${NANOFLUX_SIM_URL}, like any other endpoint.
+ * Loads a topology file, applies command-line overrides, checks everything it names outside itself, and only
+ * then starts the built-in simulator when the file asks for one: the simulator's URL reaches the models through
+ * ${NANOFLUX_SIM_URL}, like any other endpoint. A bad input throws a TopologyError (field paths and hints)
+ * before anything is written or started.
+ *
+ * The checks import the topology's plug-in modules (to check their exports and options), which runs their
+ * code: running a topology runs its plug-ins, as running a Makefile runs its commands. Only modules that pass
+ * the path rules of config/plugin-modules.ts are imported (see topologies/README.md, "Plug-ins and trust").
  */
 export async function prepareTopology(
   file: string,
@@ -57,6 +64,8 @@ export async function prepareTopology(
   const document = applyOverrides(parseYamlDocument(await readTopologyText(file), file), overrides);
   const firstEnv = { ...env, [SIM_URL_ENV]: env[SIM_URL_ENV] ?? PENDING_SIM_URL };
   const validated = validateTopology(document, file, firstEnv);
+  const issues = await checkEnvironment(validated, { file, loadPlugins: true, env });
+  if (issues.length > 0) throw new TopologyError(file, issues);
   const baseDir = dirname(resolve(file));
   // A simulator started elsewhere (another host of a multi-host run) is used as it is.
   if (!validated.simulator || env[SIM_URL_ENV]) return { topology: validated, file, baseDir, env };

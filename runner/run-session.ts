@@ -47,7 +47,7 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
   const datasetPath = join(runDir, "dataset.jsonl");
   const reportPath = join(runDir, "report.json");
   const nats = await natsEndpoint(topology, prepared.env);
-  const cleanups: Array<() => Promise<void>> = [async () => nats.embedded?.stop()];
+  const cleanups: Array<() => Promise<void>> = [() => nats.release()];
   const progress = options.progress ?? new ProgressLine();
   try {
     const bus = await Bus.open({

@@ -2,9 +2,9 @@ import { basename, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { Bus } from "../bus/bus.ts";
 import { assertToken, STAGES } from "../bus/subjects.ts";
-import { onStopSignal } from "../cli/signals.ts";
+import { nonNegativeNumber, positiveInteger, runIdArgument } from "../cli/arguments.ts";
+import { onStopSignal, untilInterrupted } from "../cli/signals.ts";
 import { formatLineProblem } from "../eval/benchmarks.ts";
-import { nonNegativeNumber, positiveInteger, untilInterrupted } from "../eval/command-support.ts";
 import { createLogger } from "../log/logger.ts";
 import { createBackend } from "./backends.ts";
 import { assertValidTemplate, DEFAULT_COMMAND_TEMPLATE } from "./command-template.ts";
@@ -54,7 +54,7 @@ export function trainCommand(): Command {
       process.env.NATS_URL,
     )
     .option(...replicasOption())
-    .option("--run-id <id>", "run the events belong to (default: the run folder's name)")
+    .option("--run-id <id>", "run the events belong to (default: the run folder's name)", runIdArgument)
     .option("--epochs <n>", "training epochs", positiveInteger)
     .option("--batch-size <n>", "examples per step", positiveInteger)
     .option("--learning-rate <x>", "peak learning rate (GPU recipe)", nonNegativeNumber)

@@ -5,7 +5,7 @@ import { JudgeOptions } from "../../agents/judge/judge-agent.ts";
 import { deriveBlind, gradeReference } from "../../agents/judge/judge-calls.ts";
 import { schedulerInput } from "../../agents/scheduler/scheduler-agent.ts";
 import type { RejectionReason, RoundClosed, UsageRecorded } from "../../bus/messages.ts";
-import type { CloseStatus, RoundSpec, TokenUsage } from "../../core/schemas.ts";
+import type { CloseStatus, RoundSpec } from "../../core/schemas.ts";
 import { openCuration } from "../../curation/open-curation.ts";
 import { decideCuration } from "../../curation/policy.ts";
 import { loadDomainPacks } from "../../domains/pack.ts";

@@ -3,6 +3,7 @@ import type { ModelConfig } from "../../config/topology.ts";
 import { ModelError } from "../../core/errors.ts";
 import { classifyFailure, endpointContext, failureToError } from "../../llm/endpoint-failure.ts";
 import { createOpenAIClient } from "../../llm/openai-client.ts";
+import { urlForDisplay } from "../../log/redaction.ts";
 import { assertEmbeddable, type Embedder } from "../embedder.ts";
 import { l2Normalise } from "../vectors.ts";
 
@@ -31,7 +32,7 @@ export async function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Prom
   const client = createOpenAIClient(model, options.env ?? process.env).withOptions({
     maxRetries: model.maxRetries,
   });
-  const where = `embedding model "${model.id}" (${model.model}) at ${model.baseUrl}`;
+  const where = `embedding model "${model.id}" (${model.model}) at ${urlForDisplay(model.baseUrl)}`;
 
   async function embedBatch(texts: string[]): Promise<Float32Array[]> {
     let raw: unknown;

@@ -1,8 +1,10 @@
 import { mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Command, Option } from "commander";
-import { writeDatasetCard } from "./dataset-card.ts";
+import { ConfigError } from "../../core/errors.ts";
+import { CARD_FILE, writeDatasetCard } from "./dataset-card.ts";
 import { defaultFileName, ExportFormat, exportDataset } from "./export-dataset.ts";
+import { assertMayWrite, MANIFEST_FILE, recordWritten } from "./owned-files.ts";
 import { readDatasetFile, readReportFile } from "./run-files.ts";
 
 export interface ExportRequest {
@@ -13,6 +15,8 @@ export interface ExportRequest {
   systemPrompt?: string;
   /** Write README.md (the dataset card) beside the output. */
   card: boolean;
+  /** Overwrite files that no earlier export wrote (see owned-files.ts). */
+  force?: boolean;
 }
 
 export interface ExportResult {
@@ -21,14 +25,31 @@ export interface ExportResult {
   samples: number;
 }
 
-/** `nanoflux export` without the command line: reads the run folder, writes the export and its card. */
+/** The file names the export writes into its folder, refused when one would overwrite another. */
+function targetNames(outFile: string, card: boolean): string[] {
+  const name = basename(outFile);
+  if (name === MANIFEST_FILE || (card && name === CARD_FILE))
+    throw new ConfigError(
+      `--out ${outFile}: the export keeps ${card ? `${CARD_FILE} and ` : ""}${MANIFEST_FILE} beside its output; give the output another name`,
+    );
+  return card ? [name, CARD_FILE] : [name];
+}
+
+/**
+ * `nanoflux export` without the command line: reads the run folder, writes the export and its card. Every
+ * check (a run folder, a folder to write into, no file in the way) passes before any folder or file is made.
+ */
 export async function runExport(request: ExportRequest): Promise<ExportResult> {
   const samples = await readDatasetFile(join(request.runDir, "dataset.jsonl"));
   const report = await readReportFile(join(request.runDir, "report.json"));
   const outFile = request.out ?? join(request.runDir, "export", defaultFileName(request.format));
-  await mkdir(dirname(outFile), { recursive: true });
+  const dir = dirname(outFile);
+  const names = targetNames(outFile, request.card);
+  await assertMayWrite(dir, names, request.force ?? false);
+  await mkdir(dir, { recursive: true });
   await exportDataset(samples, request.format, outFile, { systemPrompt: request.systemPrompt });
-  const cardFile = request.card ? await writeDatasetCard(dirname(outFile), { samples, report }) : undefined;
+  const cardFile = request.card ? await writeDatasetCard(dir, { samples, report }) : undefined;
+  await recordWritten(dir, names);
   return { outFile, cardFile, samples: samples.length };
 }
 
@@ -37,6 +58,7 @@ interface ExportFlags {
   out?: string;
   system?: string;
   card: boolean;
+  force?: boolean;
 }
 
 export function exportCommand(): Command {
@@ -52,6 +74,10 @@ export function exportCommand(): Command {
     )
     .option("--system <text>", "system prompt of every example")
     .option("--no-card", "do not write the dataset card")
+    .option(
+      "--force",
+      "overwrite files in the output folder that no earlier export wrote (by default the export refuses)",
+    )
     .action(async (runDir: string, flags: ExportFlags) => {
       const result = await runExport({
         runDir,
@@ -59,6 +85,7 @@ export function exportCommand(): Command {
         out: flags.out,
         systemPrompt: flags.system,
         card: flags.card,
+        force: flags.force,
       });
       const card = result.cardFile ? `; card: ${result.cardFile}` : "";
       process.stdout.write(

@@ -210,12 +210,15 @@ export function renderDatasetCard(samples: readonly Sample[], input: DatasetCard
   ].join("\n");
 }
 
+/** The card's file name, beside the exported dataset. */
+export const CARD_FILE = "README.md";
+
 /** Writes `<dir>/README.md`; returns its path. */
 export async function writeDatasetCard(
   dir: string,
   input: { samples: readonly Sample[]; report?: DatasetCardInput },
 ): Promise<string> {
-  const path = join(dir, "README.md");
+  const path = join(dir, CARD_FILE);
   await writeFileAtomic(path, renderDatasetCard(input.samples, input.report ?? DatasetCardInput.parse({})));
   return path;
 }

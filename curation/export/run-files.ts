@@ -17,7 +17,9 @@ async function readText(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    // ENOTDIR: the folder given is a file.
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw new ConfigError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,8 +18,12 @@ interface Validation {
   output: string;
 }
 
-async function validate(files: string[], env: NodeJS.ProcessEnv = {}): Promise<Validation> {
-  const child = spawnNanoflux(["validate", ...files], env);
+async function validate(
+  files: string[],
+  env: NodeJS.ProcessEnv = {},
+  flags: string[] = [],
+): Promise<Validation> {
+  const child = spawnNanoflux(["validate", ...flags, ...files], env);
   return { code: await exited(child), output: child.output() };
 }
 
@@ -69,7 +73,11 @@ describe("nanoflux validate", () => {
     );
     const files = examples.map((f) => join(TOPOLOGIES, f));
     const { code, output } = await validate(files, CLUSTER_ENV);
-    for (const file of files) expect(reportFor(output, file)).toMatch(/: ok \(\d+ models, \d+ agents\)$/);
+    for (const file of files)
+      expect(reportFor(output, file).split("\n")[0]).toMatch(/: ok \(\d+ models, \d+ agents\)$/);
+    expect(reportFor(output, join(TOPOLOGIES, "with-critic.yaml"))).toContain(
+      "note: agents[4].options not checked: plug-in ../examples/critic/critic.ts was not run; --load-plugins checks",
+    );
     expect(code).toBe(0);
   });
 
@@ -104,13 +112,89 @@ describe("nanoflux validate", () => {
     });
   });
 
+  describe("plug-in code runs only with --load-plugins", () => {
+    const marker = () => join(dir, "plugins", "marker");
+    let file: string;
+    beforeAll(async () => {
+      await mkdir(join(dir, "plugins"));
+      await writeTopology(
+        "plugins/marker.mjs",
+        `import { writeFileSync } from "node:fs";
+writeFileSync(new URL("./marker", import.meta.url), "ran");
+export default { type: "marker", create: async () => ({ handlers: [] }), options: { safeParse: (v) => ({ success: true, data: v }) } };
+`,
+      );
+      file = await writeTopology(
+        "marker.yaml",
+        editedTopology((t) => t.agents.push({ type: "marker", module: "./plugins/marker.mjs" } as never)),
+      );
+    });
+
+    it("validate checks the module's path, says its options were not checked, and does not run it", async () => {
+      const { code, output } = await validate([file]);
+      expect(code).toBe(0);
+      expect(reportFor(output, file)).toMatch(
+        /ok \(2 models, 6 agents\)\n {2}note: agents\[5\]\.options not checked: plug-in \.\/plugins\/marker\.mjs was not run; --load-plugins checks its exports and options by running the module's code$/,
+      );
+      await expect(access(marker())).rejects.toThrow(/ENOENT/);
+    });
+
+    it("validate --load-plugins runs it", async () => {
+      const { code, output } = await validate([file], {}, ["--load-plugins"]);
+      expect(code, output).toBe(0);
+      expect(reportFor(output, file)).toMatch(/ok \(2 models, 6 agents\)$/);
+      await expect(access(marker())).resolves.toBeUndefined();
+    });
+  });
+
+  it("refuses a module path outside the topology's folder or not a module, without loading it", async () => {
+    const file = await writeTopology(
+      "passwd.yaml",
+      editedTopology((t) => {
+        t.agents.push({ type: "critic", module: "/etc/passwd" } as never);
+        t.agents.push({ type: "other", module: "../../../../../../../../../tmp/other.ts" } as never);
+      }),
+    );
+    const { code, output } = await validate([file], {}, ["--load-plugins"]);
+    expect(code).toBe(2);
+    const report = reportFor(output, file);
+    expect(problemAt(report, "agents[5].module")?.message).toBe(
+      "agent module /etc/passwd: /etc/passwd is not a .ts, .mts, .js, .mjs file",
+    );
+    expect(problemAt(report, "agents[6].module")?.message).toMatch(/\/tmp\/other\.ts does not exist/);
+    expectNoStackTrace(output);
+  });
+
+  it("reports folders a run could not write and files it could not read, creating nothing", async () => {
+    await writeTopology("in-the-way", "a file\n");
+    const file = await writeTopology(
+      "paths.yaml",
+      editedTopology((t) =>
+        Object.assign(t, {
+          run: { outDir: join(dir, "in-the-way", "runs") },
+          curation: {
+            storePath: "/proc/nanoflux-store",
+            decontamination: { benchmarks: [join(dir, "missing.jsonl")] },
+          },
+        }),
+      ),
+    );
+    const { code, output } = await validate([file]);
+    expect(code).toBe(2);
+    const report = reportFor(output, file);
+    expect(problemAt(report, "run.outDir")?.message).toMatch(/in-the-way, above .*, is a file, not a folder/);
+    expect(problemAt(report, "curation.storePath")?.message).toMatch(/proc filesystem/);
+    expect(problemAt(report, "curation.decontamination.benchmarks[0]")?.message).toMatch(/does not exist/);
+    await expect(access("/proc/nanoflux-store")).rejects.toThrow(/ENOENT/);
+  });
+
   it("rejects a plug-in module that exports no agent, naming the module", async () => {
     await writeTopology("not-an-agent.mjs", "export const critic = { type: 'critic' };\n");
     const file = await writeTopology(
       "plug-in.yaml",
       editedTopology((t) => t.agents.push({ type: "critic", module: "./not-an-agent.mjs" } as never)),
     );
-    const { code, output } = await validate([file]);
+    const { code, output } = await validate([file], {}, ["--load-plugins"]);
     expect(code).toBe(2);
     const problem = problemAt(reportFor(output, file), "agents[5].module");
     expect(problem?.message).toContain("agent module ./not-an-agent.mjs does not export a valid agent");
@@ -126,7 +210,7 @@ describe("nanoflux validate", () => {
         Object.assign(t, { run: { domains: ["math", "maths"] } });
       }),
     );
-    const { code, output } = await validate([file]);
+    const { code, output } = await validate([file], {}, ["--load-plugins"]);
     expect(code).toBe(2);
     const report = reportFor(output, file);
     expect(problemAt(report, "agents[5].options.minStepsPerHop")).toEqual({

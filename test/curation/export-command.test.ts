@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ConfigError } from "../../core/errors.ts";
 import { exportCommand, runExport } from "../../curation/export/command.ts";
+import { MANIFEST_FILE } from "../../curation/export/owned-files.ts";
 import { readParquet } from "./support/parquet-reader.ts";
 import { choiceSample, sample } from "./support/samples.ts";
 
@@ -48,6 +49,87 @@ describe("runExport", () => {
       /pass the folder of a run/,
     );
     await rm(empty, { recursive: true, force: true });
+  });
+});
+
+describe("runExport never overwrites a file it did not write", () => {
+  let out: string;
+  beforeEach(async () => {
+    out = join(runDir, "out");
+    await mkdir(out);
+  });
+
+  test("a second export replaces what the first wrote", async () => {
+    await runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: true });
+    expect(await readdir(out)).toEqual([MANIFEST_FILE, "README.md", "train.jsonl"].sort());
+    await writeFile(join(runDir, "dataset.jsonl"), `${JSON.stringify(sample(2))}\n`);
+    const again = await runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: true });
+    expect(again.samples).toBe(1);
+    expect((await readFile(join(out, "train.jsonl"), "utf8")).trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  test("refuses a README.md it did not write, before writing anything, and names the fix", async () => {
+    await writeFile(join(out, "README.md"), "# My project\n");
+    const attempt = runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: true });
+    await expect(attempt).rejects.toThrow(ConfigError);
+    await expect(attempt).rejects.toThrow(
+      `the export would overwrite ${join(out, "README.md")}, which no earlier export wrote (or which changed since); nothing was written: choose an empty folder with --out, or pass --force to overwrite them`,
+    );
+    expect(await readFile(join(out, "README.md"), "utf8")).toBe("# My project\n");
+    expect(await readdir(out)).toEqual(["README.md"]);
+  });
+
+  test("refuses an exported file changed since, unless forced", async () => {
+    await runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: false });
+    await writeFile(join(out, "train.jsonl"), "edited by hand\n");
+    await expect(
+      runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: false }),
+    ).rejects.toThrow(/would overwrite .*train\.jsonl/);
+    expect(await readFile(join(out, "train.jsonl"), "utf8")).toBe("edited by hand\n");
+
+    await runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: false, force: true });
+    expect((await readFile(join(out, "train.jsonl"), "utf8")).trimEnd().split("\n")).toHaveLength(2);
+    // Forced once, the file is the export's own: the next export replaces it without --force.
+    await runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: false });
+  });
+
+  test("refuses a manifest that is not its own, and an output named like the card", async () => {
+    await writeFile(join(out, MANIFEST_FILE), "not a manifest\n");
+    await expect(
+      runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: false }),
+    ).rejects.toThrow(`would overwrite ${join(out, MANIFEST_FILE)}`);
+    await expect(
+      runExport({ runDir, format: "jsonl", out: join(runDir, "other", "README.md"), card: true }),
+    ).rejects.toThrow(/give the output another name/);
+    await expect(access(join(runDir, "other"))).rejects.toThrow(/ENOENT/);
+  });
+
+  test("checks the run folder before creating the output's folder", async () => {
+    const notARun = join(runDir, "out");
+    const attempt = runExport({
+      runDir: notARun,
+      format: "jsonl",
+      out: join(out, "new", "train.jsonl"),
+      card: true,
+    });
+    await expect(attempt).rejects.toThrow(/pass the folder of a run/);
+    await expect(access(join(out, "new"))).rejects.toThrow(/ENOENT/);
+    await expect(
+      runExport({
+        runDir: join(runDir, "dataset.jsonl"),
+        format: "jsonl",
+        out: join(out, "x.jsonl"),
+        card: false,
+      }),
+    ).rejects.toThrow(/pass the folder of a run/);
+  });
+
+  test("refuses an output folder under a file, creating nothing", async () => {
+    await writeFile(join(out, "a-file"), "in the way\n");
+    await expect(
+      runExport({ runDir, format: "jsonl", out: join(out, "a-file", "sub", "train.jsonl"), card: true }),
+    ).rejects.toThrow(/a-file, above .*, is a file, not a folder; choose another --out/);
+    expect(await readdir(out)).toEqual(["a-file"]);
   });
 });
 

@@ -1,6 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ConfigError } from "../../core/errors.ts";
 import { LanceQuestionStore, type LanceQuestionStoreOptions } from "../../curation/lance-question-store.ts";
@@ -90,5 +90,28 @@ describe("LanceQuestionStore", () => {
     await expect(LanceQuestionStore.open({ ...opts, dims: 8 })).rejects.toThrow(
       /16-dim vectors from "test-embedder"/,
     );
+  });
+
+  test("opens a relative path with more `..` than the working directory is deep (LanceDB panics on it as given)", async () => {
+    const target = join(root, "climbing-store");
+    const climb = "../".repeat(process.cwd().split(sep).length + 2);
+    const store = await LanceQuestionStore.open(options({ path: `${climb}${target.slice(1)}` }));
+    await store.add([row("a", axisVector(1))]);
+    await store.close();
+    const reopened = await LanceQuestionStore.open(options({ path: target }));
+    expect(await reopened.count()).toBe(1);
+    await reopened.close();
+  });
+
+  test("refuses a path under a file before LanceDB sees it, creating nothing", async () => {
+    const file = join(root, "a-file");
+    await writeFile(file, "in the way\n");
+    await expect(LanceQuestionStore.open(options({ path: join(file, "store") }))).rejects.toThrow(
+      /cannot open the question store: .*a-file, above .*, is a file, not a folder; set curation\.storePath/,
+    );
+    await expect(LanceQuestionStore.open(options({ path: "/proc/nanoflux-store" }))).rejects.toThrow(
+      ConfigError,
+    );
+    await expect(access("/proc/nanoflux-store")).rejects.toThrow(/ENOENT/);
   });
 });

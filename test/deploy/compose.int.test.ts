@@ -133,7 +133,9 @@ describe("docker-compose.yml", () => {
   });
 
   it("would notice a command the CLI does not accept", async () => {
-    await expect(parseWithoutRunning(["agent", "judge", "--topology", "t.yaml"])).rejects.toThrow(/--run/);
+    await expect(
+      parseWithoutRunning(["agent", "judge", "--topology", "t.yaml", "--run", "run 1"]),
+    ).rejects.toThrow(/is not a run id/);
     await expect(parseWithoutRunning(["up", "t.yaml", "--only-agents", "judge"])).rejects.toThrow(
       /unknown option/,
     );

@@ -4,8 +4,13 @@ import { fileURLToPath } from "node:url";
 const CLI = fileURLToPath(new URL("../../bin/nanoflux.mjs", import.meta.url));
 
 /** Runs `nanoflux <args>` as a separate process, as a user on another host would. */
-export function spawnNanoflux(args: string[], env: NodeJS.ProcessEnv): ChildProcess & { output(): string } {
+export function spawnNanoflux(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { cwd?: string } = {},
+): ChildProcess & { output(): string } {
   const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
