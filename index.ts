@@ -1,8 +1,14 @@
 /**
  * The public surface of NanoFlux for plug-in authors and library users. Everything else is internal.
  */
-export { type AgentSpec, defineAgent } from "./agents/define-agent.ts";
-export type { AgentContext, AgentDefinition, AgentInstance, StageHandler } from "./agents/definition.ts";
+
+export { loadTopology, parseTopology } from "./config/load.ts";
+export { Topology } from "./config/topology.ts";
+export { type AgentSpec, defineAgent } from "./host/define-agent.ts";
+export type { AgentContext, AgentDefinition, AgentInstance, StageHandler } from "./host/definition.ts";
+export type { ChatModel, StructuredRequest, StructuredResult } from "./llm/chat-model.ts";
+export { closeRound, type Emission, type StageInput, type StageOutput } from "./machines/emission.ts";
+export { ConfigError, ModelError, NanofluxError, SystemError } from "./protocol/errors.ts";
 export {
   AnswerSubmitted,
   DeadLetter,
@@ -15,17 +21,20 @@ export {
   RunEvent,
   RunStarted,
   VerdictIssued,
-} from "./bus/messages.ts";
+} from "./protocol/messages.ts";
+export {
+  Answer,
+  NoveltyReport,
+  Question,
+  RoundSpec,
+  Sample,
+  TokenUsage,
+  Verdict,
+} from "./protocol/schemas.ts";
 export {
   heartbeatSubject,
   parseRunSubject,
   runEventsSubject,
   runStageSubject,
   STAGES,
-} from "./bus/subjects.ts";
-export { loadTopology, parseTopology } from "./config/load.ts";
-export { Topology } from "./config/topology.ts";
-export { ConfigError, ModelError, NanofluxError, SystemError } from "./core/errors.ts";
-export { Answer, NoveltyReport, Question, RoundSpec, Sample, TokenUsage, Verdict } from "./core/schemas.ts";
-export type { ChatModel, StructuredRequest, StructuredResult } from "./llm/chat-model.ts";
-export { closeRound, type Emission, type StageInput, type StageOutput } from "./machines/emission.ts";
+} from "./protocol/subjects.ts";

@@ -1,14 +1,14 @@
 import { pathToFileURL } from "node:url";
 import { checkPluginModule } from "../config/plugin-modules.ts";
 import type { AgentConfig } from "../config/topology.ts";
-import { ConfigError, errorMessage } from "../core/errors.ts";
-import { trainerAgent } from "../trainer/trainer-agent.ts";
+import { type AgentDefinition, isAgentDefinition } from "../host/definition.ts";
+import { ConfigError, errorMessage } from "../protocol/errors.ts";
 import { attackerAgent } from "./attacker/attacker-agent.ts";
 import { curatorAgent } from "./curator/curator-agent.ts";
 import { defenderAgent } from "./defender/defender-agent.ts";
-import { type AgentDefinition, isAgentDefinition } from "./definition.ts";
 import { judgeAgent } from "./judge/judge-agent.ts";
 import { schedulerAgent } from "./scheduler/scheduler-agent.ts";
+import { trainerAgent } from "./trainer/trainer-agent.ts";
 
 export const BUILT_IN_AGENTS: ReadonlyMap<string, AgentDefinition<unknown>> = new Map(
   [schedulerAgent, attackerAgent, defenderAgent, judgeAgent, curatorAgent, trainerAgent].map((a) => [

@@ -14,10 +14,10 @@ import { join } from "node:path";
 import { headers as natsHeaders } from "@nats-io/nats-core";
 import { Bus } from "../bus/bus.ts";
 import { startEmbeddedNats } from "../bus/embedded-server.ts";
-import { RoundClosed } from "../bus/messages.ts";
-import { heartbeatSubject, idempotencyKey } from "../bus/subjects.ts";
 import { silentLogger } from "../log/logger.ts";
 import { roundId } from "../machines/scheduler.ts";
+import { RoundClosed } from "../protocol/messages.ts";
+import { heartbeatSubject, idempotencyKey } from "../protocol/subjects.ts";
 import { flags, isMain, printJson } from "./support/cli.ts";
 import { alternateTrials, medianOf, type Trial } from "./support/trials.ts";
 

@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
+import { prepareTopology } from "../cli/prepare-topology.ts";
 import { silentLogger } from "../log/logger.ts";
-import { prepareTopology } from "../runner/prepare-topology.ts";
 import { runSession } from "../runner/run-session.ts";
 import { flags, isMain, printJson } from "./support/cli.ts";
 

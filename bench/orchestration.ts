@@ -11,9 +11,9 @@
  *   node bin/run-ts.mjs bench/orchestration.ts [--rounds 80] [--concurrency 8] [--trials 3] [--endpointEmbedder]
  */
 
+import { prepareTopology } from "../cli/prepare-topology.ts";
+import { buildRunReport } from "../curation/run-report.ts";
 import { silentLogger } from "../log/logger.ts";
-import { prepareTopology } from "../runner/prepare-topology.ts";
-import { buildRunReport } from "../runner/run-report.ts";
 import { BusyMeter } from "./support/busy-meter.ts";
 import { flags, isMain, printJson } from "./support/cli.ts";
 import { exitedChildrenCpuMs } from "./support/cpu.ts";

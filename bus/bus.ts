@@ -11,11 +11,9 @@ import type { KV } from "@nats-io/kv";
 import { type NatsConnection, nanos, headers as natsHeaders } from "@nats-io/nats-core";
 import type { z } from "zod";
 import type { NatsConfig } from "../config/topology.ts";
-import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../log/logger.ts";
-import { connectNats } from "./connection.ts";
-import { DeadLetter, type Heartbeat, RunEvent, stageOfType } from "./messages.ts";
-import { ensureRunStream, openStateBucket } from "./stream.ts";
+import { errorMessage } from "../protocol/errors.ts";
+import { DeadLetter, type Heartbeat, RunEvent, stageOfType } from "../protocol/messages.ts";
 import {
   deadLetterSubject,
   durableName,
@@ -23,7 +21,9 @@ import {
   parseRunSubject,
   runStageSubject,
   STREAM_NAME,
-} from "./subjects.ts";
+} from "../protocol/subjects.ts";
+import { connectNats } from "./connection.ts";
+import { ensureRunStream, openStateBucket } from "./stream.ts";
 
 /** How long closing a connection waits for its drain before it just closes. */
 const CLOSE_DRAIN_MS = 3000;

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { errorMessage, SystemError } from "../core/errors.ts";
+import { errorMessage, SystemError } from "../protocol/errors.ts";
 import { connectNats } from "./connection.ts";
 import { type EmbeddedNats, freePort, startEmbeddedNats } from "./embedded-server.ts";
 

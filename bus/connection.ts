@@ -11,8 +11,8 @@ import {
 import { connect } from "@nats-io/transport-node";
 import { quoted } from "../config/issues.ts";
 import { NATS_URL_HINT, type NatsConfig, natsServerProblem } from "../config/topology.ts";
-import { ConfigError, errorMessage, SystemError } from "../core/errors.ts";
 import { rememberSecret, urlForDisplay } from "../log/redaction.ts";
+import { ConfigError, errorMessage, SystemError } from "../protocol/errors.ts";
 
 /** The credentials and TLS files of the topology's `nats` section. */
 export type NatsAuth = Omit<NatsConfig, "url" | "replicas">;

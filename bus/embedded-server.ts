@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createServer, Socket } from "node:net";
-import { SystemError } from "../core/errors.ts";
+import { SystemError } from "../protocol/errors.ts";
 
 /**
  * Starts a local nats-server with JetStream (loopback only, data under the run's folder) for runs that name no

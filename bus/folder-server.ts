@@ -4,7 +4,7 @@ import { mkdir, open, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { Socket } from "node:net";
 import { join } from "node:path";
 import { z } from "zod";
-import { SystemError } from "../core/errors.ts";
+import { SystemError } from "../protocol/errors.ts";
 import { startEmbeddedNats } from "./embedded-server.ts";
 
 /**

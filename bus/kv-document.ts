@@ -1,8 +1,8 @@
 import type { KV } from "@nats-io/kv";
 import type { z } from "zod";
-import { errorMessage, SystemError } from "../core/errors.ts";
 import { SerialQueue } from "../core/serial-queue.ts";
 import { backoffDelayMs } from "../llm/retry-policy.ts";
+import { errorMessage, SystemError } from "../protocol/errors.ts";
 
 /**
  * One JSON document in the run's KV bucket that replicas on any host change together: every change is a

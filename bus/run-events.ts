@@ -5,9 +5,9 @@ import {
   type JsMsg,
   type OrderedConsumerOptions,
 } from "@nats-io/jetstream";
-import { SystemError } from "../core/errors.ts";
-import { RunEvent } from "./messages.ts";
-import { runEventsSubject, STREAM_NAME } from "./subjects.ts";
+import { SystemError } from "../protocol/errors.ts";
+import { RunEvent } from "../protocol/messages.ts";
+import { runEventsSubject, STREAM_NAME } from "../protocol/subjects.ts";
 
 export interface RecordedEvent {
   seq: number;

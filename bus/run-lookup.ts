@@ -1,9 +1,9 @@
 import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { ConfigError } from "../core/errors.ts";
-import { RunCompleted, RunStarted } from "./messages.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import { RunCompleted, RunStarted } from "../protocol/messages.ts";
+import { runStageSubject, STAGES, STREAM_NAME, SUBJECT_ROOT } from "../protocol/subjects.ts";
 import { followRunEvents } from "./run-events.ts";
-import { runStageSubject, STAGES, STREAM_NAME, SUBJECT_ROOT } from "./subjects.ts";
 
 /** What the stream knows of a run, read without creating anything (no stream, no consumer, no bucket). */
 export type RunLookup =

@@ -14,10 +14,10 @@ import {
   spendOf,
   type Tokens,
 } from "../llm/spending.ts";
+import { UsageRecorded } from "../protocol/messages.ts";
+import { stateKeys } from "../protocol/subjects.ts";
 import type { Bus } from "./bus.ts";
 import { KvDocument } from "./kv-document.ts";
-import { UsageRecorded } from "./messages.ts";
-import { stateKeys } from "./subjects.ts";
 
 /**
  * The run's books and budget on the bus, shared by every process of the run. Each billed call is a

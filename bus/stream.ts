@@ -8,8 +8,8 @@ import {
 import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { nanos } from "@nats-io/nats-core";
-import { ConfigError } from "../core/errors.ts";
-import { allRunsSubject, STATE_BUCKET, STREAM_NAME } from "./subjects.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import { allRunsSubject, STATE_BUCKET, STREAM_NAME } from "../protocol/subjects.ts";
 
 /** How long JetStream remembers message ids: a re-publish after a crash within this window is dropped. */
 export const DUPLICATE_WINDOW_MS = 2 * 60 * 60 * 1000;

@@ -1,18 +1,19 @@
 import { jetstream } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Command } from "commander";
-import { type AgentRuntime, startAgents } from "../agents/runtime.ts";
+import { resolveAgentDefinition } from "../agents/registry.ts";
 import { connectNats } from "../bus/connection.ts";
-import type { RunCompleted } from "../bus/messages.ts";
 import { followRunEvents } from "../bus/run-events.ts";
 import { awaitRun, watchCompletion } from "../bus/run-lookup.ts";
-import { allRunsSubject } from "../bus/subjects.ts";
-import { ConfigError } from "../core/errors.ts";
+import { type PreparedTopology, prepareTopology } from "../cli/prepare-topology.ts";
+import { type AgentRuntime, startAgents } from "../host/runtime.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
-import { type PreparedTopology, prepareTopology } from "../runner/prepare-topology.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import type { RunCompleted } from "../protocol/messages.ts";
+import { allRunsSubject } from "../protocol/subjects.ts";
+import { onStopSignal } from "../terminal/signals.ts";
 import { positiveInteger, runIdArgument } from "./arguments.ts";
 import { selectAgents } from "./select-agents.ts";
-import { onStopSignal } from "./signals.ts";
 
 interface AgentFlags {
   topology: string;
@@ -45,6 +46,7 @@ function startFor(worker: Worker, runId: string, runDir?: string): Promise<Agent
       natsUrl: worker.natsUrl,
       logger: worker.logger,
       env: prepared.env,
+      resolve: resolveAgentDefinition,
     },
     selectAgents(prepared.topology, [worker.type], worker.flags.replicas),
   );

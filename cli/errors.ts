@@ -1,5 +1,5 @@
-import { ConfigError, NanofluxError } from "../core/errors.ts";
 import { redactSecrets } from "../log/redaction.ts";
+import { ConfigError, NanofluxError } from "../protocol/errors.ts";
 
 /**
  * Prints an error the way a user can act on it, and gives the exit code: 2 for their input, 1 otherwise. Every

@@ -1,14 +1,14 @@
 import { Command, CommanderError } from "commander";
-import { exportCommand } from "../curation/export/command.ts";
-import { dashboardCommand } from "../dashboard/command.ts";
-import { compareCommand, evalCommand } from "../eval/command.ts";
-import { simCommand } from "../sim/command.ts";
-import { trainCommand, trainerHostCommand } from "../trainer/command.ts";
 import { agentCommand } from "./agent-command.ts";
+import { dashboardCommand } from "./dashboard-command.ts";
 import { reportFatal } from "./errors.ts";
+import { compareCommand, evalCommand } from "./eval-command.ts";
+import { exportCommand } from "./export-command.ts";
 import { runCommand, upCommand } from "./run-command.ts";
+import { simCommand } from "./sim-command.ts";
 import { standingsCommand } from "./standings-command.ts";
 import { tapCommand } from "./tap-command.ts";
+import { trainCommand, trainerHostCommand } from "./train-command.ts";
 import { validateCommand } from "./validate-command.ts";
 
 /** After a command has finished, anything still holding the event loop (a socket, a child) gets this long. */

@@ -1,14 +1,14 @@
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
+import { prepareTopology, type TopologyOverrides } from "../cli/prepare-topology.ts";
 import { createLogger } from "../log/logger.ts";
-import { dryRun } from "../runner/dry-run.ts";
-import { renderEstimate } from "../runner/estimate-summary.ts";
-import { prepareTopology, type TopologyOverrides } from "../runner/prepare-topology.ts";
 import { runSession } from "../runner/run-session.ts";
 import { renderSummary } from "../runner/summary.ts";
+import { onStopSignal, signalExitCode } from "../terminal/signals.ts";
 import { positiveInteger, runIdArgument } from "./arguments.ts";
+import { dryRun } from "./dry-run.ts";
+import { renderEstimate } from "./estimate-summary.ts";
 import { selectAgents } from "./select-agents.ts";
-import { onStopSignal, signalExitCode } from "./signals.ts";
 
 const DEFAULT_SAMPLE_ROUNDS = 12;
 

@@ -1,5 +1,5 @@
 import type { AgentConfig, Topology } from "../config/topology.ts";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../protocol/errors.ts";
 
 /** The topology's agents of the given types, in topology order; an unknown type is the user's mistake. */
 export function selectAgents(topology: Topology, types: string[], replicas?: number): AgentConfig[] {

@@ -1,11 +1,11 @@
 import { jetstream } from "@nats-io/jetstream";
 import { Command } from "commander";
 import { connectNats } from "../bus/connection.ts";
-import type { RoundClosed } from "../bus/messages.ts";
+import { readerEndpoint } from "../bus/nats-endpoint.ts";
 import { readRunEvents } from "../bus/run-events.ts";
 import { awaitRun } from "../bus/run-lookup.ts";
-import { readerEndpoint } from "../runner/nats-endpoint.ts";
-import { standingsOf } from "../runner/run-report.ts";
+import { standingsOf } from "../curation/run-report.ts";
+import type { RoundClosed } from "../protocol/messages.ts";
 import { formatStandingsTable } from "../tournament/standings-table.ts";
 import { runIdArgument } from "./arguments.ts";
 

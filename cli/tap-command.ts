@@ -1,14 +1,14 @@
 import { jetstream } from "@nats-io/jetstream";
 import { Command } from "commander";
 import { connectNats } from "../bus/connection.ts";
+import { readerEndpoint } from "../bus/nats-endpoint.ts";
 import { followRunEvents, type RecordedEvent } from "../bus/run-events.ts";
 import { awaitRun } from "../bus/run-lookup.ts";
-import { allRunsSubject, runEventsSubject, SUBJECT_ROOT } from "../bus/subjects.ts";
 import { createLogger } from "../log/logger.ts";
-import { readerEndpoint } from "../runner/nats-endpoint.ts";
+import { allRunsSubject, runEventsSubject, SUBJECT_ROOT } from "../protocol/subjects.ts";
+import { onStopSignal } from "../terminal/signals.ts";
 import { nonNegativeNumber, runIdArgument } from "./arguments.ts";
 import { formatEventLine } from "./event-line.ts";
-import { onStopSignal } from "./signals.ts";
 
 interface TapFlags {
   subject?: string;

@@ -1,10 +1,10 @@
 import { Command } from "commander";
-import { checkEnvironment } from "../config/environment-checks.ts";
 import { formatPath, type TopologyIssue } from "../config/issues.ts";
 import { parseYamlDocument, readTopologyText, TopologyError, validateTopology } from "../config/load.ts";
 import type { Topology } from "../config/topology.ts";
-import { ConfigError } from "../core/errors.ts";
 import { redactSecrets } from "../log/redaction.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import { checkEnvironment } from "../runner/environment-checks.ts";
 import { PENDING_SIM_URL, SIM_URL_ENV } from "../runner/prepare-topology.ts";
 
 interface ValidateFlags {

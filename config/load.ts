@@ -1,8 +1,8 @@
 import { open, stat } from "node:fs/promises";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
-import { ConfigError } from "../core/errors.ts";
 import { redactSecrets, rememberSecretEnv } from "../log/redaction.ts";
+import { ConfigError } from "../protocol/errors.ts";
 import { crossReferenceIssues } from "./cross-references.ts";
 import { interpolateEnv } from "./interpolate.ts";
 import { explainIssues, formatPath, type TopologyIssue } from "./issues.ts";

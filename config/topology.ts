@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { Level } from "../core/schemas.ts";
 import { hasUrlCredentials, looksLikeSecret } from "../log/redaction.ts";
-import { Hyperparameters, TrainingBackendName } from "../trainer/messages.ts";
+import { Level } from "../protocol/schemas.ts";
+import { Hyperparameters, TrainingBackendName } from "../protocol/training.ts";
 import { crossReferenceIssues } from "./cross-references.ts";
 import { quoted, SECRET_FIELDS } from "./issues.ts";
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { rename, rm, writeFile } from "node:fs/promises";
-import { SystemError } from "./errors.ts";
+import { SystemError } from "../protocol/errors.ts";
 
 /** Writes a file whole or not at all: readers see the old file or the new one, never half of one. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {

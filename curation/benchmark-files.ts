@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { ConfigError } from "../core/errors.ts";
 import { parseBenchmarkLine } from "../eval/benchmark-formats.ts";
 import { defaultBenchmarksDir, type LineProblem, resolveBenchmark } from "../eval/benchmarks.ts";
+import { ConfigError } from "../protocol/errors.ts";
 
 /**
  * Benchmark questions to keep out of the dataset, read with the evaluation's line parser (GSM-style

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import * as lancedb from "@lancedb/lancedb";
 import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from "apache-arrow";
 import { z } from "zod";
-import { SystemError } from "../core/errors.ts";
 import type { Logger } from "../log/logger.ts";
+import { SystemError } from "../protocol/errors.ts";
 import type { BenchmarkFile, BenchmarkQuestion } from "./benchmark-files.ts";
 import type { Embedder } from "./embedder.ts";
 

@@ -1,4 +1,4 @@
-import { ModelError } from "../core/errors.ts";
+import { ModelError } from "../protocol/errors.ts";
 
 /**
  * The embedding port: texts in, one L2-normalised vector per text out, in input order. Adapters: the

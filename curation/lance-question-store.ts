@@ -3,9 +3,9 @@ import * as lancedb from "@lancedb/lancedb";
 import { DataType, Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from "apache-arrow";
 import { z } from "zod";
 import { writableFolderProblem } from "../config/path-checks.ts";
-import { ConfigError, SystemError } from "../core/errors.ts";
 import { SerialQueue } from "../core/serial-queue.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
+import { ConfigError, SystemError } from "../protocol/errors.ts";
 import { nearestInMemory } from "./nearest-in-memory.ts";
 import { assertDims, type Neighbour, type QuestionRow, type QuestionStore } from "./question-store.ts";
 

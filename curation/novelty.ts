@@ -1,5 +1,5 @@
-import type { NoveltyReport } from "../core/schemas.ts";
 import { SerialQueue } from "../core/serial-queue.ts";
+import type { NoveltyReport } from "../protocol/schemas.ts";
 import type { Embedder } from "./embedder.ts";
 import { nearestInMemory } from "./nearest-in-memory.ts";
 import type { QuestionRow, QuestionStore } from "./question-store.ts";

@@ -1,6 +1,6 @@
-import type { RejectionReason } from "../bus/messages.ts";
 import type { CurationConfig } from "../config/topology.ts";
-import type { InvalidVerdict, ValidVerdict } from "../core/schemas.ts";
+import type { RejectionReason } from "../protocol/messages.ts";
+import type { InvalidVerdict, ValidVerdict } from "../protocol/schemas.ts";
 
 /**
  * The curation policy, pure: whether a judged round's sample is good enough to keep. Kept samples must be

@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../protocol/errors.ts";
 
 /**
  * The store of accepted questions the novelty gate compares against. Adapters: LanceDB on disk

@@ -1,5 +1,4 @@
-import { HEARTBEAT_INTERVAL_MS } from "../agents/host.ts";
-import type { Heartbeat } from "../bus/messages.ts";
+import { HEARTBEAT_INTERVAL_MS, type Heartbeat } from "../protocol/messages.ts";
 import type { AgentGroup, AgentInstance } from "./wire.ts";
 
 /** An agent counts as alive while its heartbeats keep coming: three intervals allow two lost beats. */

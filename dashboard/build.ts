@@ -2,7 +2,7 @@ import { access, copyFile, mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Plugin } from "esbuild";
-import { errorMessage, SystemError } from "../core/errors.ts";
+import { errorMessage, SystemError } from "../protocol/errors.ts";
 
 /**
  * Bundles the page (dashboard/web) into static files with esbuild: `npx tsx dashboard/build.ts`. The server

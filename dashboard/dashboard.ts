@@ -1,6 +1,6 @@
 import { Bus } from "../bus/bus.ts";
+import { readerEndpoint } from "../bus/nats-endpoint.ts";
 import type { Logger } from "../log/logger.ts";
-import { readerEndpoint } from "../runner/nats-endpoint.ts";
 import { ensureDashboardAssets } from "./build.ts";
 import { startDashboardServer } from "./http-server.ts";
 import { RunBoard } from "./run-board.ts";

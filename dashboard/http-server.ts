@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
-import { errorMessage, SystemError } from "../core/errors.ts";
 import type { Logger } from "../log/logger.ts";
+import { errorMessage, SystemError } from "../protocol/errors.ts";
 import { ASSETS } from "./build.ts";
 import type { RunBoard } from "./run-board.ts";
 import { UpdateStream, type UpdateStreamOptions } from "./update-stream.ts";

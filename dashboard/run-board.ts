@@ -1,5 +1,5 @@
-import type { Heartbeat } from "../bus/messages.ts";
 import type { RecordedEvent } from "../bus/run-events.ts";
+import type { Heartbeat } from "../protocol/messages.ts";
 import { type AgentRoster, recordHeartbeat } from "./agent-roster.ts";
 import { runListItem, runSnapshot } from "./snapshot.ts";
 import { emptyRunView, foldRunEvent, type RunView } from "./view-model.ts";

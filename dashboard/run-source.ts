@@ -1,10 +1,10 @@
 import type { Msg, Subscription } from "@nats-io/nats-core";
 import type { Bus } from "../bus/bus.ts";
-import { Heartbeat } from "../bus/messages.ts";
 import { type EventFollower, followRunEvents } from "../bus/run-events.ts";
-import { allHeartbeatsSubject, allRunsSubject, parseRunSubject } from "../bus/subjects.ts";
-import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../log/logger.ts";
+import { errorMessage } from "../protocol/errors.ts";
+import { Heartbeat } from "../protocol/messages.ts";
+import { allHeartbeatsSubject, allRunsSubject, parseRunSubject } from "../protocol/subjects.ts";
 import type { RunBoard } from "./run-board.ts";
 
 export interface RunSourceOptions {

@@ -1,9 +1,9 @@
-import type { RoundClosed, RunCompleted, RunEvent, RunStarted, UsageRecorded } from "../bus/messages.ts";
-import { stageOfType } from "../bus/messages.ts";
 import type { RecordedEvent } from "../bus/run-events.ts";
 import { ModelConfig, TournamentConfig } from "../config/topology.ts";
-import type { CloseStatus, TokenUsage } from "../core/schemas.ts";
-import { isWasted, type UsageRow } from "../runner/run-report.ts";
+import { isWasted, type UsageRow } from "../curation/run-report.ts";
+import type { RoundClosed, RunCompleted, RunEvent, RunStarted, UsageRecorded } from "../protocol/messages.ts";
+import { stageOfType } from "../protocol/messages.ts";
+import type { CloseStatus, TokenUsage } from "../protocol/schemas.ts";
 import { type StandingsRow, standings } from "../tournament/ratings.ts";
 import { outcomeOfRound, type RoundOutcome } from "../tournament/round-outcome.ts";
 import type { Funnel, RoundDecision, RoundDetail } from "./wire.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Heartbeat, RejectionReason, RoundClosed, RunCompleted } from "../bus/messages.ts";
+import { Heartbeat, RejectionReason, RoundClosed, RunCompleted } from "../protocol/messages.ts";
 import {
   Answer,
   CloseStatus,
@@ -10,7 +10,7 @@ import {
   RoundSpec,
   TokenUsage,
   Verdict,
-} from "../core/schemas.ts";
+} from "../protocol/schemas.ts";
 
 /**
  * What the dashboard server sends the page. The server builds these from its view model; the page

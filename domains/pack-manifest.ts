@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RUBRIC_DIMENSIONS } from "../llm/role-outputs.ts";
+import { RUBRIC_DIMENSIONS } from "../protocol/role-outputs.ts";
 import { DEFAULT_OPTION_LETTERS, DEFAULT_TOLERANCE } from "./answer-check.ts";
 
 /**

@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { zodIssues } from "../config/load.ts";
-import { ConfigError, errorMessage } from "../core/errors.ts";
+import { ConfigError, errorMessage } from "../protocol/errors.ts";
 import { type AnswerCheck, checkAnswer } from "./answer-check.ts";
 import { type AnswerFormat, PackManifest, type Skill } from "./pack-manifest.ts";
 import { checkPromptProtocol } from "./protocol.ts";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { ConfigError } from "../core/errors.ts";
-import type { Question } from "../core/schemas.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import type { Question } from "../protocol/schemas.ts";
 import { readDataBlock, readHeader } from "./data-block.ts";
 import type { DomainPack } from "./pack.ts";
 import { PROMPT_ROLES, type PromptRole, templateFile } from "./render.ts";

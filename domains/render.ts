@@ -1,5 +1,5 @@
-import { ConfigError } from "../core/errors.ts";
-import type { Question } from "../core/schemas.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import type { Question } from "../protocol/schemas.ts";
 import { dataBlock } from "./data-block.ts";
 import type { PackManifest } from "./pack-manifest.ts";
 import type { RubricSpec } from "./rubric.ts";

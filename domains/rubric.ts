@@ -1,5 +1,5 @@
-import type { Level } from "../core/schemas.ts";
-import { RUBRIC_DIMENSIONS, type RubricDimension } from "../llm/role-outputs.ts";
+import { RUBRIC_DIMENSIONS, type RubricDimension } from "../protocol/role-outputs.ts";
+import type { Level } from "../protocol/schemas.ts";
 
 /** What each rubric dimension rates; a pack may reword these or weight them in its pack.yaml. */
 export const DEFAULT_RUBRIC_DESCRIPTIONS: Record<RubricDimension, string> = {

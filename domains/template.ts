@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../protocol/errors.ts";
 
 /** `{{name}}` placeholders in prompt templates. Anything between double braces counts, so typos are caught. */
 const PLACEHOLDER = /\{\{(.*?)\}\}/g;

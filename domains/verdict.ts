@@ -1,3 +1,4 @@
+import type { JudgeDerivation, JudgeGrading } from "../protocol/role-outputs.ts";
 import type {
   Answer,
   Derivation,
@@ -6,8 +7,7 @@ import type {
   ToolEvidence,
   ValidVerdict,
   Verdict,
-} from "../core/schemas.ts";
-import type { JudgeDerivation, JudgeGrading } from "../llm/role-outputs.ts";
+} from "../protocol/schemas.ts";
 import { readOptionLetter } from "./answer-check.ts";
 import { describeFindings, detectInjection, type InjectionFinding } from "./injection.ts";
 import { formatNumber, numbersIn } from "./numbers.ts";

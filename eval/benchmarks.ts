@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../protocol/errors.ts";
 import { type BenchmarkItem, parseBenchmarkLine } from "./benchmark-formats.ts";
 
 /** The paper's benchmarks by name, as files in the benchmarks folder. */

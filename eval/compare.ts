@@ -1,5 +1,5 @@
-import { renderTable } from "../cli/table.ts";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import { renderTable } from "../terminal/table.ts";
 import type { SavedEvaluation } from "./results.ts";
 import { mcnemarTest, type TestResult, twoProportionZTest } from "./statistics.ts";
 

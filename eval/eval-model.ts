@@ -1,7 +1,7 @@
 import { ModelConfig } from "../config/topology.ts";
-import { ConfigError } from "../core/errors.ts";
 import { OpenAIChatModel } from "../llm/openai-model.ts";
 import type { Logger } from "../log/logger.ts";
+import { ConfigError } from "../protocol/errors.ts";
 
 export interface EndpointOptions {
   /** Model name sent to the endpoint (a fine-tune's name works too: ft:...). */

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../protocol/errors.ts";
 
 /**
  * What an evaluation writes: one JSON line per item and a summary that points at them. `nanoflux compare`

@@ -1,5 +1,5 @@
-import { SystemError } from "../core/errors.ts";
 import type { TextModel } from "../llm/chat-model.ts";
+import { SystemError } from "../protocol/errors.ts";
 import { type LineProblem, loadBenchmark } from "./benchmarks.ts";
 import { type EvalSummary, type ItemResult, saveEvaluation } from "./results.ts";
 import { accuracyOf, evaluateItems } from "./runner.ts";

@@ -1,5 +1,5 @@
-import { errorMessage } from "../core/errors.ts";
 import type { TextModel } from "../llm/chat-model.ts";
+import { errorMessage } from "../protocol/errors.ts";
 import type { BenchmarkItem } from "./benchmark-formats.ts";
 import { gradeReply } from "./grading.ts";
 import { REASONING_SYSTEM_PROMPT, renderQuestion } from "./prompt.ts";

@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../protocol/errors.ts";
 import { createPrng, shuffled } from "../tournament/prng.ts";
 
 /** Which items of a benchmark to evaluate: the first `limit`, or a seeded random `sample`, or all. */

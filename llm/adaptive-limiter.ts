@@ -1,4 +1,4 @@
-import { SystemError } from "../core/errors.ts";
+import { SystemError } from "../protocol/errors.ts";
 
 /**
  * Per-model concurrency that adapts to the server (AIMD): it starts at the configured maximum, halves when

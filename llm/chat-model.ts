@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { TokenUsage, ToolEvidence } from "../core/schemas.ts";
+import type { TokenUsage, ToolEvidence } from "../protocol/schemas.ts";
 
 /**
  * The port every agent uses to reach a model. The real adapter (llm/openai-model.ts) speaks to any

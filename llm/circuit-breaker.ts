@@ -1,5 +1,5 @@
-import { SystemError } from "../core/errors.ts";
 import { urlForDisplay } from "../log/redaction.ts";
+import { SystemError } from "../protocol/errors.ts";
 
 /**
  * Stops calling an endpoint that keeps failing to connect, so a dead server costs one fast, clear error per

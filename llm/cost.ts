@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Price } from "../config/topology.ts";
-import type { TokenUsage } from "../core/schemas.ts";
+import type { TokenUsage } from "../protocol/schemas.ts";
 
 /** USD cost of some usage at a model's price; a model without a price (a local server) costs nothing. */
 export function costOf(

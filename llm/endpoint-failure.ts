@@ -1,7 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import type { ModelConfig } from "../config/topology.ts";
-import { ConfigError, errorMessage, type NanofluxError, SystemError } from "../core/errors.ts";
 import { hasUrlCredentials, looksLikeSecret, urlForDisplay } from "../log/redaction.ts";
+import { ConfigError, errorMessage, type NanofluxError, SystemError } from "../protocol/errors.ts";
 import { retryAfterMs } from "./retry-policy.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { ModelConfig } from "../config/topology.ts";
-import { ConfigError } from "../core/errors.ts";
 import { urlForDisplay } from "../log/redaction.ts";
+import { ConfigError } from "../protocol/errors.ts";
 import { CircuitBreaker } from "./circuit-breaker.ts";
 import { classifyFailure, endpointContext, failureToError } from "./endpoint-failure.ts";
 import { createOpenAIClient } from "./openai-client.ts";

@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import type { ModelConfig } from "../config/topology.ts";
-import { ConfigError } from "../core/errors.ts";
 import { looksLikeSecret, rememberSecret, urlForDisplay } from "../log/redaction.ts";
+import { ConfigError } from "../protocol/errors.ts";
 
 /** Local servers (vLLM, Ollama, llama.cpp) ignore the key, but the client insists on one. */
 export const PLACEHOLDER_API_KEY = "no-key-needed";

@@ -8,10 +8,10 @@ import type {
 } from "openai/resources/chat/completions";
 import type { z } from "zod";
 import type { ModelConfig } from "../config/topology.ts";
-import { ModelError } from "../core/errors.ts";
-import type { TokenUsage, ToolEvidence } from "../core/schemas.ts";
 import type { Logger } from "../log/logger.ts";
 import { urlForDisplay } from "../log/redaction.ts";
+import { ModelError } from "../protocol/errors.ts";
+import type { TokenUsage, ToolEvidence } from "../protocol/schemas.ts";
 import { AdaptiveLimiter } from "./adaptive-limiter.ts";
 import type {
   CallContext,

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { BudgetExceededError } from "../core/errors.ts";
 import type { Logger } from "../log/logger.ts";
+import { BudgetExceededError } from "../protocol/errors.ts";
 import type { AdaptiveLimiter } from "./adaptive-limiter.ts";
 import type { CircuitBreaker } from "./circuit-breaker.ts";
 import {

@@ -1,5 +1,5 @@
 import type { Price } from "../config/topology.ts";
-import { BudgetExceededError } from "../core/errors.ts";
+import { BudgetExceededError } from "../protocol/errors.ts";
 import { costOf } from "./cost.ts";
 
 /**

@@ -1,7 +1,7 @@
 import type { ResponseFormatJSONObject, ResponseFormatJSONSchema } from "openai/resources/shared";
 import type { z } from "zod";
 import type { ModelConfig } from "../config/topology.ts";
-import { SystemError } from "../core/errors.ts";
+import { SystemError } from "../protocol/errors.ts";
 import { extractJson } from "./json-extract.ts";
 import { toStrictJsonSchema } from "./strict-json-schema.ts";
 

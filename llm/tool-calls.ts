@@ -3,7 +3,7 @@ import type {
   ChatCompletionMessageToolCall,
   ChatCompletionToolMessageParam,
 } from "openai/resources/chat/completions";
-import type { ToolEvidence } from "../core/schemas.ts";
+import type { ToolEvidence } from "../protocol/schemas.ts";
 import type { ToolDefinition, ToolRunner } from "./chat-model.ts";
 import { parseJson } from "./json-extract.ts";
 

@@ -1,7 +1,7 @@
 import { APIError } from "openai";
 import type { CompletionUsage } from "openai/resources/completions";
 import { z } from "zod";
-import type { TokenUsage } from "../core/schemas.ts";
+import type { TokenUsage } from "../protocol/schemas.ts";
 import type { Tokens } from "./spending.ts";
 
 /** Token accounting: one record per HTTP call, summed per request. */

@@ -1,6 +1,6 @@
 import { assign, fromPromise, setup } from "xstate";
-import type { QuestionProposed, RoundOpened } from "../bus/messages.ts";
-import type { Question } from "../core/schemas.ts";
+import type { QuestionProposed, RoundOpened } from "../protocol/messages.ts";
+import type { Question } from "../protocol/schemas.ts";
 import {
   cancelForBudget,
   closeRound,

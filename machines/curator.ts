@@ -1,6 +1,11 @@
 import { assign, fromPromise, setup } from "xstate";
-import type { QuestionProposed, QuestionScreened, RejectionReason, VerdictIssued } from "../bus/messages.ts";
-import type { NoveltyReport, Sample } from "../core/schemas.ts";
+import type {
+  QuestionProposed,
+  QuestionScreened,
+  RejectionReason,
+  VerdictIssued,
+} from "../protocol/messages.ts";
+import type { NoveltyReport, Sample } from "../protocol/schemas.ts";
 import { closeRound, type Emission, errorText, type StageInput, type StageOutput } from "./emission.ts";
 
 export interface ScreenResult {

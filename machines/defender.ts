@@ -1,6 +1,6 @@
 import { assign, fromPromise, setup } from "xstate";
-import type { AnswerSubmitted, QuestionScreened } from "../bus/messages.ts";
-import type { Answer } from "../core/schemas.ts";
+import type { AnswerSubmitted, QuestionScreened } from "../protocol/messages.ts";
+import type { Answer } from "../protocol/schemas.ts";
 import {
   cancelForBudget,
   closeRound,

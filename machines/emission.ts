@@ -1,5 +1,5 @@
-import type { RejectionReason, RoundClosed } from "../bus/messages.ts";
-import type { CloseStatus, RoundSpec } from "../core/schemas.ts";
+import type { RejectionReason, RoundClosed } from "../protocol/messages.ts";
+import type { CloseStatus, RoundSpec } from "../protocol/schemas.ts";
 
 /** A message a machine wants published. The host validates it against the stage's schema and publishes it. */
 export interface Emission {

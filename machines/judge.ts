@@ -1,8 +1,8 @@
 import { assign, fromPromise, setup } from "xstate";
-import type { AnswerSubmitted, VerdictIssued } from "../bus/messages.ts";
-import type { Verdict } from "../core/schemas.ts";
 import type { BlindDerivation } from "../domains/verdict.ts";
-import type { JudgeGrading } from "../llm/role-outputs.ts";
+import type { AnswerSubmitted, VerdictIssued } from "../protocol/messages.ts";
+import type { JudgeGrading } from "../protocol/role-outputs.ts";
+import type { Verdict } from "../protocol/schemas.ts";
 import {
   cancelForBudget,
   closeRound,

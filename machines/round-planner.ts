@@ -1,5 +1,5 @@
-import type { RoundClosed } from "../bus/messages.ts";
 import type { TournamentConfig } from "../config/topology.ts";
+import type { RoundClosed } from "../protocol/messages.ts";
 import {
   complexityFor,
   createDifficultyState,

@@ -1,9 +1,9 @@
 import { assign, emit, enqueueActions, setup } from "xstate";
-import type { RoundClosed, RoundOpened, RunCompleted } from "../bus/messages.ts";
-import { idempotencyKey } from "../bus/subjects.ts";
-import type { RoundSpec } from "../core/schemas.ts";
 import { type AcceptedCounts, bucketsWanting, countAccepted, NO_ACCEPTED } from "../curation/mix-quota.ts";
 import { type Budget, budgetLeft, NO_SPEND, type Spend } from "../llm/spending.ts";
+import type { RoundClosed, RoundOpened, RunCompleted } from "../protocol/messages.ts";
+import type { RoundSpec } from "../protocol/schemas.ts";
+import { idempotencyKey } from "../protocol/subjects.ts";
 import { closeRound, type Emission } from "./emission.ts";
 import {
   initialPlan,

@@ -1,6 +1,6 @@
 import { appendFile, writeFile } from "node:fs/promises";
 import { writeFileAtomic } from "../core/atomic-file.ts";
-import type { Sample } from "../core/schemas.ts";
+import type { Sample } from "../protocol/schemas.ts";
 
 /**
  * The run's dataset file: samples appended as they are accepted, rewritten in order when the run ends. It is

@@ -1,9 +1,9 @@
 import { dirname, resolve } from "node:path";
-import { checkEnvironment } from "../config/environment-checks.ts";
 import { parseYamlDocument, readTopologyText, TopologyError, validateTopology } from "../config/load.ts";
-import type { Topology } from "../config/topology.ts";
+import type { SimulatorConfig, Topology } from "../config/topology.ts";
 import type { Logger } from "../log/logger.ts";
-import { type Simulator, startSimulator } from "../sim/server.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import { checkEnvironment } from "./environment-checks.ts";
 
 export const SIM_URL_ENV = "NANOFLUX_SIM_URL";
 /** Stands in for the simulator's address while the file is first validated, before the simulator exists. */
@@ -17,11 +17,23 @@ export interface TopologyOverrides {
   maxRounds?: number;
 }
 
-export interface PreparedTopology {
+/** A simulator this process started for the topology; production code knows it only by this shape. */
+export interface RunningSimulator {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the built-in simulator: given by the CLI, the only place that composes the simulator package. */
+export type SimulatorStarter<S extends RunningSimulator = RunningSimulator> = (
+  config: SimulatorConfig,
+  logger: Logger,
+) => Promise<S>;
+
+export interface PreparedTopology<S extends RunningSimulator = RunningSimulator> {
   topology: Topology;
   file: string;
   baseDir: string;
-  simulator?: Simulator;
+  simulator?: S;
   env: NodeJS.ProcessEnv;
 }
 
@@ -55,12 +67,13 @@ function applyOverrides(raw: Record<string, unknown>, overrides: TopologyOverrid
  * code: running a topology runs its plug-ins, as running a Makefile runs its commands. Only modules that pass
  * the path rules of config/plugin-modules.ts are imported (see topologies/README.md, "Plug-ins and trust").
  */
-export async function prepareTopology(
+export async function prepareTopology<S extends RunningSimulator = RunningSimulator>(
   file: string,
   overrides: TopologyOverrides,
   logger: Logger,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<PreparedTopology> {
+  startSimulator?: SimulatorStarter<S>,
+): Promise<PreparedTopology<S>> {
   const document = applyOverrides(parseYamlDocument(await readTopologyText(file), file), overrides);
   const firstEnv = { ...env, [SIM_URL_ENV]: env[SIM_URL_ENV] ?? PENDING_SIM_URL };
   const validated = validateTopology(document, file, firstEnv);
@@ -70,9 +83,13 @@ export async function prepareTopology(
   // A simulator started elsewhere (another host of a multi-host run) is used as it is.
   if (!validated.simulator || env[SIM_URL_ENV]) return { topology: validated, file, baseDir, env };
 
+  if (!startSimulator)
+    throw new ConfigError(
+      `${file}: simulator: this topology asks for the built-in simulator, which only the nanoflux command starts; run it with nanoflux, or start one (nanoflux sim) and set ${SIM_URL_ENV}`,
+    );
   const simulator = await startSimulator(
     { ...validated.simulator, benchmarks: validated.simulator.benchmarks.map((b) => resolve(baseDir, b)) },
-    { logger },
+    logger,
   );
   const simEnv = { ...env, [SIM_URL_ENV]: simulator.url };
   return { topology: validateTopology(document, file, simEnv), file, baseDir, simulator, env: simEnv };

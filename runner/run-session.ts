@@ -1,18 +1,19 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { startAgents } from "../agents/runtime.ts";
+import { resolveAgentDefinition } from "../agents/registry.ts";
 import { Bus } from "../bus/bus.ts";
-import type { RoundClosed, RunCompleted, UsageRecorded } from "../bus/messages.ts";
+import { natsEndpoint, newRunId } from "../bus/nats-endpoint.ts";
 import { followRunEvents } from "../bus/run-events.ts";
 import type { AgentConfig } from "../config/topology.ts";
 import { writeFileAtomic } from "../core/atomic-file.ts";
+import { readDecontaminationReport } from "../curation/decontamination-file.ts";
+import { acceptedSamples, buildRunReport, type RunReport } from "../curation/run-report.ts";
+import { startAgents } from "../host/runtime.ts";
 import type { Logger } from "../log/logger.ts";
+import type { RoundClosed, RunCompleted, UsageRecorded } from "../protocol/messages.ts";
+import { ProgressLine } from "../terminal/progress.ts";
 import { DatasetFile } from "./dataset-file.ts";
-import { readDecontaminationReport } from "./decontamination-file.ts";
-import { natsEndpoint, newRunId } from "./nats-endpoint.ts";
 import type { PreparedTopology } from "./prepare-topology.ts";
-import { ProgressLine } from "./progress.ts";
-import { acceptedSamples, buildRunReport, type RunReport } from "./run-report.ts";
 
 export interface RunSessionOptions {
   prepared: PreparedTopology;
@@ -60,7 +61,16 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
     const follower = await followRunEvents(bus.js, runId, { fromStart: true });
     cleanups.unshift(() => follower.stop());
     const runtime = await startAgents(
-      { topology, baseDir: prepared.baseDir, runId, runDir, natsUrl: nats.url, logger, env: prepared.env },
+      {
+        topology,
+        baseDir: prepared.baseDir,
+        runId,
+        runDir,
+        natsUrl: nats.url,
+        logger,
+        env: prepared.env,
+        resolve: resolveAgentDefinition,
+      },
       options.agents ?? topology.agents,
     );
     cleanups.unshift(() => runtime.stop());

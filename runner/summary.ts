@@ -1,6 +1,6 @@
-import { renderTable } from "../cli/table.ts";
+import type { RunReport, UsageRow } from "../curation/run-report.ts";
+import { renderTable } from "../terminal/table.ts";
 import { formatStandingsTable } from "../tournament/standings-table.ts";
-import type { RunReport, UsageRow } from "./run-report.ts";
 
 /** Tokens and money per model and role. */
 export function renderUsageTable(rows: UsageRow[]): string {

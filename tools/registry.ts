@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ConfigError, errorMessage } from "../core/errors.ts";
-import type { ToolEvidence } from "../core/schemas.ts";
 import type { ToolDefinition, ToolRunner } from "../llm/chat-model.ts";
+import { ConfigError, errorMessage } from "../protocol/errors.ts";
+import type { ToolEvidence } from "../protocol/schemas.ts";
 
 /**
  * Judge tools: each is defined once with a zod parameter schema, offered to models as an OpenAI-strict JSON

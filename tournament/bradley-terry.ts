@@ -1,4 +1,4 @@
-import { SystemError } from "../core/errors.ts";
+import { SystemError } from "../protocol/errors.ts";
 import { invertSpd, type Matrix, solveSpd } from "./spd-matrix.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { TournamentConfig } from "../config/topology.ts";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../protocol/errors.ts";
 import type { Pairing } from "./pairings.ts";
 import type { RoundOutcome } from "./round-outcome.ts";
 

@@ -1,5 +1,5 @@
 import type { TournamentConfig } from "../config/topology.ts";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../protocol/errors.ts";
 import { createPrng, deriveSeed } from "./prng.ts";
 
 /** Who plays which role in one round. */

@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../protocol/errors.ts";
 import { createPrng, deriveSeed, shuffled } from "./prng.ts";
 
 export interface RotationOptions {

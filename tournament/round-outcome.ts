@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { RoundClosed } from "../bus/messages.ts";
-import { Outcome } from "../core/schemas.ts";
+import type { RoundClosed } from "../protocol/messages.ts";
+import { Outcome } from "../protocol/schemas.ts";
 
 /** What the tournament learns from one judged round; the input of ratings and difficulty targeting. */
 export const RoundOutcome = z.object({

@@ -1,4 +1,4 @@
-import { SystemError } from "../core/errors.ts";
+import { SystemError } from "../protocol/errors.ts";
 
 /**
  * Solving and inverting symmetric positive-definite matrices (a Fisher information) by Cholesky

@@ -1,4 +1,9 @@
-import type { Hyperparameters, TrainingBackendName, TrainingEvent, TrainingJob } from "./messages.ts";
+import type {
+  Hyperparameters,
+  TrainingBackendName,
+  TrainingEvent,
+  TrainingJob,
+} from "../protocol/training.ts";
 
 /** A chat-format JSONL file ready to train on. */
 export interface TrainingDataset {

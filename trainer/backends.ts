@@ -1,8 +1,8 @@
 import type { NatsConnection } from "@nats-io/nats-core";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import type { TrainingBackendName } from "../protocol/training.ts";
 import type { TrainingBackend } from "./backend.ts";
 import { GpuHostsBackend } from "./gpu-hosts-backend.ts";
-import type { TrainingBackendName } from "./messages.ts";
 import { OpenAIFineTuningBackend } from "./openai-backend.ts";
 
 export interface BackendSettings {

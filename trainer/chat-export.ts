@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
-import type { Sample } from "../core/schemas.ts";
 import { REASONING_SYSTEM_PROMPT, renderAnswerLine, renderQuestion } from "../eval/prompt.ts";
+import type { Sample } from "../protocol/schemas.ts";
 
 /**
  * Samples as OpenAI chat fine-tuning examples, in the very format evaluation asks in (eval/prompt.ts): the

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "../core/errors.ts";
-import type { Hyperparameters } from "./messages.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import type { Hyperparameters } from "../protocol/training.ts";
 
 /**
  * The training command a GPU host runs, from a template such as

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { isTerminal, type TrainingEvent, type TrainingJob } from "../protocol/training.ts";
 import type { TrainingBackend } from "./backend.ts";
-import { isTerminal, type TrainingEvent, type TrainingJob } from "./messages.ts";
 
 export interface FollowOptions {
   /** Time between looks at the job. */

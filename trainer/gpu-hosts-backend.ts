@@ -4,11 +4,8 @@ import { DeliverPolicy, type JetStreamClient, jetstream } from "@nats-io/jetstre
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { ObjectStore } from "@nats-io/obj";
 import { ensureRunStream } from "../bus/stream.ts";
-import { runStageSubject, STAGES, STREAM_NAME, trainingJobsSubject } from "../bus/subjects.ts";
-import { ConfigError } from "../core/errors.ts";
-import type { TrainingBackend, TrainingDataset } from "./backend.ts";
-import { JobRecords } from "./job-records.ts";
-import { parseJsonOrUndefined } from "./json-text.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import { runStageSubject, STAGES, STREAM_NAME, trainingJobsSubject } from "../protocol/subjects.ts";
 import {
   type Hyperparameters,
   isTerminal,
@@ -16,7 +13,10 @@ import {
   type TrainingJob,
   type TrainingJobRequest,
   TrainingUpdated,
-} from "./messages.ts";
+} from "../protocol/training.ts";
+import type { TrainingBackend, TrainingDataset } from "./backend.ts";
+import { JobRecords } from "./job-records.ts";
+import { parseJsonOrUndefined } from "./json-text.ts";
 import { ensureTrainingStream, openDatasetStore, openJobBucket } from "./training-bus.ts";
 
 export interface GpuHostsBackendOptions {

@@ -1,8 +1,8 @@
 import type { KV, KvEntry } from "@nats-io/kv";
 import type { z } from "zod";
-import { assertToken } from "../bus/subjects.ts";
-import { errorMessage, SystemError } from "../core/errors.ts";
-import { TrainingJob, TrainingJobRequest } from "./messages.ts";
+import { errorMessage, SystemError } from "../protocol/errors.ts";
+import { assertToken } from "../protocol/subjects.ts";
+import { TrainingJob, TrainingJobRequest } from "../protocol/training.ts";
 
 /**
  * Job records in the training KV bucket. `<id>.request` is what was submitted, `<id>.status` the latest state,

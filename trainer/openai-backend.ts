@@ -4,8 +4,13 @@ import type { FineTuningJob, FineTuningJobEvent } from "openai/resources/fine-tu
 import { z } from "zod";
 import { classifyFailure, failureToError } from "../llm/endpoint-failure.ts";
 import { createOpenAIClient } from "../llm/openai-client.ts";
+import {
+  type Hyperparameters,
+  isTerminal,
+  type TrainingEvent,
+  type TrainingJob,
+} from "../protocol/training.ts";
 import type { TrainingBackend, TrainingDataset } from "./backend.ts";
-import { type Hyperparameters, isTerminal, type TrainingEvent, type TrainingJob } from "./messages.ts";
 
 export interface OpenAIBackendOptions {
   baseUrl: string;

@@ -1,6 +1,6 @@
 import { z } from "zod";
+import type { TrainingProgress } from "../protocol/training.ts";
 import { parseJsonOrUndefined } from "./json-text.ts";
-import type { TrainingProgress } from "./messages.ts";
 
 /**
  * Reads progress from a training command's stdout. The recipe prints JSON lines (`{"step": 10, "loss": 1.23,

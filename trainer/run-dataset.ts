@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ConfigError } from "../core/errors.ts";
-import { Sample } from "../core/schemas.ts";
 import type { LineProblem } from "../eval/benchmarks.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import { Sample } from "../protocol/schemas.ts";
 import { parseJsonOrUndefined } from "./json-text.ts";
 
 /** The accepted samples a run wrote to `<runDir>/dataset.jsonl`; malformed lines are reported, not fatal. */

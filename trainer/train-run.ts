@@ -1,19 +1,19 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../core/atomic-file.ts";
-import { ConfigError, errorMessage } from "../core/errors.ts";
-import type { Sample } from "../core/schemas.ts";
-import type { TrainingBackend } from "./backend.ts";
-import { writeChatJsonl } from "./chat-export.ts";
-import { followJob } from "./follow-job.ts";
-import { parseJsonOrUndefined } from "./json-text.ts";
+import { ConfigError, errorMessage } from "../protocol/errors.ts";
+import type { Sample } from "../protocol/schemas.ts";
 import {
   type Hyperparameters,
   isTerminal,
   type TrainingEvent,
   TrainingJob,
   type TrainingUpdated,
-} from "./messages.ts";
+} from "../protocol/training.ts";
+import type { TrainingBackend } from "./backend.ts";
+import { writeChatJsonl } from "./chat-export.ts";
+import { followJob } from "./follow-job.ts";
+import { parseJsonOrUndefined } from "./json-text.ts";
 
 export interface TrainRunOptions {
   runId: string;

@@ -6,20 +6,20 @@ import type { JsMsg } from "@nats-io/jetstream";
 import { millis } from "@nats-io/nats-core";
 import type { ObjectStore } from "@nats-io/obj";
 import { Bus, instanceName } from "../bus/bus.ts";
-import { STAGES, TRAINING_STREAM_NAME } from "../bus/subjects.ts";
 import type { NatsConfig } from "../config/topology.ts";
-import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../log/logger.ts";
-import { renderCommand } from "./command-template.ts";
-import { JobRecords } from "./job-records.ts";
-import { parseJsonOrUndefined } from "./json-text.ts";
+import { errorMessage } from "../protocol/errors.ts";
+import { STAGES, TRAINING_STREAM_NAME } from "../protocol/subjects.ts";
 import {
   type TrainingEvent,
   type TrainingJob,
   TrainingJobRequest,
   type TrainingProgress,
   TrainingUpdated,
-} from "./messages.ts";
+} from "../protocol/training.ts";
+import { renderCommand } from "./command-template.ts";
+import { JobRecords } from "./job-records.ts";
+import { parseJsonOrUndefined } from "./json-text.ts";
 import {
   DEFAULT_HOST_CONSUMER,
   ensureHostConsumer,

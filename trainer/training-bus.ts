@@ -10,13 +10,13 @@ import { type KV, Kvm } from "@nats-io/kv";
 import { type NatsConnection, nanos } from "@nats-io/nats-core";
 import { type ObjectStore, Objm } from "@nats-io/obj";
 import { DUPLICATE_WINDOW_MS } from "../bus/stream.ts";
+import { errorMessage } from "../protocol/errors.ts";
 import {
   DATASET_BUCKET,
   TRAINING_JOBS_BUCKET,
   TRAINING_STREAM_NAME,
   trainingJobsSubject,
-} from "../bus/subjects.ts";
-import { errorMessage } from "../core/errors.ts";
+} from "../protocol/subjects.ts";
 
 /**
  * The NATS side of GPU training: a work-queue stream of jobs, one durable pull consumer that every trainer host

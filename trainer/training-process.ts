@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import type { TrainingProgress } from "./messages.ts";
+import type { TrainingProgress } from "../protocol/training.ts";
 import { parseProgressLine } from "./progress-line.ts";
 
 export interface TrainingProcessOptions {

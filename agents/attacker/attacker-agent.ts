@@ -1,13 +1,13 @@
 import { fromPromise } from "xstate";
 import { z } from "zod";
-import { QuestionProposed, RoundClosed, RoundOpened } from "../../bus/messages.ts";
-import { ModelError } from "../../core/errors.ts";
-import type { Question } from "../../core/schemas.ts";
 import type { DomainPack } from "../../domains/pack.ts";
-import { ATTACKER_SCHEMA_NAME, AttackerOutput } from "../../llm/role-outputs.ts";
+import type { AgentContext, AgentDefinition } from "../../host/definition.ts";
+import { modelFor, packFor } from "../../host/model-lookup.ts";
 import { attackerMachine, type GeneratedQuestion } from "../../machines/attacker.ts";
-import type { AgentContext, AgentDefinition } from "../definition.ts";
-import { modelFor, packFor } from "../model-lookup.ts";
+import { ModelError } from "../../protocol/errors.ts";
+import { QuestionProposed, RoundClosed, RoundOpened } from "../../protocol/messages.ts";
+import { ATTACKER_SCHEMA_NAME, AttackerOutput } from "../../protocol/role-outputs.ts";
+import type { Question } from "../../protocol/schemas.ts";
 
 /** Turns the attacker model's output into a Question, refusing shapes the domain cannot use. */
 export function toQuestion(output: AttackerOutput, pack: DomainPack, fallbackSkill: string): Question {

@@ -1,8 +1,8 @@
 import type { KV } from "@nats-io/kv";
 import { z } from "zod";
 import { KvDocument } from "../../bus/kv-document.ts";
-import { stateKeys } from "../../bus/subjects.ts";
 import type { AcceptedCounts } from "../../curation/mix-quota.ts";
+import { stateKeys } from "../../protocol/subjects.ts";
 
 const Ledger = z.object({
   rounds: z.array(z.object({ roundId: z.string(), complexity: z.number().int(), domain: z.string() })),

@@ -1,21 +1,14 @@
 import { join, resolve } from "node:path";
 import { fromPromise } from "xstate";
 import { z } from "zod";
-import {
-  QuestionProposed,
-  QuestionScreened,
-  type RejectionReason,
-  RoundClosed,
-  VerdictIssued,
-} from "../../bus/messages.ts";
 import { readRunEvents } from "../../bus/run-events.ts";
 import { writeFileAtomic } from "../../core/atomic-file.ts";
-import { SystemError } from "../../core/errors.ts";
-import type { Sample, ValidVerdict } from "../../core/schemas.ts";
 import { contaminationNovelty, type Decontaminator } from "../../curation/decontamination.ts";
+import { DECONTAMINATION_FILE } from "../../curation/decontamination-file.ts";
 import type { NoveltyGate } from "../../curation/novelty.ts";
 import { type Curation, openCuration } from "../../curation/open-curation.ts";
 import { decideCuration } from "../../curation/policy.ts";
+import type { AgentContext, AgentDefinition, AgentInstance } from "../../host/definition.ts";
 import {
   acceptanceMachine,
   type CommitResult,
@@ -24,8 +17,15 @@ import {
   type ScreenResult,
   screeningMachine,
 } from "../../machines/curator.ts";
-import { DECONTAMINATION_FILE } from "../../runner/decontamination-file.ts";
-import type { AgentContext, AgentDefinition, AgentInstance } from "../definition.ts";
+import { SystemError } from "../../protocol/errors.ts";
+import {
+  QuestionProposed,
+  QuestionScreened,
+  type RejectionReason,
+  RoundClosed,
+  VerdictIssued,
+} from "../../protocol/messages.ts";
+import type { Sample, ValidVerdict } from "../../protocol/schemas.ts";
 import { AcceptanceLedger } from "./acceptance-ledger.ts";
 
 /** Rejections that judged the question itself: replaying it would cost the same tokens for the same verdict. */

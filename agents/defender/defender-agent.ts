@@ -1,10 +1,10 @@
 import { fromPromise } from "xstate";
 import { z } from "zod";
-import { AnswerSubmitted, QuestionScreened, RoundClosed } from "../../bus/messages.ts";
-import { DEFENDER_SCHEMA_NAME, DefenderOutput } from "../../llm/role-outputs.ts";
+import type { AgentContext, AgentDefinition } from "../../host/definition.ts";
+import { modelFor, packFor } from "../../host/model-lookup.ts";
 import { defenderMachine, type GivenAnswer } from "../../machines/defender.ts";
-import type { AgentContext, AgentDefinition } from "../definition.ts";
-import { modelFor, packFor } from "../model-lookup.ts";
+import { AnswerSubmitted, QuestionScreened, RoundClosed } from "../../protocol/messages.ts";
+import { DEFENDER_SCHEMA_NAME, DefenderOutput } from "../../protocol/role-outputs.ts";
 
 export function createDefenderActors(context: AgentContext<unknown>) {
   return {

@@ -1,18 +1,18 @@
 import { fromPromise } from "xstate";
 import { z } from "zod";
-import { AnswerSubmitted, RoundClosed, VerdictIssued } from "../../bus/messages.ts";
-import { errorMessage } from "../../core/errors.ts";
-import type { Verdict } from "../../core/schemas.ts";
 import { assessQuestion, decideVerdict } from "../../domains/verdict.ts";
+import type { AgentContext, AgentDefinition } from "../../host/definition.ts";
+import { modelFor, packFor } from "../../host/model-lookup.ts";
 import {
   type JudgeGrade,
   type JudgeVerification,
   judgeMachine,
   type VerdictFacts,
 } from "../../machines/judge.ts";
+import { errorMessage } from "../../protocol/errors.ts";
+import { AnswerSubmitted, RoundClosed, VerdictIssued } from "../../protocol/messages.ts";
+import type { Verdict } from "../../protocol/schemas.ts";
 import { judgeTools, PythonSandbox } from "../../tools/index.ts";
-import type { AgentContext, AgentDefinition } from "../definition.ts";
-import { modelFor, packFor } from "../model-lookup.ts";
 import { deriveBlind, gradeReference } from "./judge-calls.ts";
 
 export const JudgeOptions = z

@@ -1,4 +1,3 @@
-import type { Question } from "../../core/schemas.ts";
 import type { DomainPack } from "../../domains/pack.ts";
 import { assessQuestion, type BlindDerivation } from "../../domains/verdict.ts";
 import type { ChatModel, StructuredResult } from "../../llm/chat-model.ts";
@@ -7,7 +6,8 @@ import {
   JUDGE_GRADING_SCHEMA_NAME,
   JudgeDerivation,
   JudgeGrading,
-} from "../../llm/role-outputs.ts";
+} from "../../protocol/role-outputs.ts";
+import type { Question } from "../../protocol/schemas.ts";
 import { createToolRunner, type Tool } from "../../tools/index.ts";
 
 /** The Judge's two model calls, shared by the judge agent and the orchestration benchmark's plain loop. */

@@ -1,10 +1,9 @@
 import { createActor } from "xstate";
 import { z } from "zod";
-import { RoundClosed, RunStarted, STAGE_SCHEMAS } from "../../bus/messages.ts";
 import { committedSpend } from "../../bus/spend-ledger.ts";
-import { idempotencyKey, stateKeys } from "../../bus/subjects.ts";
 import type { Topology } from "../../config/topology.ts";
-import { ConfigError, errorMessage } from "../../core/errors.ts";
+import type { AgentContext, AgentDefinition, AgentInstance } from "../../host/definition.ts";
+import { type RunStatus, setRunStatus } from "../../host/run-status.ts";
 import { DEFAULT_COMPLETION_CAP, NO_SPEND, type Spend, spendOf } from "../../llm/spending.ts";
 import {
   drainingFor,
@@ -14,8 +13,9 @@ import {
   type SchedulerInput,
   schedulerMachine,
 } from "../../machines/scheduler.ts";
-import type { AgentContext, AgentDefinition, AgentInstance } from "../definition.ts";
-import { type RunStatus, setRunStatus } from "../run-status.ts";
+import { ConfigError, errorMessage } from "../../protocol/errors.ts";
+import { RoundClosed, RunStarted, STAGE_SCHEMAS } from "../../protocol/messages.ts";
+import { idempotencyKey, stateKeys } from "../../protocol/subjects.ts";
 import { redactTopology } from "./redact.ts";
 
 export const TICK_MS = 1000;

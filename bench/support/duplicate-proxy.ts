@@ -2,12 +2,12 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { ATTACKER_SCHEMA_NAME } from "../../llm/role-outputs.ts";
-import { completionTokens } from "../../sim/chat/completion.ts";
-import { textReply } from "../../sim/chat/reply.ts";
-import { readBody } from "../../sim/http.ts";
-import { Rng } from "../../sim/random.ts";
-import { parseJsonText } from "../../sim/text.ts";
+import { completionTokens } from "../../packages/sim/src/chat/completion.ts";
+import { textReply } from "../../packages/sim/src/chat/reply.ts";
+import { readBody } from "../../packages/sim/src/http.ts";
+import { Rng } from "../../packages/sim/src/random.ts";
+import { parseJsonText } from "../../packages/sim/src/text.ts";
+import { ATTACKER_SCHEMA_NAME } from "../../protocol/role-outputs.ts";
 
 /**
  * A proxy in front of the simulator that makes Attackers repeat themselves: a share of attacker completions is

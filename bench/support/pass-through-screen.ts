@@ -4,9 +4,9 @@
  * the Attacker's `question.proposed` to `question.unscreened`, which only this agent reads.
  */
 import { setup } from "xstate";
-import { defineAgent } from "../../agents/define-agent.ts";
-import { QuestionProposed, QuestionScreened } from "../../bus/messages.ts";
+import { defineAgent } from "../../host/define-agent.ts";
 import type { StageInput, StageOutput } from "../../machines/emission.ts";
+import { QuestionProposed, QuestionScreened } from "../../protocol/messages.ts";
 
 export const UNSCREENED_STAGE = "question.unscreened";
 export const PASS_THROUGH_TYPE = "pass-through-screen";

@@ -1,29 +1,29 @@
 import { join, resolve } from "node:path";
 import { toQuestion } from "../../agents/attacker/attacker-agent.ts";
-import type { AgentContext } from "../../agents/definition.ts";
 import { JudgeOptions } from "../../agents/judge/judge-agent.ts";
 import { deriveBlind, gradeReference } from "../../agents/judge/judge-calls.ts";
 import { schedulerInput } from "../../agents/scheduler/scheduler-agent.ts";
-import type { RejectionReason, RoundClosed, UsageRecorded } from "../../bus/messages.ts";
-import type { CloseStatus, RoundSpec } from "../../core/schemas.ts";
+import { newRunId } from "../../bus/nats-endpoint.ts";
 import { openCuration } from "../../curation/open-curation.ts";
 import { decideCuration } from "../../curation/policy.ts";
 import { loadDomainPacks } from "../../domains/pack.ts";
 import { assessQuestion, decideVerdict } from "../../domains/verdict.ts";
+import type { AgentContext } from "../../host/definition.ts";
 import { createChatModels } from "../../llm/models.ts";
+import { unlimitedLedger } from "../../llm/spending.ts";
+import { silentLogger } from "../../log/logger.ts";
+import { closeRound } from "../../machines/emission.ts";
+import { initialPlan, nextRound, recordOutcome } from "../../machines/round-planner.ts";
+import { roundId } from "../../machines/scheduler.ts";
+import type { RejectionReason, RoundClosed, UsageRecorded } from "../../protocol/messages.ts";
 import {
   ATTACKER_SCHEMA_NAME,
   AttackerOutput,
   DEFENDER_SCHEMA_NAME,
   DefenderOutput,
   type JudgeGrading,
-} from "../../llm/role-outputs.ts";
-import { unlimitedLedger } from "../../llm/spending.ts";
-import { silentLogger } from "../../log/logger.ts";
-import { closeRound } from "../../machines/emission.ts";
-import { initialPlan, nextRound, recordOutcome } from "../../machines/round-planner.ts";
-import { roundId } from "../../machines/scheduler.ts";
-import { newRunId } from "../../runner/nats-endpoint.ts";
+} from "../../protocol/role-outputs.ts";
+import type { CloseStatus, RoundSpec } from "../../protocol/schemas.ts";
 import type { PreparedTopology } from "../../runner/prepare-topology.ts";
 import { judgeTools, PythonSandbox } from "../../tools/index.ts";
 

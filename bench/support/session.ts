@@ -1,8 +1,8 @@
+import { prepareTopology } from "../../cli/prepare-topology.ts";
+import type { RunReport } from "../../curation/run-report.ts";
 import { silentLogger } from "../../log/logger.ts";
-import { prepareTopology } from "../../runner/prepare-topology.ts";
-import { ProgressLine } from "../../runner/progress.ts";
-import type { RunReport } from "../../runner/run-report.ts";
 import { runSession } from "../../runner/run-session.ts";
+import { ProgressLine } from "../../terminal/progress.ts";
 
 /** Records when the run's follower saw each round close: runSession reports every new close to its progress. */
 class CloseClock extends ProgressLine {

@@ -1,6 +1,6 @@
 import type { SimulatorConfig } from "../../config/topology.ts";
-import { type Simulator, startSimulator } from "../../sim/server.ts";
-import type { SimulatorStats } from "../../sim/stats.ts";
+import { type Simulator, startSimulator } from "../../packages/sim/src/server.ts";
+import type { SimulatorStats } from "../../packages/sim/src/stats.ts";
 import { EMBEDDINGS, simulatorFor } from "./topology.ts";
 
 /** A fresh simulator for one measured run (same seed each time), closed afterwards. */

@@ -1,7 +1,7 @@
 import { appendFile, readFile, truncate, writeFile } from "node:fs/promises";
 import { z } from "zod";
-import { ConfigError, SystemError } from "../../core/errors.ts";
 import { SerialQueue } from "../../core/serial-queue.ts";
+import { ConfigError, SystemError } from "../../protocol/errors.ts";
 
 /**
  * The embedding cache on disk: a one-line JSON header naming the embedder, then fixed-size records of

@@ -1,5 +1,5 @@
 import type { CurationConfig, ModelConfig } from "../../config/topology.ts";
-import { ConfigError } from "../../core/errors.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 import type { Embedder } from "../embedder.ts";
 import { createLocalEmbedder, LOCAL_EMBEDDER_NAME } from "./local-use.ts";
 import { createOpenAIEmbedder } from "./openai-embedder.ts";

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { ModelConfig } from "../../config/topology.ts";
-import { ModelError } from "../../core/errors.ts";
 import { classifyFailure, endpointContext, failureToError } from "../../llm/endpoint-failure.ts";
 import { createOpenAIClient } from "../../llm/openai-client.ts";
 import { urlForDisplay } from "../../log/redaction.ts";
+import { ModelError } from "../../protocol/errors.ts";
 import { assertEmbeddable, type Embedder } from "../embedder.ts";
 import { l2Normalise } from "../vectors.ts";
 

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { z } from "zod";
-import { SystemError } from "../../core/errors.ts";
+import { SystemError } from "../../protocol/errors.ts";
 
 const WORKER_FILE = new URL("./use-worker.mjs", import.meta.url);
 

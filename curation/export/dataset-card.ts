@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../../core/atomic-file.ts";
-import type { Sample } from "../../core/schemas.ts";
+import type { Sample } from "../../protocol/schemas.ts";
 import { DecontaminationReport } from "../decontamination.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { writeFileAtomic } from "../../core/atomic-file.ts";
-import type { Sample } from "../../core/schemas.ts";
+import type { Sample } from "../../protocol/schemas.ts";
 import { encodeParquet } from "./parquet/parquet-writer.ts";
 import { samplesToTable } from "./sample-table.ts";
 import { toAlpaca, toOpenAIChat, toShareGpt } from "./training-formats.ts";

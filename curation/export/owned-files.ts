@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { writableFolderProblem } from "../../config/path-checks.ts";
 import { writeFileAtomic } from "../../core/atomic-file.ts";
-import { ConfigError } from "../../core/errors.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 
 /**
  * An export overwrites only what an earlier export wrote. Each export lists the files it wrote, with the sha256

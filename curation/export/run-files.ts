@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { ConfigError } from "../../core/errors.ts";
-import { Sample } from "../../core/schemas.ts";
+import { ConfigError } from "../../protocol/errors.ts";
+import { Sample } from "../../protocol/schemas.ts";
 import { DatasetCardInput } from "./dataset-card.ts";
 
 /** Reads what a run left in its folder: the dataset (one Sample per line) and, when present, its report. */

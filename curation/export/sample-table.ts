@@ -1,5 +1,5 @@
 import { Field, Float64, Int32, Schema, Table, Utf8, vectorFromArray } from "apache-arrow";
-import type { Sample } from "../../core/schemas.ts";
+import type { Sample } from "../../protocol/schemas.ts";
 import { completionText, finalAnswer, promptText } from "./training-text.ts";
 
 /**

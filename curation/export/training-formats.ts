@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Sample } from "../../core/schemas.ts";
+import type { Sample } from "../../protocol/schemas.ts";
 import { completionText, promptText } from "./training-text.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { Sample } from "../../core/schemas.ts";
+import type { Sample } from "../../protocol/schemas.ts";
 
 /**
  * What a fine-tuned model should see and say for one sample: the question (with its options) as the prompt,

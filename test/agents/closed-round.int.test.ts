@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromPromise, setup } from "xstate";
-import type { AgentContext } from "../../agents/definition.ts";
-import { hostAgent } from "../../agents/host.ts";
 import { Bus } from "../../bus/bus.ts";
-import { RoundClosed, RoundOpened } from "../../bus/messages.ts";
-import { idempotencyKey } from "../../bus/subjects.ts";
 import { AgentConfig, RunConfig } from "../../config/topology.ts";
+import type { AgentContext } from "../../host/definition.ts";
+import { hostAgent } from "../../host/host.ts";
 import { silentLogger } from "../../log/logger.ts";
 import { closeRound } from "../../machines/emission.ts";
+import { RoundClosed, RoundOpened } from "../../protocol/messages.ts";
+import { idempotencyKey } from "../../protocol/subjects.ts";
 import { roundOpened, spec } from "../support/fixtures.ts";
 import { startTestNats, waitFor } from "../support/nats.ts";
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createActor, toPromise } from "xstate";
 import { createJudgeActors, JudgeOptions } from "../../agents/judge/judge-agent.ts";
-import type { AnswerSubmitted, RoundClosed, VerdictIssued } from "../../bus/messages.ts";
 import { AgentConfig } from "../../config/topology.ts";
-import type { Answer, Question, Verdict } from "../../core/schemas.ts";
 import { type DomainPack, loadDomainPacks } from "../../domains/pack.ts";
 import { OpenAIChatModel } from "../../llm/openai-model.ts";
 import { judgeMachine } from "../../machines/judge.ts";
+import type { AnswerSubmitted, RoundClosed, VerdictIssued } from "../../protocol/messages.ts";
+import type { Answer, Question, Verdict } from "../../protocol/schemas.ts";
 import { PythonSandbox } from "../../tools/index.ts";
 import { modelConfig, testDeps } from "../llm/model-fixtures.ts";
 import { answerSubmitted } from "../support/fixtures.ts";

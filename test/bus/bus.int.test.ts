@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Bus } from "../../bus/bus.ts";
-import { runStageSubject } from "../../bus/subjects.ts";
 import { silentLogger } from "../../log/logger.ts";
+import { runStageSubject } from "../../protocol/subjects.ts";
 import { startTestNats, waitFor } from "../support/nats.ts";
 
 const Ping = z.object({ type: z.literal("ping.v1"), n: z.number().int() });

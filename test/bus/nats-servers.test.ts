@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { connectNats, parseNatsServers } from "../../bus/connection.ts";
-import { ConfigError } from "../../core/errors.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 
 describe("a NATS server list's credentials become connection options", () => {
   it("user:password@ and token@ are taken out of the URLs", () => {

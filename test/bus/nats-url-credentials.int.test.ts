@@ -7,8 +7,8 @@ import { Bus } from "../../bus/bus.ts";
 import { connectNats } from "../../bus/connection.ts";
 import { type EmbeddedNats, startEmbeddedNats } from "../../bus/embedded-server.ts";
 import { parseTopology } from "../../config/load.ts";
-import { ConfigError } from "../../core/errors.ts";
 import { silentLogger } from "../../log/logger.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 
 let dir: string;
 let userPass: EmbeddedNats;

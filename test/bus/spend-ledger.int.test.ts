@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bus } from "../../bus/bus.ts";
 import { readRunEvents } from "../../bus/run-events.ts";
 import { committedSpend, RunSpendLedger } from "../../bus/spend-ledger.ts";
-import { BudgetExceededError } from "../../core/errors.ts";
 import { silentLogger } from "../../log/logger.ts";
+import { BudgetExceededError } from "../../protocol/errors.ts";
 import { startTestNats } from "../support/nats.ts";
 
 const PRICES = new Map([["alpha", { inputPerMTok: 1, outputPerMTok: 4 }]]);

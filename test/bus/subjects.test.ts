@@ -7,7 +7,7 @@ import {
   runEventsSubject,
   runStageSubject,
   STAGES,
-} from "../../bus/subjects.ts";
+} from "../../protocol/subjects.ts";
 
 describe("subjects", () => {
   it("builds versioned run subjects and parses them back", () => {

@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STREAM_NAME } from "../../bus/subjects.ts";
+import { STREAM_NAME } from "../../protocol/subjects.ts";
 import { exited, spawnNanoflux } from "../support/child-agent.ts";
 import { startTestNats, waitFor } from "../support/nats.ts";
 import { writeTestTopology } from "../support/run-topology.ts";

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAgentModule } from "../../agents/registry.ts";
-import { checkEnvironment } from "../../config/environment-checks.ts";
 import { parseTopology } from "../../config/load.ts";
 import { checkPluginModule, PLUGIN_PATH_ENV } from "../../config/plugin-modules.ts";
-import { ConfigError } from "../../core/errors.ts";
+import { ConfigError } from "../../protocol/errors.ts";
+import { checkEnvironment } from "../../runner/environment-checks.ts";
 import { editedTopology } from "./broken-topologies.ts";
 
 const CRITIC = fileURLToPath(new URL("../../examples/critic/critic.ts", import.meta.url));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TopologyIssue } from "../../config/issues.ts";
 import { parseTopology, readTopologyText, TopologyError, validateTopology } from "../../config/load.ts";
 import { LIMITS } from "../../config/topology.ts";
-import { ConfigError } from "../../core/errors.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 import { VALID_TOPOLOGY } from "./broken-topologies.ts";
 
 type Document = Record<string, unknown> & typeof VALID_TOPOLOGY;

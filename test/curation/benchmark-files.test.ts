@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ConfigError } from "../../core/errors.ts";
 import { loadBenchmarkFile } from "../../curation/benchmark-files.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 
 let dir: string;
 beforeEach(async () => {

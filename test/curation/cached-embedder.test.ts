@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, stat, truncate, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ConfigError } from "../../core/errors.ts";
 import { CachedEmbedder } from "../../curation/embedders/cached-embedder.ts";
 import { dot } from "../../curation/vectors.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 import { BagOfWordsEmbedder } from "./support/bag-of-words.ts";
 
 let dir: string;

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { ModelConfig } from "../../config/topology.ts";
-import { ConfigError } from "../../core/errors.ts";
 import { createEmbedder } from "../../curation/embedders/create-embedder.ts";
 import { LOCAL_EMBEDDER_NAME } from "../../curation/embedders/local-use.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 
 const models = [ModelConfig.parse({ id: "chat", baseUrl: "http://127.0.0.1:9/v1", model: "m" })];
 

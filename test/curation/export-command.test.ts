@@ -2,9 +2,9 @@ import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ConfigError } from "../../core/errors.ts";
-import { exportCommand, runExport } from "../../curation/export/command.ts";
+import { exportCommand, runExport } from "../../cli/export-command.ts";
 import { MANIFEST_FILE } from "../../curation/export/owned-files.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 import { readParquet } from "./support/parquet-reader.ts";
 import { choiceSample, sample } from "./support/samples.ts";
 

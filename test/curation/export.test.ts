@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { z } from "zod";
-import { SystemError } from "../../core/errors.ts";
-import { Sample } from "../../core/schemas.ts";
 import { exportDataset } from "../../curation/export/export-dataset.ts";
 import { sampleColumns } from "../../curation/export/sample-table.ts";
 import { AlpacaRecord, OpenAIChatRecord, ShareGptRecord } from "../../curation/export/training-formats.ts";
 import { DEFAULT_SYSTEM_PROMPT } from "../../curation/export/training-text.ts";
+import { SystemError } from "../../protocol/errors.ts";
+import { Sample } from "../../protocol/schemas.ts";
 import { readParquet } from "./support/parquet-reader.ts";
 import { choiceSample, mixedSamples, sample } from "./support/samples.ts";
 

@@ -2,8 +2,8 @@ import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ConfigError } from "../../core/errors.ts";
 import { LanceQuestionStore, type LanceQuestionStoreOptions } from "../../curation/lance-question-store.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 import { captureLog } from "../llm/model-fixtures.ts";
 import { axisVector, describeQuestionStoreSpec, row, SPEC_DIMS } from "./support/question-store-spec.ts";
 

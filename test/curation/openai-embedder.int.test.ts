@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ConfigError, ModelError } from "../../core/errors.ts";
 import { createOpenAIEmbedder } from "../../curation/embedders/openai-embedder.ts";
+import { ConfigError, ModelError } from "../../protocol/errors.ts";
 import { modelConfig } from "../llm/model-fixtures.ts";
 import { startScriptedOpenAIServer } from "../support/scripted-openai-server.ts";
 import { describeEmbedderSpec } from "./support/embedder-spec.ts";

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Heartbeat } from "../../bus/messages.ts";
 import {
   type AgentRoster,
   ALIVE_WITHIN_MS,
   agentGroups,
   recordHeartbeat,
 } from "../../dashboard/agent-roster.ts";
+import type { Heartbeat } from "../../protocol/messages.ts";
 
 function beat(agentType: string, instance: string, overrides: Partial<Heartbeat> = {}): Heartbeat {
   return {

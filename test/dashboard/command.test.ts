@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PORT, dashboardCommand } from "../../dashboard/command.ts";
+import { DEFAULT_PORT, dashboardCommand } from "../../cli/dashboard-command.ts";
 
 /** The command with its action replaced, so parsing can be checked without a NATS server. */
 function parsed(args: string[]): Record<string, unknown> {

@@ -1,7 +1,7 @@
-import { RoundClosed, RunCompleted, RunEvent, RunStarted, stageOfType } from "../../bus/messages.ts";
 import type { RecordedEvent } from "../../bus/run-events.ts";
-import { runStageSubject } from "../../bus/subjects.ts";
-import type { Level, NoveltyReport, Outcome, Question, RoundSpec, Verdict } from "../../core/schemas.ts";
+import { RoundClosed, RunCompleted, RunEvent, RunStarted, stageOfType } from "../../protocol/messages.ts";
+import type { Level, NoveltyReport, Outcome, Question, RoundSpec, Verdict } from "../../protocol/schemas.ts";
+import { runStageSubject } from "../../protocol/subjects.ts";
 
 /**
  * Valid run events written by hand, for the view model tests and for driving a dashboard without agents.

@@ -3,7 +3,6 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunEvent } from "../../bus/messages.ts";
 import { ALIVE_WITHIN_MS } from "../../dashboard/agent-roster.ts";
 import { ensureDashboardAssets } from "../../dashboard/build.ts";
 import {
@@ -14,6 +13,7 @@ import {
 import { RunBoard } from "../../dashboard/run-board.ts";
 import { API, RoundDetail } from "../../dashboard/wire.ts";
 import { silentLogger } from "../../log/logger.ts";
+import type { RunEvent } from "../../protocol/messages.ts";
 import { waitFor } from "../support/nats.ts";
 import { recorded, roundEvents, runStarted, T0 } from "./crafted-events.ts";
 import { readUpdates } from "./sse-client.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RunEvent } from "../../bus/messages.ts";
 import { RunBoard } from "../../dashboard/run-board.ts";
+import type { RunEvent } from "../../protocol/messages.ts";
 import { recorded, roundEvents, runStarted, T0 } from "./crafted-events.ts";
 
 function feed(board: RunBoard, events: readonly RunEvent[]): void {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { RunEvent } from "../../bus/messages.ts";
 import { DEFENDER_WINDOW, defenderTrend, ROUND_LIST_LIMIT, runSnapshot } from "../../dashboard/snapshot.ts";
 import { emptyRunView, foldRunEvent, type RunView } from "../../dashboard/view-model.ts";
 import { RunSnapshot } from "../../dashboard/wire.ts";
+import type { RunEvent } from "../../protocol/messages.ts";
 import type { RoundOutcome } from "../../tournament/round-outcome.ts";
 import { recorded, roundEvents, runCompleted, runStarted, T0 } from "./crafted-events.ts";
 

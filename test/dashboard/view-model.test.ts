@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RunEvent } from "../../bus/messages.ts";
 import { emptyRunView, foldRunEvent, type RunView } from "../../dashboard/view-model.ts";
+import type { RunEvent } from "../../protocol/messages.ts";
 import { at, recorded, roundEvents, runCompleted, runStarted } from "./crafted-events.ts";
 
 const RUN = "run-vm";

@@ -8,8 +8,8 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { agentCommand } from "../../cli/agent-command.ts";
 import { runCommand, upCommand } from "../../cli/run-command.ts";
+import { simCommand } from "../../cli/sim-command.ts";
 import { validateCommand } from "../../cli/validate-command.ts";
-import { simCommand } from "../../sim/command.ts";
 
 /**
  * No Docker engine runs here, so docker-compose.yml is checked the way compose would use it: every NanoFlux

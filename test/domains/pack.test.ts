@@ -2,8 +2,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ConfigError } from "../../core/errors.ts";
 import { DEFAULT_PACKS_DIR, loadDomainPack, loadDomainPacks } from "../../domains/pack.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 
 describe("shipped packs", () => {
   test("math, science and medical load with their answer formats, skills and tools", async () => {

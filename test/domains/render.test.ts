@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { ConfigError } from "../../core/errors.ts";
-import type { Answer, Question } from "../../core/schemas.ts";
 import { readDataBlock, readHeader } from "../../domains/data-block.ts";
 import { type DomainPack, loadDomainPacks } from "../../domains/pack.ts";
 import { fillTemplate, templatePlaceholders } from "../../domains/template.ts";
+import { ConfigError } from "../../protocol/errors.ts";
+import type { Answer, Question } from "../../protocol/schemas.ts";
 
 let math: DomainPack;
 let science: DomainPack;

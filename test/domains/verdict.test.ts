@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { type Answer, type Question, type ToolEvidence, Verdict } from "../../core/schemas.ts";
 import { type DomainPack, loadDomainPacks } from "../../domains/pack.ts";
 import { assessQuestion, decideVerdict, printedOutput, type VerdictInput } from "../../domains/verdict.ts";
-import type { JudgeDerivation, JudgeGrading } from "../../llm/role-outputs.ts";
+import type { JudgeDerivation, JudgeGrading } from "../../protocol/role-outputs.ts";
+import { type Answer, type Question, type ToolEvidence, Verdict } from "../../protocol/schemas.ts";
 
 let math: DomainPack;
 let science: DomainPack;

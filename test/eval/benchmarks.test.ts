@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../../core/errors.ts";
 import {
   BENCHMARKS_DIR_ENV,
   defaultBenchmarksDir,
@@ -11,6 +10,7 @@ import {
   parseBenchmarkText,
   resolveBenchmark,
 } from "../../eval/benchmarks.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 
 describe("benchmark loading", () => {
   let dir: string;

@@ -10,13 +10,13 @@ import { loadEvaluation } from "../../eval/results.ts";
 import { runBenchmark } from "../../eval/run-benchmark.ts";
 import { selectItems } from "../../eval/selection.ts";
 import { silentLogger } from "../../log/logger.ts";
-import { choiceHops, numericHops } from "../../sim/items/benchmarks.ts";
-import { type Simulator, startSimulator } from "../../sim/server.ts";
+import { choiceHops, numericHops } from "../../packages/sim/src/items/benchmarks.ts";
+import { type Simulator, startSimulator } from "../../packages/sim/src/server.ts";
 
 const SKILL = 0.85;
 const MODEL = "sim-eval";
 
-/** The simulator answers a known item right with probability skill^hops (sim/roles/solve.ts). */
+/** The simulator answers a known item right with probability skill^hops (packages/sim/src/roles/solve.ts). */
 function expectedAccuracy(items: readonly BenchmarkItem[]): number {
   const hops = (item: BenchmarkItem) =>
     item.kind === "numeric" ? numericHops(item.question) : choiceHops(item.question);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SystemError } from "../../core/errors.ts";
 import { CircuitBreaker } from "../../llm/circuit-breaker.ts";
+import { SystemError } from "../../protocol/errors.ts";
 
 function breakerWithClock() {
   const clock = { now: 1_000 };

@@ -1,7 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import { describe, expect, it } from "vitest";
-import { ConfigError, SystemError } from "../../core/errors.ts";
 import { classifyFailure, failureToError, networkFailureDetail } from "../../llm/endpoint-failure.ts";
+import { ConfigError, SystemError } from "../../protocol/errors.ts";
 
 const context = { modelId: "m1", model: "gpt-test", baseUrl: "http://models.local/v1", timeoutMs: 1_000 };
 

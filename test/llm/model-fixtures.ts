@@ -3,9 +3,9 @@ import type { AddressInfo } from "node:net";
 import { type Logger, pino } from "pino";
 import { z } from "zod";
 import { ModelConfig } from "../../config/topology.ts";
-import type { TokenUsage } from "../../core/schemas.ts";
 import type { ChatModelDeps } from "../../llm/openai-model.ts";
 import { unlimitedLedger } from "../../llm/spending.ts";
+import type { TokenUsage } from "../../protocol/schemas.ts";
 import {
   type ScriptedOpenAIServer,
   type ScriptStep,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConfigError, SystemError } from "../../core/errors.ts";
 import { createChatModels, probeModelEndpoint } from "../../llm/models.ts";
+import { ConfigError, SystemError } from "../../protocol/errors.ts";
 import { drop, modelList } from "../support/scripted-openai-server.ts";
 import { closedPortUrl, modelConfig, scriptedServerPool, testDeps } from "./model-fixtures.ts";
 

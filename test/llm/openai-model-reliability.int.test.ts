@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { SystemError } from "../../core/errors.ts";
 import { CircuitBreaker } from "../../llm/circuit-breaker.ts";
 import { OpenAIChatModel } from "../../llm/openai-model.ts";
+import { SystemError } from "../../protocol/errors.ts";
 import { apiError, completion, drop, hang } from "../support/scripted-openai-server.ts";
 import { closedPortUrl, modelConfig, scriptedServerPool, testDeps } from "./model-fixtures.ts";
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConfigError, ModelError } from "../../core/errors.ts";
 import { OpenAIChatModel } from "../../llm/openai-model.ts";
+import { ConfigError, ModelError } from "../../protocol/errors.ts";
 import { apiError, completion } from "../support/scripted-openai-server.ts";
 import { modelConfig, scriptedServerPool, testDeps } from "./model-fixtures.ts";
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { ToolEvidence } from "../../core/schemas.ts";
 import type { ToolRunner } from "../../llm/chat-model.ts";
 import { OpenAIChatModel } from "../../llm/openai-model.ts";
+import type { ToolEvidence } from "../../protocol/schemas.ts";
 import { completion } from "../support/scripted-openai-server.ts";
 import { modelConfig, scriptedServerPool, testDeps } from "./model-fixtures.ts";
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ToolEvidence } from "../../core/schemas.ts";
 import { dataBlock } from "../../domains/data-block.ts";
 import type { ToolRunner } from "../../llm/chat-model.ts";
 import { OpenAIChatModel } from "../../llm/openai-model.ts";
+import { type Simulator, startSimulator } from "../../packages/sim/src/server.ts";
 import {
   ATTACKER_SCHEMA_NAME,
   AttackerOutput,
@@ -10,8 +10,8 @@ import {
   DefenderOutput,
   JUDGE_DERIVATION_SCHEMA_NAME,
   JudgeDerivation,
-} from "../../llm/role-outputs.ts";
-import { type Simulator, startSimulator } from "../../sim/server.ts";
+} from "../../protocol/role-outputs.ts";
+import type { ToolEvidence } from "../../protocol/schemas.ts";
 import { modelConfig, testDeps } from "./model-fixtures.ts";
 
 /** A python tool that does not run anything: it "prints" a fixed number, so the verdict shows where it came from. */

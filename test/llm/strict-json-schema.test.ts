@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AttackerOutput, JudgeGrading } from "../../llm/role-outputs.ts";
 import { toStrictJsonSchema } from "../../llm/strict-json-schema.ts";
+import { AttackerOutput, JudgeGrading } from "../../protocol/role-outputs.ts";
 
 type Node = Record<string, unknown>;
 

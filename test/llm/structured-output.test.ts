@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ModelError, SystemError } from "../../core/errors.ts";
 import {
   isResponseFormatRejection,
   looksLikeRefusal,
@@ -9,6 +8,7 @@ import {
   responseFormat,
   systemMessage,
 } from "../../llm/structured-output.ts";
+import { ModelError, SystemError } from "../../protocol/errors.ts";
 
 const Answer = z.object({ final_answer: z.string(), steps: z.array(z.string()) });
 

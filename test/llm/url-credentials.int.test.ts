@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { parseTopology } from "../../config/load.ts";
-import { ConfigError, SystemError } from "../../core/errors.ts";
 import { createChatModels, probeModelEndpoint } from "../../llm/models.ts";
 import { createOpenAIClient, endpointAddress } from "../../llm/openai-client.ts";
+import { ConfigError, SystemError } from "../../protocol/errors.ts";
 import { apiError, completion, modelList } from "../support/scripted-openai-server.ts";
 import { closedPortUrl, modelConfig, scriptedServerPool, testDeps } from "./model-fixtures.ts";
 

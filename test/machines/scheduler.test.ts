@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { createActor } from "xstate";
-import type { RoundClosed, RunCompleted } from "../../bus/messages.ts";
 import { NO_SPEND, type Spend } from "../../llm/spending.ts";
 import {
   acceptRate,
@@ -9,6 +8,7 @@ import {
   type SchedulerInput,
   schedulerMachine,
 } from "../../machines/scheduler.ts";
+import type { RoundClosed, RunCompleted } from "../../protocol/messages.ts";
 import { AT } from "../support/fixtures.ts";
 
 const input: SchedulerInput = {

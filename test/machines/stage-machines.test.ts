@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, toPromise } from "xstate";
-import type { QuestionProposed, RoundClosed } from "../../bus/messages.ts";
-import { BudgetExceededError } from "../../core/errors.ts";
-import type { Verdict } from "../../core/schemas.ts";
 import { attackerMachine, type GeneratedQuestion } from "../../machines/attacker.ts";
 import {
   acceptanceMachine,
@@ -14,6 +11,9 @@ import {
 import { defenderMachine, type GivenAnswer } from "../../machines/defender.ts";
 import type { StageOutput } from "../../machines/emission.ts";
 import { type JudgeGrade, type JudgeVerification, judgeMachine } from "../../machines/judge.ts";
+import { BudgetExceededError } from "../../protocol/errors.ts";
+import type { QuestionProposed, RoundClosed } from "../../protocol/messages.ts";
+import type { Verdict } from "../../protocol/schemas.ts";
 import {
   AT,
   answerSubmitted,

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Sample } from "../../core/schemas.ts";
+import { dryRun } from "../../cli/dry-run.ts";
+import { prepareTopology } from "../../cli/prepare-topology.ts";
 import { silentLogger } from "../../log/logger.ts";
-import { dryRun } from "../../runner/dry-run.ts";
-import { prepareTopology } from "../../runner/prepare-topology.ts";
+import { Sample } from "../../protocol/schemas.ts";
 import { runSession } from "../../runner/run-session.ts";
 import { startTestNats } from "../support/nats.ts";
 import { expectEveryRoundClosedOnce, runEvents } from "../support/run-audit.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareTopology } from "../../cli/prepare-topology.ts";
 import { silentLogger } from "../../log/logger.ts";
-import { prepareTopology } from "../../runner/prepare-topology.ts";
 import { runSession } from "../../runner/run-session.ts";
 import { renderSummary } from "../../runner/summary.ts";
 import { startTestNats } from "../support/nats.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RoundClosed, UsageRecorded } from "../../bus/messages.ts";
+import { prepareTopology } from "../../cli/prepare-topology.ts";
 import { silentLogger } from "../../log/logger.ts";
-import { prepareTopology } from "../../runner/prepare-topology.ts";
+import type { RoundClosed, UsageRecorded } from "../../protocol/messages.ts";
 import { runSession } from "../../runner/run-session.ts";
 import { startTestNats } from "../support/nats.ts";
 import { expectEveryRoundClosedOnce, runEvents } from "../support/run-audit.ts";

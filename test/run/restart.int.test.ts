@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Sample } from "../../core/schemas.ts";
+import { prepareTopology } from "../../cli/prepare-topology.ts";
 import { LOCAL_EMBEDDER_NAME } from "../../curation/embedders/local-use.ts";
 import { LanceQuestionStore } from "../../curation/lance-question-store.ts";
 import { silentLogger } from "../../log/logger.ts";
-import { prepareTopology } from "../../runner/prepare-topology.ts";
+import { Sample } from "../../protocol/schemas.ts";
 import { runSession } from "../../runner/run-session.ts";
 import { exited, spawnNanoflux } from "../support/child-agent.ts";
 import { startTestNats, waitFor } from "../support/nats.ts";

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { Sample } from "../../core/schemas.ts";
+import { prepareTopology } from "../../cli/prepare-topology.ts";
 import { silentLogger } from "../../log/logger.ts";
-import { prepareTopology } from "../../runner/prepare-topology.ts";
+import { Sample } from "../../protocol/schemas.ts";
 import { runSession } from "../../runner/run-session.ts";
 import { expectTargetMet } from "../support/run-audit.ts";
 import { writeTestTopology } from "../support/run-topology.ts";

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { reportFatal } from "../../cli/errors.ts";
 import { parseTopology } from "../../config/load.ts";
-import { ConfigError, SystemError } from "../../core/errors.ts";
 import { createLogger } from "../../log/logger.ts";
 import { CENSOR, knownSecrets, redactKnownSecrets, redactSecrets } from "../../log/redaction.ts";
+import { ConfigError, SystemError } from "../../protocol/errors.ts";
 
 const URL_PASSWORD = "url-Pw-Tr6yU1iO";
 const SERVICE_TOKEN = "tok-Hq4vX8rB9w";

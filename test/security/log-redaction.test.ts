@@ -1,10 +1,10 @@
 import { nkeys } from "@nats-io/nats-core";
 import { APIError } from "openai";
 import { describe, expect, it } from "vitest";
-import { errorMessage } from "../../core/errors.ts";
 import { classifyFailure, endpointContext, failureToError } from "../../llm/endpoint-failure.ts";
 import { createLogger, type Logger } from "../../log/logger.ts";
 import { CENSOR, scrubSecrets } from "../../log/redaction.ts";
+import { errorMessage } from "../../protocol/errors.ts";
 
 const API_KEY = "sk-proj-Zx81QmWv3LkT6yNbR4cD";
 const HEADER_KEY = "sk-header-9JpQ2wErTy7UiOpAsD";

@@ -9,8 +9,8 @@ import { stringify } from "yaml";
 import { Bus } from "../../bus/bus.ts";
 import { type EmbeddedNats, freePort, startEmbeddedNats } from "../../bus/embedded-server.ts";
 import { parseTopology } from "../../config/load.ts";
-import { ConfigError, SystemError } from "../../core/errors.ts";
 import { silentLogger } from "../../log/logger.ts";
+import { ConfigError, SystemError } from "../../protocol/errors.ts";
 
 const run = promisify(execFile);
 const HAS_OPENSSL = spawnSync("openssl", ["version"]).status === 0;

@@ -5,7 +5,7 @@ import {
   lastNumber,
   parseNumber,
   sameNumber,
-} from "../../sim/arithmetic.ts";
+} from "../../packages/sim/src/arithmetic.ts";
 
 describe("evaluateArithmetic", () => {
   it.each([

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { writeMedicalQuestion } from "../../sim/generators/medical/write.ts";
-import { complement, reverseComplement, toRna, translate } from "../../sim/generators/science/dna.ts";
-import { writeScienceQuestion } from "../../sim/generators/science/write.ts";
-import type { QuestionSpec, QuestionWriter } from "../../sim/generators/spec.ts";
-import type { ChoiceItem } from "../../sim/items/item.ts";
-import { Rng } from "../../sim/random.ts";
+import { writeMedicalQuestion } from "../../packages/sim/src/generators/medical/write.ts";
+import {
+  complement,
+  reverseComplement,
+  toRna,
+  translate,
+} from "../../packages/sim/src/generators/science/dna.ts";
+import { writeScienceQuestion } from "../../packages/sim/src/generators/science/write.ts";
+import type { QuestionSpec, QuestionWriter } from "../../packages/sim/src/generators/spec.ts";
+import type { ChoiceItem } from "../../packages/sim/src/items/item.ts";
+import { Rng } from "../../packages/sim/src/random.ts";
 
 function choice(
   writer: QuestionWriter,

@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const ENTRY = `import { simCommand } from "./sim/command.ts"; await simCommand().parseAsync(process.argv.slice(1), { from: "user" });`;
+const ENTRY = `import { simCommand } from "./cli/sim-command.ts"; await simCommand().parseAsync(process.argv.slice(1), { from: "user" });`;
 
 describe("nanoflux sim as a process", () => {
   it("prints its URL, serves, and stops cleanly on SIGTERM", async () => {

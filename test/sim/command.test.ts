@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { configFromFlags, type SimFlags, simCommand } from "../../sim/command.ts";
-import { matchPath } from "../../sim/routes.ts";
+import { configFromFlags, type SimFlags, simCommand } from "../../cli/sim-command.ts";
+import { matchPath } from "../../packages/sim/src/routes.ts";
 
 describe("nanoflux sim flags", () => {
   const parse = async (args: string[]) => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Simulator, startSimulator } from "../../packages/sim/src/server.ts";
 import {
   ATTACKER_SCHEMA_NAME,
   AttackerOutput,
   DEFENDER_SCHEMA_NAME,
   DefenderOutput,
-} from "../../llm/role-outputs.ts";
-import { type Simulator, startSimulator } from "../../sim/server.ts";
+} from "../../protocol/role-outputs.ts";
 import { attackerPrompt, client, defenderPrompt, jsonSchemaFormat, simConfig } from "./sim-fixtures.ts";
 
 /** What a short session of attacker and defender calls returns, as text. */

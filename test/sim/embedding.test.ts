@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cosine, embedText, toBase64 } from "../../sim/embedding.ts";
+import { cosine, embedText, toBase64 } from "../../packages/sim/src/embedding.ts";
 
 describe("hashed n-gram embeddings", () => {
   const base = "Maya bakes 120 muffins a day for 6 days and sells them at the market.";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultBenchmarksDir } from "../../eval/benchmarks.ts";
-import { loadBenchmarkItems } from "../../sim/items/benchmarks.ts";
-import { type Simulator, startSimulator } from "../../sim/server.ts";
+import { loadBenchmarkItems } from "../../packages/sim/src/items/benchmarks.ts";
+import { type Simulator, startSimulator } from "../../packages/sim/src/server.ts";
 import { client, simConfig } from "./sim-fixtures.ts";
 
 // The same folder the product reads: $NANOFLUX_BENCHMARKS_DIR, else ../shared/benchmarks.

@@ -1,8 +1,8 @@
 import { APIConnectionTimeoutError, InternalServerError, RateLimitError } from "openai";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFENDER_SCHEMA_NAME, DefenderOutput } from "../../llm/role-outputs.ts";
-import { type Simulator, startSimulator } from "../../sim/server.ts";
-import { parseJsonText } from "../../sim/text.ts";
+import { type Simulator, startSimulator } from "../../packages/sim/src/server.ts";
+import { parseJsonText } from "../../packages/sim/src/text.ts";
+import { DEFENDER_SCHEMA_NAME, DefenderOutput } from "../../protocol/role-outputs.ts";
 import { client, jsonSchemaFormat, simConfig } from "./sim-fixtures.ts";
 
 const ask = { model: "m", messages: [{ role: "user" as const, content: "What is 2 + 2?" }] };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { JudgeGrading } from "../../llm/role-outputs.ts";
-import { jsonReply, textReply, toolCallReply } from "../../sim/chat/reply.ts";
-import { drawFault, malform } from "../../sim/faults.ts";
-import { Rng } from "../../sim/random.ts";
-import { parseJsonText } from "../../sim/text.ts";
+import { jsonReply, textReply, toolCallReply } from "../../packages/sim/src/chat/reply.ts";
+import { drawFault, malform } from "../../packages/sim/src/faults.ts";
+import { Rng } from "../../packages/sim/src/random.ts";
+import { parseJsonText } from "../../packages/sim/src/text.ts";
+import { JudgeGrading } from "../../protocol/role-outputs.ts";
 
 const NO_FAULTS = { rate429: 0, rate500: 0, rateTimeout: 0, rateMalformed: 0 };
 

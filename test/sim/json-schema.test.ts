@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AttackerOutput, JudgeDerivation, JudgeGrading } from "../../llm/role-outputs.ts";
-import { findJsonSchema, minimalInstance, propertyNames } from "../../sim/chat/json-schema.ts";
+import { findJsonSchema, minimalInstance, propertyNames } from "../../packages/sim/src/chat/json-schema.ts";
+import { AttackerOutput, JudgeDerivation, JudgeGrading } from "../../protocol/role-outputs.ts";
 
 describe("minimalInstance", () => {
   it.each([

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { evaluateArithmetic, parseNumber, sameNumber } from "../../sim/arithmetic.ts";
-import { cosine, embedText } from "../../sim/embedding.ts";
-import { answerOf } from "../../sim/generators/math/chain.ts";
-import { writeMathQuestion } from "../../sim/generators/math/write.ts";
-import { Rng } from "../../sim/random.ts";
+import { evaluateArithmetic, parseNumber, sameNumber } from "../../packages/sim/src/arithmetic.ts";
+import { cosine, embedText } from "../../packages/sim/src/embedding.ts";
+import { answerOf } from "../../packages/sim/src/generators/math/chain.ts";
+import { writeMathQuestion } from "../../packages/sim/src/generators/math/write.ts";
+import { Rng } from "../../packages/sim/src/random.ts";
 
 function write(seed: number, complexity: number, invalid = false, skill = "multi_step_arithmetic") {
   const generated = writeMathQuestion(

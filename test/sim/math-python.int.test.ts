@@ -1,8 +1,8 @@
 import { loadPyodide } from "pyodide";
 import { describe, expect, it } from "vitest";
-import { parseNumber, sameNumber } from "../../sim/arithmetic.ts";
-import { writeMathQuestion } from "../../sim/generators/math/write.ts";
-import { Rng } from "../../sim/random.ts";
+import { parseNumber, sameNumber } from "../../packages/sim/src/arithmetic.ts";
+import { writeMathQuestion } from "../../packages/sim/src/generators/math/write.ts";
+import { Rng } from "../../packages/sim/src/random.ts";
 
 describe("the Python the simulated Judge runs", () => {
   it("prints each math question's reference answer when run by a real Python (Pyodide)", async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { defaultBenchmarksDir } from "../../eval/benchmarks.ts";
-import { benchmarkItem, loadBenchmarkItems, numericHops } from "../../sim/items/benchmarks.ts";
-import type { SimItem } from "../../sim/items/item.ts";
-import { QuestionRegistry } from "../../sim/items/registry.ts";
+import { benchmarkItem, loadBenchmarkItems, numericHops } from "../../packages/sim/src/items/benchmarks.ts";
+import type { SimItem } from "../../packages/sim/src/items/item.ts";
+import { QuestionRegistry } from "../../packages/sim/src/items/registry.ts";
 
 // The same folder the product reads: $NANOFLUX_BENCHMARKS_DIR, else ../shared/benchmarks.
 const BENCHMARKS = defaultBenchmarksDir().replace(/\/$/, "");

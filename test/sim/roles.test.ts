@@ -1,16 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { dataBlock } from "../../domains/data-block.ts";
-import { AttackerOutput, DefenderOutput, JudgeDerivation, JudgeGrading } from "../../llm/role-outputs.ts";
-import type { Reply } from "../../sim/chat/reply.ts";
-import { ChatRequest, readConversation } from "../../sim/chat/request.ts";
-import { planRole } from "../../sim/chat/roles.ts";
-import { QuestionRegistry } from "../../sim/items/registry.ts";
-import { Rng } from "../../sim/random.ts";
-import { playAttacker } from "../../sim/roles/attacker.ts";
-import { playDefender } from "../../sim/roles/defender.ts";
-import { playJudgeDerive, playJudgeGrade } from "../../sim/roles/judge.ts";
-import type { Turn } from "../../sim/roles/turn.ts";
+import type { Reply } from "../../packages/sim/src/chat/reply.ts";
+import { ChatRequest, readConversation } from "../../packages/sim/src/chat/request.ts";
+import { planRole } from "../../packages/sim/src/chat/roles.ts";
+import { QuestionRegistry } from "../../packages/sim/src/items/registry.ts";
+import { Rng } from "../../packages/sim/src/random.ts";
+import { playAttacker } from "../../packages/sim/src/roles/attacker.ts";
+import { playDefender } from "../../packages/sim/src/roles/defender.ts";
+import { playJudgeDerive, playJudgeGrade } from "../../packages/sim/src/roles/judge.ts";
+import type { Turn } from "../../packages/sim/src/roles/turn.ts";
+import {
+  AttackerOutput,
+  DefenderOutput,
+  JudgeDerivation,
+  JudgeGrading,
+} from "../../protocol/role-outputs.ts";
 
 const PYTHON_TOOL = {
   type: "function",

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { cosine } from "../../packages/sim/src/embedding.ts";
+import { type Simulator, startSimulator } from "../../packages/sim/src/server.ts";
 import {
   ATTACKER_SCHEMA_NAME,
   AttackerOutput,
@@ -7,9 +9,7 @@ import {
   DefenderOutput,
   JUDGE_DERIVATION_SCHEMA_NAME,
   JudgeDerivation,
-} from "../../llm/role-outputs.ts";
-import { cosine } from "../../sim/embedding.ts";
-import { type Simulator, startSimulator } from "../../sim/server.ts";
+} from "../../protocol/role-outputs.ts";
 import {
   attackerPrompt,
   CALCULATOR_TOOL,

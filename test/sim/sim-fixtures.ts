@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { z } from "zod";
 import type { SimulatorConfig } from "../../config/topology.ts";
 import { dataBlock } from "../../domains/data-block.ts";
-import type { AttackerOutput } from "../../llm/role-outputs.ts";
+import type { AttackerOutput } from "../../protocol/role-outputs.ts";
 
 /** Shared pieces of the simulator's integration tests. */
 

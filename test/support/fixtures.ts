@@ -4,8 +4,8 @@ import type {
   QuestionScreened,
   RoundOpened,
   VerdictIssued,
-} from "../../bus/messages.ts";
-import type { Question, RoundSpec, ValidVerdict } from "../../core/schemas.ts";
+} from "../../protocol/messages.ts";
+import type { Question, RoundSpec, ValidVerdict } from "../../protocol/schemas.ts";
 
 export const AT = "2026-01-01T00:00:00.000Z";
 

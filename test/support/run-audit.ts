@@ -1,8 +1,8 @@
 import { expect } from "vitest";
 import { Bus } from "../../bus/bus.ts";
-import type { RunEvent } from "../../bus/messages.ts";
 import { readRunEvents } from "../../bus/run-events.ts";
 import { silentLogger } from "../../log/logger.ts";
+import type { RunEvent } from "../../protocol/messages.ts";
 
 /** Every event a run recorded, read back from its stream. */
 export async function runEvents(natsUrl: string, runId: string): Promise<RunEvent[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ModelError } from "../../core/errors.ts";
+import { ModelError } from "../../protocol/errors.ts";
 import { calculate, calculatorTool, formatCalculation } from "../../tools/calculator/calculator-tool.ts";
 import { Rational } from "../../tools/calculator/rational.ts";
 import { convertUnits } from "../../tools/calculator/units.ts";

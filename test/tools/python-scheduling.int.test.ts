@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SystemError } from "../../core/errors.ts";
+import { SystemError } from "../../protocol/errors.ts";
 import { createToolRunner, judgeTools, PythonSandbox } from "../../tools/index.ts";
 
 // Runaway code and innocent calls in one sandbox: runaways are stopped at their own limits and cost innocent

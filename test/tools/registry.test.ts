@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { ConfigError } from "../../core/errors.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 import { capOutput, createToolRunner, defineTool, toolDefinition } from "../../tools/registry.ts";
 
 const add = defineTool({

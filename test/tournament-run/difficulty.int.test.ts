@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RoundClosed } from "../../bus/messages.ts";
+import { prepareTopology } from "../../cli/prepare-topology.ts";
 import { silentLogger } from "../../log/logger.ts";
-import { prepareTopology } from "../../runner/prepare-topology.ts";
+import type { RoundClosed } from "../../protocol/messages.ts";
 import { runSession } from "../../runner/run-session.ts";
 import { startTestNats } from "../support/nats.ts";
 import { closedRounds, writePlayersTopology } from "./players.ts";

@@ -2,9 +2,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { parse, stringify } from "yaml";
 import { z } from "zod";
 import { Bus } from "../../bus/bus.ts";
-import type { RoundClosed } from "../../bus/messages.ts";
 import { readRunEvents } from "../../bus/run-events.ts";
 import { silentLogger } from "../../log/logger.ts";
+import type { RoundClosed } from "../../protocol/messages.ts";
 import { type TestTopologyOptions, writeTestTopology } from "../support/run-topology.ts";
 
 export interface Player {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Bus } from "../../bus/bus.ts";
-import { RunEvent } from "../../bus/messages.ts";
+import { newRunId } from "../../bus/nats-endpoint.ts";
+import { prepareTopology } from "../../cli/prepare-topology.ts";
 import { silentLogger } from "../../log/logger.ts";
-import { newRunId } from "../../runner/nats-endpoint.ts";
-import { prepareTopology } from "../../runner/prepare-topology.ts";
+import { RunEvent } from "../../protocol/messages.ts";
 import { runSession } from "../../runner/run-session.ts";
 import { exited, spawnNanoflux } from "../support/child-agent.ts";
 import { startTestNats, waitFor } from "../support/nats.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../core/errors.ts";
+import { ConfigError } from "../../protocol/errors.ts";
 import { createPairings, type Pairing, type PairingOptions } from "../../tournament/pairings.ts";
 
 const MODELS = ["ant", "bee", "cat"];

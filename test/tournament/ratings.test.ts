@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Outcome } from "../../core/schemas.ts";
+import type { Outcome } from "../../protocol/schemas.ts";
 import { POINTS_PER_LOGIT } from "../../tournament/elo.ts";
 import { createPairings } from "../../tournament/pairings.ts";
 import { createPrng } from "../../tournament/prng.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RoundClosed } from "../../bus/messages.ts";
+import { RoundClosed } from "../../protocol/messages.ts";
 import { outcomeOfRound } from "../../tournament/round-outcome.ts";
 
 const spec = {

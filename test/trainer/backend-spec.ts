@@ -2,11 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../../core/errors.ts";
+import { ConfigError } from "../../protocol/errors.ts";
+import { Hyperparameters, isTerminal, type TrainingJob } from "../../protocol/training.ts";
 import type { TrainingBackend, TrainingDataset } from "../../trainer/backend.ts";
 import { writeChatJsonl } from "../../trainer/chat-export.ts";
 import { followJob } from "../../trainer/follow-job.ts";
-import { Hyperparameters, isTerminal, type TrainingJob } from "../../trainer/messages.ts";
 import { waitFor } from "../support/nats.ts";
 import { samples } from "./fixtures/samples.ts";
 

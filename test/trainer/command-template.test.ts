@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Hyperparameters } from "../../protocol/training.ts";
 import {
   assertValidTemplate,
   DEFAULT_COMMAND_TEMPLATE,
@@ -6,7 +7,6 @@ import {
   renderCommand,
   splitCommandLine,
 } from "../../trainer/command-template.ts";
-import { Hyperparameters } from "../../trainer/messages.ts";
 
 const values = {
   jobId: "ft-1",

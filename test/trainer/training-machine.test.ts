@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, toPromise } from "xstate";
-import type { RunCompleted } from "../../bus/messages.ts";
-import type { TrainingJob } from "../../trainer/messages.ts";
-import { trainerMachine } from "../../trainer/training-machine.ts";
+import { trainerMachine } from "../../machines/trainer.ts";
+import type { RunCompleted } from "../../protocol/messages.ts";
+import type { TrainingJob } from "../../protocol/training.ts";
 
 const completed = (status: RunCompleted["status"]): RunCompleted => ({
   type: "run.completed.v1",

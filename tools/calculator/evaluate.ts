@@ -1,4 +1,4 @@
-import { ModelError } from "../../core/errors.ts";
+import { ModelError } from "../../protocol/errors.ts";
 import type { Expression } from "./parser.ts";
 import { integerSqrt, Rational } from "./rational.ts";
 import { convertUnits } from "./units.ts";

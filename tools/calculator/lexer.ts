@@ -1,4 +1,4 @@
-import { ModelError } from "../../core/errors.ts";
+import { ModelError } from "../../protocol/errors.ts";
 
 export type Token =
   | { kind: "number"; text: string; at: number }

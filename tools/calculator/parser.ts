@@ -1,4 +1,4 @@
-import { ModelError } from "../../core/errors.ts";
+import { ModelError } from "../../protocol/errors.ts";
 import { type Operator, type Token, tokenize } from "./lexer.ts";
 
 export type Expression =

@@ -1,4 +1,4 @@
-import { ModelError } from "../../core/errors.ts";
+import { ModelError } from "../../protocol/errors.ts";
 
 /**
  * An exact rational number over BigInt, always in lowest terms with a positive denominator, so equal values

@@ -1,4 +1,4 @@
-import { ModelError } from "../../core/errors.ts";
+import { ModelError } from "../../protocol/errors.ts";
 import { Rational } from "./rational.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { SystemError } from "../../core/errors.ts";
+import { SystemError } from "../../protocol/errors.ts";
 import { ImageMade, type InterpreterImage } from "./worker-protocol.ts";
 import { nextMessage, spawnWorker } from "./worker-thread.ts";
 

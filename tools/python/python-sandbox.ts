@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import { ConfigError, SystemError } from "../../core/errors.ts";
+import { ConfigError, SystemError } from "../../protocol/errors.ts";
 import { RunSlots } from "./run-slots.ts";
 import type { KilledReason, SandboxWorker, WorkerOutcome } from "./worker-handle.ts";
 import { WorkerPool } from "./worker-pool.ts";

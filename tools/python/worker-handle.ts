@@ -1,5 +1,5 @@
 import type { Worker } from "node:worker_threads";
-import { SystemError } from "../../core/errors.ts";
+import { SystemError } from "../../protocol/errors.ts";
 import { type InterpreterImage, type WorkerLimits, WorkerReady, WorkerResult } from "./worker-protocol.ts";
 import { type Killed, nextMessage, spawnWorker } from "./worker-thread.ts";
 

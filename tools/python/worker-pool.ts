@@ -1,4 +1,4 @@
-import { SystemError } from "../../core/errors.ts";
+import { SystemError } from "../../protocol/errors.ts";
 import { makeInterpreterImage } from "./interpreter-image.ts";
 import { SandboxWorker } from "./worker-handle.ts";
 import type { InterpreterImage, WorkerLimits } from "./worker-protocol.ts";

@@ -1,5 +1,5 @@
 import { DataType, Precision, type Table, type Vector } from "apache-arrow";
-import { SystemError } from "../../../core/errors.ts";
+import { SystemError } from "../../../protocol/errors.ts";
 import { CompactWriter } from "./thrift-compact.ts";
 
 /**

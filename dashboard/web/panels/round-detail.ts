@@ -1,4 +1,4 @@
-import type { NoveltyReport, Question, ToolEvidence, Verdict } from "../../../core/schemas.ts";
+import type { NoveltyReport, Question, ToolEvidence, Verdict } from "../../../protocol/schemas.ts";
 import type { RoundDetail } from "../../wire.ts";
 import { type Child, el, panel, table } from "../dom.ts";
 import { similarity } from "../format.ts";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { ModelError } from "../../../core/errors.ts";
 import type { Embedder } from "../../../curation/embedder.ts";
 import { dot } from "../../../curation/vectors.ts";
+import { ModelError } from "../../../protocol/errors.ts";
 
 /** What every Embedder adapter must do; each adapter's test file runs it. */
 export function describeEmbedderSpec(name: string, create: () => Promise<Embedder>): void {

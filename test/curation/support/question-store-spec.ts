@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { ConfigError } from "../../../core/errors.ts";
 import type { QuestionRow, QuestionStore } from "../../../curation/question-store.ts";
 import { l2Normalise } from "../../../curation/vectors.ts";
+import { ConfigError } from "../../../protocol/errors.ts";
 
 export const SPEC_DIMS = 16;
 

@@ -1,4 +1,4 @@
-import type { Sample } from "../../../core/schemas.ts";
+import type { Sample } from "../../../protocol/schemas.ts";
 import { AT, question, verdict } from "../../support/fixtures.ts";
 
 /** Accepted samples of varied shape: plain and multiple choice, with and without a verified answer. */

@@ -1,0 +1,134 @@
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { Command } from "commander";
+import { formatLineProblem } from "../eval/benchmarks.ts";
+import {
+  compareEvaluations,
+  DEFAULT_ALPHA,
+  type LabelledEvaluation,
+  renderComparison,
+} from "../eval/compare.ts";
+import { createEvalModel } from "../eval/eval-model.ts";
+import { type EvalSummary, loadEvaluation } from "../eval/results.ts";
+import { runBenchmark } from "../eval/run-benchmark.ts";
+import { createLogger } from "../log/logger.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import { untilInterrupted } from "../terminal/signals.ts";
+import { integer, nonNegativeNumber, positiveInteger } from "./arguments.ts";
+
+interface EvalFlags {
+  model: string;
+  baseUrl: string;
+  apiKeyEnv?: string;
+  benchmark: string[];
+  benchmarksDir?: string;
+  concurrency: number;
+  limit?: number;
+  sample?: number;
+  seed?: number;
+  label?: string;
+  temperature: number;
+  maxTokens?: number;
+  out: string;
+}
+
+const DEFAULT_BASE_URL = "https://api.openai.com/v1";
+
+function percent(value: number): string {
+  return `${(100 * value).toFixed(1)}%`;
+}
+
+export function summaryLine(summary: EvalSummary, summaryFile: string): string {
+  const { benchmark, accuracy, correct, n, ci95, errors } = summary;
+  const failed = errors > 0 ? `, ${errors} failed calls counted wrong` : "";
+  return `${benchmark}: ${percent(accuracy)} (${correct}/${n}${failed}), 95% CI [${percent(ci95.low)}, ${percent(ci95.high)}] -> ${summaryFile}`;
+}
+
+/** `nanoflux eval`: accuracy of one model on benchmarks, with 95% Wilson intervals and per-item results. */
+export function evalCommand(): Command {
+  return new Command("eval")
+    .description("evaluate a model on benchmarks: accuracy with a 95% confidence interval, per-item results")
+    .requiredOption("--model <name>", "model name at the endpoint (a fine-tune's ft:... name works too)")
+    .option("--base-url <url>", "OpenAI-compatible endpoint", process.env.OPENAI_BASE_URL ?? DEFAULT_BASE_URL)
+    .option("--api-key-env <var>", "environment variable holding the API key (none: no key is sent)")
+    .requiredOption(
+      "--benchmark <names...>",
+      "gsmhard, gsm8k, medqa, medmcqa, pubmedqa, mmlu, or .jsonl files",
+    )
+    .option(
+      "--benchmarks-dir <dir>",
+      "folder of the named benchmarks (default: $NANOFLUX_BENCHMARKS_DIR or ../shared/benchmarks)",
+    )
+    .option("--concurrency <n>", "items in flight at once", positiveInteger, 8)
+    .option("--limit <n>", "evaluate only the first n items", positiveInteger)
+    .option("--sample <n>", "evaluate a seeded random sample of n items", positiveInteger)
+    .option("--seed <n>", "seed of --sample", integer)
+    .option("--label <name>", "column heading in `nanoflux compare` (default: the model name)")
+    .option("--temperature <t>", "sampling temperature", nonNegativeNumber, 0)
+    .option("--max-tokens <n>", "completion token limit per item", positiveInteger)
+    .option("--out <dir>", "folder for the result files", "evals")
+    .action(async (flags: EvalFlags) => {
+      const logger = createLogger();
+      const model = createEvalModel(flags, { env: process.env, logger });
+      await untilInterrupted(async (signal) => {
+        for (const benchmark of flags.benchmark) {
+          const run = await runBenchmark(model, {
+            benchmark,
+            benchmarksDir: flags.benchmarksDir,
+            selection: { limit: flags.limit, sample: flags.sample, seed: flags.seed },
+            concurrency: flags.concurrency,
+            label: flags.label ?? flags.model,
+            model: flags.model,
+            baseUrl: flags.baseUrl,
+            outDir: flags.out,
+            signal,
+            onProblem: (problem) => logger.warn(`skipped malformed line ${formatLineProblem(problem)}`),
+            onProgress: (finished, total) => {
+              if (finished % Math.max(1, Math.ceil(total / 10)) === 0)
+                logger.info({ benchmark, finished, total }, "evaluating");
+            },
+          });
+          process.stdout.write(`${summaryLine(run.summary, run.summaryFile)}\n`);
+        }
+      });
+    });
+}
+
+/** `label=path` or `path`; a folder stands for every *.summary.json in it. */
+async function loadResultArguments(args: readonly string[]): Promise<LabelledEvaluation[]> {
+  const loaded: LabelledEvaluation[] = [];
+  for (const arg of args) {
+    const split = arg.indexOf("=");
+    const label = split > 0 ? arg.slice(0, split) : undefined;
+    const path = split > 0 ? arg.slice(split + 1) : arg;
+    const files = (await stat(path)
+      .then((s) => s.isDirectory())
+      .catch(() => false))
+      ? (await readdir(path))
+          .filter((name) => name.endsWith(".summary.json"))
+          .sort()
+          .map((name) => join(path, name))
+      : [path];
+    if (files.length === 0)
+      throw new ConfigError(`${path} holds no *.summary.json: give files written by nanoflux eval`);
+    for (const file of files) {
+      const evaluation = await loadEvaluation(file);
+      loaded.push({ label: label ?? evaluation.summary.label, evaluation });
+    }
+  }
+  return loaded;
+}
+
+/** `nanoflux compare`: the paper-style table of accuracies and their significant differences. */
+export function compareCommand(): Command {
+  return new Command("compare")
+    .description(
+      "compare evaluation results: rows are benchmarks, columns the labelled results, first column the baseline",
+    )
+    .argument("<results...>", "*.summary.json files or folders of them, optionally as label=path")
+    .option("--alpha <p>", "significance level", nonNegativeNumber, DEFAULT_ALPHA)
+    .action(async (args: string[], flags: { alpha: number }) => {
+      const comparison = compareEvaluations(await loadResultArguments(args), flags.alpha);
+      process.stdout.write(`${renderComparison(comparison)}\n`);
+    });
+}

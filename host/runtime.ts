@@ -1,0 +1,119 @@
+import { Bus, instanceName } from "../bus/bus.ts";
+import { RunSpendLedger } from "../bus/spend-ledger.ts";
+import type { AgentConfig, Topology } from "../config/topology.ts";
+import { loadDomainPacks } from "../domains/pack.ts";
+import type { ChatModel } from "../llm/chat-model.ts";
+import { createChatModels, probeModelEndpoint } from "../llm/models.ts";
+import type { Logger } from "../log/logger.ts";
+import { ConfigError } from "../protocol/errors.ts";
+import type { AgentContext, AgentDefinition } from "./definition.ts";
+import { hostAgent, type RunningAgent } from "./host.ts";
+
+export interface AgentRuntimeOptions {
+  topology: Topology;
+  /** Folder of the topology file: plug-in module paths are relative to it. */
+  baseDir: string;
+  runId: string;
+  runDir: string;
+  natsUrl: string;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+  packsDir?: string;
+  /** Finds the definition of a topology agent: a built-in role or a plug-in module (the host knows neither). */
+  resolve(agent: AgentConfig, baseDir: string, env: NodeJS.ProcessEnv): Promise<AgentDefinition<unknown>>;
+}
+
+export interface AgentRuntime {
+  agents: RunningAgent[];
+  stop(): Promise<void>;
+}
+
+function defaultConcurrency(agent: AgentConfig, topology: Topology): number {
+  if (agent.concurrency) return agent.concurrency;
+  const model = topology.models.find((m) => m.id === agent.model);
+  return model?.maxConcurrency ?? topology.run.concurrency;
+}
+
+/**
+ * Starts the given agents (each replica with its own NATS connection, as it would have on its own host).
+ * Used by `nanoflux up` for all agents and by `nanoflux agent <type>` for one type.
+ */
+export async function startAgents(
+  options: AgentRuntimeOptions,
+  selected: AgentConfig[],
+): Promise<AgentRuntime> {
+  const { topology, logger } = options;
+  const env = options.env ?? process.env;
+  const packs = await loadDomainPacks(options.packsDir, topology.run.domains);
+  // Fail fast with a clear message rather than one failed round per unreachable endpoint.
+  await Promise.all(topology.models.map((model) => probeModelEndpoint(model, env)));
+  // One connection keeps this process's books: every model call of every replica here is recorded through it.
+  const books = await Bus.open({
+    servers: options.natsUrl,
+    name: instanceName("books"),
+    nats: topology.nats,
+    logger,
+  });
+  const ledger = new RunSpendLedger({
+    bus: books,
+    runId: options.runId,
+    budget: topology.run.budget,
+    prices: new Map(topology.models.map((m) => [m.id, m.price])),
+  });
+  const models: Map<string, ChatModel> = createChatModels(topology.models, { env, logger, ledger });
+  const running: RunningAgent[] = [];
+  const stop = async () => {
+    const stopping = running.splice(0).reverse();
+    await Promise.all(stopping.map((agent) => agent.stop()));
+    await books.close();
+  };
+  try {
+    for (const agent of selected) {
+      const definition = await options.resolve(agent, options.baseDir, env);
+      const parsed = definition.options.safeParse(agent.options);
+      if (!parsed.success) {
+        const issues = parsed.error.issues
+          .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+          .join("; ");
+        throw new ConfigError(`agents[type=${agent.type}].options: ${issues}`);
+      }
+      for (let replica = 0; replica < agent.replicas; replica++) {
+        const instance = instanceName(agent.type);
+        const bus = await Bus.open({ servers: options.natsUrl, name: instance, nats: topology.nats, logger });
+        const context: AgentContext<unknown> = {
+          runId: options.runId,
+          runDir: options.runDir,
+          instance,
+          topology,
+          agent,
+          options: parsed.data,
+          models,
+          packs,
+          bus,
+          logger: logger.child({ agent: agent.type, instance }),
+        };
+        let hosted: RunningAgent;
+        try {
+          const created = await definition.create(context);
+          hosted = await hostAgent(context, created, topology.run, defaultConcurrency(agent, topology));
+        } catch (err) {
+          // Not running yet, so the stop below would not reach its connection.
+          await bus.close();
+          throw err;
+        }
+        running.push({
+          type: hosted.type,
+          instance: hosted.instance,
+          stop: async () => {
+            await hosted.stop();
+            await bus.close();
+          },
+        });
+      }
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { agents: running, stop };
+}

@@ -1,0 +1,95 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import { SimulatorConfig } from "../../../config/topology.ts";
+import { ConfigError, errorMessage, SystemError } from "../../../protocol/errors.ts";
+import { createDispatcher } from "./dispatch.ts";
+import { loadBenchmarkItems } from "./items/benchmarks.ts";
+import { QuestionRegistry } from "./items/registry.ts";
+import { Rng } from "./random.ts";
+import { ROUTE_MODULES } from "./route-table.ts";
+import type { SimContext } from "./routes.ts";
+import { SkillBook } from "./skill-book.ts";
+import { type SimulatorStats, StatsRecorder } from "./stats.ts";
+
+/**
+ * The OpenAI-compatible simulator: a plain node:http server over the route table (route-table.ts), with the
+ * shared state every route module gets. It plays every NanoFlux role deterministically from a seed.
+ */
+
+export interface Simulator {
+  /** Base URL for OpenAI clients, e.g. http://127.0.0.1:PORT/v1 */
+  url: string;
+  port: number;
+  /** Per-model skill; raise it to make a model stronger. */
+  skills: SkillBook;
+  stats(): SimulatorStats;
+  close(): Promise<void>;
+}
+
+export interface SimulatorOptions {
+  logger?: Logger;
+  host?: string;
+}
+
+function parseConfig(config: SimulatorConfig): SimulatorConfig {
+  const parsed = SimulatorConfig.safeParse(config);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues
+    .map((issue) => `simulator.${issue.path.join(".")}: ${issue.message}`)
+    .join("; ");
+  throw new ConfigError(`invalid simulator settings: ${issues}`);
+}
+
+async function loadRegistry(files: readonly string[]): Promise<QuestionRegistry> {
+  const registry = new QuestionRegistry();
+  for (const file of files) {
+    for (const item of await loadBenchmarkItems(file)) registry.add(item, "benchmark");
+  }
+  return registry;
+}
+
+export async function startSimulator(
+  input: SimulatorConfig,
+  options: SimulatorOptions = {},
+): Promise<Simulator> {
+  const config = parseConfig(input);
+  const logger = options.logger;
+  const sim: SimContext = {
+    config,
+    skills: new SkillBook(config.models),
+    registry: await loadRegistry(config.benchmarks),
+    stats: new StatsRecorder(),
+    chance: Rng.of(config.seed, "chance"),
+    logger,
+    startedAt: Math.floor(Date.now() / 1000),
+  };
+  const routes = ROUTE_MODULES.flatMap((module) => module(sim));
+  const server = createServer(createDispatcher(sim, routes));
+  server.listen(config.port, options.host ?? "127.0.0.1");
+  try {
+    await once(server, "listening");
+  } catch (err) {
+    throw new SystemError(
+      `simulator cannot listen on port ${config.port} (${errorMessage(err)}); pick another port or 0 for a free one`,
+      { cause: err },
+    );
+  }
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? "127.0.0.1";
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}/v1`;
+  logger?.info({ url, models: sim.skills.names(), benchmarkItems: sim.registry.size }, "simulator listening");
+  return {
+    url,
+    port,
+    skills: sim.skills,
+    stats: () => sim.stats.snapshot(),
+    close: async () => {
+      const closed = once(server, "close");
+      server.close();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import { z } from "zod";
+import { Answer, CloseStatus, NoveltyReport, Question, RoundSpec, Sample, Verdict } from "./schemas.ts";
+import { STAGES } from "./subjects.ts";
+import { TrainingUpdated } from "./training.ts";
+
+export { TrainingUpdated };
+
+/**
+ * One zod schema per bus message, each with a literal versioned `type`. Round messages carry the round spec
+ * and everything earlier stages produced, so any replica on any host can take the next step alone.
+ */
+
+const Envelope = {
+  runId: z.string(),
+  at: z.string(),
+  producer: z.string().describe("agent type and instance that published it"),
+};
+
+const RoundEnvelope = { ...Envelope, spec: RoundSpec };
+
+export const RunStarted = z.object({
+  type: z.literal("run.started.v1"),
+  ...Envelope,
+  topologyName: z.string(),
+  target: z.number().int().positive(),
+  domains: z.array(z.string()),
+  models: z.array(z.object({ id: z.string(), model: z.string() })),
+  config: z.record(z.string(), z.unknown()).describe("the validated topology without secrets"),
+});
+export type RunStarted = z.infer<typeof RunStarted>;
+
+export const RoundOpened = z.object({ type: z.literal("round.opened.v1"), ...RoundEnvelope });
+export type RoundOpened = z.infer<typeof RoundOpened>;
+
+export const QuestionProposed = z.object({
+  type: z.literal("question.proposed.v1"),
+  ...RoundEnvelope,
+  question: Question,
+});
+export type QuestionProposed = z.infer<typeof QuestionProposed>;
+
+export const QuestionScreened = z.object({
+  type: z.literal("question.screened.v1"),
+  ...RoundEnvelope,
+  question: Question,
+  novelty: NoveltyReport,
+});
+export type QuestionScreened = z.infer<typeof QuestionScreened>;
+
+export const AnswerSubmitted = z.object({
+  type: z.literal("answer.submitted.v1"),
+  ...RoundEnvelope,
+  question: Question,
+  novelty: NoveltyReport,
+  answer: Answer,
+});
+export type AnswerSubmitted = z.infer<typeof AnswerSubmitted>;
+
+export const VerdictIssued = z.object({
+  type: z.literal("verdict.issued.v1"),
+  ...RoundEnvelope,
+  question: Question,
+  novelty: NoveltyReport,
+  answer: Answer,
+  verdict: Verdict,
+});
+export type VerdictIssued = z.infer<typeof VerdictIssued>;
+
+export const RejectionReason = z.enum([
+  "duplicate",
+  "contaminated",
+  "invalid_question",
+  "quality_band",
+  "outcome_policy",
+  "target_reached",
+  "model_error",
+  "timeout",
+  "max_deliveries",
+  "budget",
+  "cancelled",
+  "error",
+]);
+export type RejectionReason = z.infer<typeof RejectionReason>;
+
+/**
+ * Rounds that ended without a sample because of the sample itself: their tokens bought an answer ("not this
+ * one"). Every other round that ended without a sample is wasted spending.
+ */
+export const OWN_QUALITY_REASONS: ReadonlySet<RejectionReason> = new Set([
+  "duplicate",
+  "contaminated",
+  "invalid_question",
+  "quality_band",
+  "outcome_policy",
+]);
+
+/** The one terminal event of a round: exactly one per round, de-duplicated by its message id. */
+export const RoundClosed = z.object({
+  type: z.literal("round.closed.v1"),
+  ...RoundEnvelope,
+  status: CloseStatus,
+  reasonCode: RejectionReason.optional(),
+  reason: z.string(),
+  stage: z.string().describe("stage that closed the round"),
+  sample: Sample.optional(),
+  verdict: Verdict.optional(),
+  novelty: NoveltyReport.optional(),
+  complexity: z.number().int().optional(),
+});
+export type RoundClosed = z.infer<typeof RoundClosed>;
+
+/**
+ * One HTTP call an endpoint billed, whatever became of its reply: the run's books. Published by the process
+ * that made the call, against the round it served; reports, budgets and dashboards add these up.
+ */
+export const UsageRecorded = z.object({
+  type: z.literal("usage.recorded.v1"),
+  ...Envelope,
+  roundId: z.string().optional(),
+  model: z.string().describe("topology model id"),
+  role: z.string(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  costUsd: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe("at the model's price; absent for a model without one"),
+});
+export type UsageRecorded = z.infer<typeof UsageRecorded>;
+
+export const RunCompleted = z.object({
+  type: z.literal("run.completed.v1"),
+  ...Envelope,
+  status: z.enum(["target_reached", "max_rounds", "budget", "stopped", "failed"]),
+  reason: z.string(),
+  accepted: z.number().int().nonnegative(),
+  rounds: z.number().int().nonnegative(),
+});
+export type RunCompleted = z.infer<typeof RunCompleted>;
+
+export const DeadLetter = z.object({
+  type: z.literal("dlq.v1"),
+  ...Envelope,
+  subject: z.string(),
+  reason: z.string(),
+  payload: z.string().describe("the rejected message as received, truncated"),
+});
+export type DeadLetter = z.infer<typeof DeadLetter>;
+
+/** How often a live agent instance publishes its heartbeat: a reader that hears none for a few is looking at a dead one. */
+export const HEARTBEAT_INTERVAL_MS = 2000;
+
+export const Heartbeat = z.object({
+  type: z.literal("agent.heartbeat.v1"),
+  ...Envelope,
+  agentType: z.string(),
+  instance: z.string(),
+  host: z.string(),
+  pid: z.number().int(),
+  inFlight: z.number().int().nonnegative(),
+  handled: z.number().int().nonnegative(),
+  status: z.enum(["starting", "running", "draining", "stopped"]),
+});
+export type Heartbeat = z.infer<typeof Heartbeat>;
+
+/** Stage name -> schema of the message published on that stage's subject. */
+export const STAGE_SCHEMAS = {
+  [STAGES.runStarted]: RunStarted,
+  [STAGES.runCompleted]: RunCompleted,
+  [STAGES.roundOpened]: RoundOpened,
+  [STAGES.questionProposed]: QuestionProposed,
+  [STAGES.questionScreened]: QuestionScreened,
+  [STAGES.answerSubmitted]: AnswerSubmitted,
+  [STAGES.verdictIssued]: VerdictIssued,
+  [STAGES.roundClosed]: RoundClosed,
+  [STAGES.deadLetter]: DeadLetter,
+  [STAGES.trainingUpdated]: TrainingUpdated,
+  [STAGES.usageRecorded]: UsageRecorded,
+} as const;
+
+export const RunEvent = z.discriminatedUnion("type", [
+  RunStarted,
+  RunCompleted,
+  RoundOpened,
+  QuestionProposed,
+  QuestionScreened,
+  AnswerSubmitted,
+  VerdictIssued,
+  RoundClosed,
+  DeadLetter,
+  TrainingUpdated,
+  UsageRecorded,
+]);
+export type RunEvent = z.infer<typeof RunEvent>;
+
+/** The message type string for a stage: `round.opened` -> `round.opened.v1`. */
+export function stageOfType(type: string): string {
+  return type.replace(/\.v\d+$/, "");
+}
