@@ -4,11 +4,41 @@
 
 export { loadTopology, parseTopology } from "./config/load.ts";
 export { Topology } from "./config/topology.ts";
-export { type AgentSpec, defineAgent } from "./host/define-agent.ts";
-export type { AgentContext, AgentDefinition, AgentInstance, StageHandler } from "./host/definition.ts";
+export { type AgentSpec, defineAgent, stage } from "./host/define-agent.ts";
+export type {
+  AgentContext,
+  AgentDefinition,
+  AgentEntry,
+  AgentParts,
+  ConsumedStage,
+  Consumes,
+  Produces,
+  Routes,
+  RunEvents,
+  RunSettings,
+  RunState,
+  SharedDocument,
+  StageFunction,
+  StageHandling,
+  StageMachine,
+  StageSettings,
+  StateKey,
+  Stop,
+} from "./host/definition.ts";
 export type { ChatModel, StructuredRequest, StructuredResult } from "./llm/chat-model.ts";
 export { closeRound, type Emission, type StageInput, type StageOutput } from "./machines/emission.ts";
-export { ConfigError, ModelError, NanofluxError, SystemError } from "./protocol/errors.ts";
+export {
+  BudgetExceededError,
+  ConfigError,
+  ERROR_CODE_HEADER,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorKind,
+  errorInfo,
+  ModelError,
+  NanofluxError,
+  SystemError,
+} from "./protocol/errors.ts";
 export {
   AnswerSubmitted,
   DeadLetter,

@@ -10,11 +10,11 @@ import { judgeAgent } from "./judge/judge-agent.ts";
 import { schedulerAgent } from "./scheduler/scheduler-agent.ts";
 import { trainerAgent } from "./trainer/trainer-agent.ts";
 
+/** The six roles, each declared with defineAgent exactly as a plug-in is. */
 export const BUILT_IN_AGENTS: ReadonlyMap<string, AgentDefinition<unknown>> = new Map(
-  [schedulerAgent, attackerAgent, defenderAgent, judgeAgent, curatorAgent, trainerAgent].map((a) => [
-    a.type,
-    a as AgentDefinition<unknown>,
-  ]),
+  [schedulerAgent, attackerAgent, defenderAgent, judgeAgent, curatorAgent, trainerAgent].map(
+    (a): [string, AgentDefinition<unknown>] => [a.type, a],
+  ),
 );
 
 /**
@@ -45,7 +45,7 @@ export async function loadAgentModule(
     (isAgentDefinition(loaded.default) ? loaded.default : candidates[0]);
   if (!match) {
     throw new ConfigError(
-      `agent module ${modulePath} does not export a valid agent: export one made with defineAgent() from "nanoflux" (it needs a type, an options schema and create())`,
+      `agent module ${modulePath} does not export a valid agent: export one made with defineAgent() from "nanoflux" (it needs a type, the stages it consumes and produces, and create())`,
     );
   }
   return match;

@@ -14,7 +14,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type PythonResult, type PythonRunOptions, PythonSandbox } from "../tools/python/python-sandbox.ts";
 import { flags, isMain, printJson } from "./support/cli.ts";
@@ -150,8 +150,8 @@ async function measureOne(
 }
 
 /**
- * The sandbox files of PRE_ISOLATION_COMMIT, two levels below the repository root so that their imports
- * (`../../core/errors.ts`, the `pyodide` package) resolve as they did there.
+ * The sandbox files of PRE_ISOLATION_COMMIT, with the error classes they import, laid out as they were in that
+ * commit inside a folder of the repository root (so that the `pyodide` package resolves as it did there).
  */
 async function checkOutBaseline(): Promise<{ create: SandboxFactory; remove: () => Promise<void> }> {
   const root = fileURLToPath(new URL("..", import.meta.url));
@@ -160,14 +160,14 @@ async function checkOutBaseline(): Promise<{ create: SandboxFactory; remove: () 
   try {
     const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" });
     const files = git("ls-tree", "--name-only", `${PRE_ISOLATION_COMMIT}:tools/python`).split("\n");
-    await mkdir(join(folder, "python"));
-    for (const file of files.filter(Boolean)) {
-      await writeFile(
-        join(folder, "python", file),
-        git("show", `${PRE_ISOLATION_COMMIT}:tools/python/${file}`),
-      );
+    const paths = [...files.filter(Boolean).map((file) => `tools/python/${file}`), "core/errors.ts"];
+    for (const path of paths) {
+      await mkdir(dirname(join(folder, path)), { recursive: true });
+      await writeFile(join(folder, path), git("show", `${PRE_ISOLATION_COMMIT}:${path}`));
     }
-    const module = (await import(pathToFileURL(join(folder, "python", "python-sandbox.ts")).href)) as {
+    const module = (await import(
+      pathToFileURL(join(folder, "tools", "python", "python-sandbox.ts")).href
+    )) as {
       PythonSandbox: new (options: typeof SANDBOX_OPTIONS) => Sandbox;
     };
     return { create: () => new module.PythonSandbox(SANDBOX_OPTIONS), remove };

@@ -12,7 +12,7 @@ import { type NatsConnection, nanos, headers as natsHeaders } from "@nats-io/nat
 import type { z } from "zod";
 import type { NatsConfig } from "../config/topology.ts";
 import type { Logger } from "../log/logger.ts";
-import { errorMessage } from "../protocol/errors.ts";
+import { ERROR_CODE_HEADER, type ErrorCode, errorInfo, errorMessage } from "../protocol/errors.ts";
 import { DeadLetter, type Heartbeat, RunEvent, stageOfType } from "../protocol/messages.ts";
 import {
   deadLetterSubject,
@@ -23,12 +23,12 @@ import {
   STREAM_NAME,
 } from "../protocol/subjects.ts";
 import { connectNats } from "./connection.ts";
+import { isConsumerTaken } from "./jetstream-errors.ts";
 import { ensureRunStream, openStateBucket } from "./stream.ts";
 
 /** How long closing a connection waits for its drain before it just closes. */
 const CLOSE_DRAIN_MS = 3000;
 
-export const ERROR_CODE_HEADER = "Nf-Error-Code";
 const MAX_DLQ_PAYLOAD = 4000;
 const PULL_EXPIRES_MS = 5000;
 
@@ -37,6 +37,14 @@ export interface BusOpenOptions {
   name: string;
   nats?: Partial<NatsConfig>;
   logger: Logger;
+}
+
+export interface PublishOptions {
+  /**
+   * The failure this message reports (a round closed as failed, say): its error code travels in the
+   * ERROR_CODE_HEADER header (protocol/errors.ts), so readers can sort failures without parsing `reason`.
+   */
+  failure?: unknown;
 }
 
 export interface DeliveryContext {
@@ -100,10 +108,12 @@ export class Bus {
     schema: z.ZodType<T>,
     message: T,
     msgId: string,
+    options: PublishOptions = {},
   ): Promise<void> {
     const checked = schema.parse(message);
     const h = natsHeaders();
     h.set("Nf-Producer", this.producer);
+    if (options.failure !== undefined) h.set(ERROR_CODE_HEADER, errorInfo(options.failure).code);
     await this.js.publish(runStageSubject(runId, stage), JSON.stringify(checked), {
       msgID: msgId,
       headers: h,
@@ -138,8 +148,9 @@ export class Bus {
     try {
       await this.jsm.consumers.add(STREAM_NAME, config);
     } catch (err) {
-      // A replica that starts second finds the consumer there: that is the shared work queue it joins.
-      if (!/already exists|in use/i.test(errorMessage(err))) throw err;
+      // A replica that starts second (with other settings) finds the consumer there: that is the shared work
+      // queue it joins. The same settings are no error at all.
+      if (!isConsumerTaken(err)) throw err;
     }
     return durable;
   }
@@ -171,10 +182,16 @@ export class Bus {
           if (abandon.signal.aborted) msg.nak();
           else if (msg.info.deliveryCount >= spec.maxDeliver && spec.onLastDeliveryFailed) {
             await spec.onLastDeliveryFailed(parsed, err);
-            msg.term(errorMessage(err));
+            // The reason reaches the server's MSG_TERMINATED advisory: the code first, then the prose.
+            msg.term(`${errorInfo(err).code}: ${errorMessage(err)}`);
           } else {
             this.logger.warn(
-              { err: errorMessage(err), subject: msg.subject, delivery: msg.info.deliveryCount },
+              {
+                err: errorMessage(err),
+                code: errorInfo(err).code,
+                subject: msg.subject,
+                delivery: msg.info.deliveryCount,
+              },
               "handler failed; message will be redelivered",
             );
             msg.nak(Math.min(30_000, 500 * 2 ** msg.info.deliveryCount));
@@ -250,8 +267,13 @@ export class Bus {
       reason,
       payload: msg.string().slice(0, MAX_DLQ_PAYLOAD),
     };
+    const code: ErrorCode = "INVALID_MESSAGE";
+    const h = natsHeaders();
+    h.set("Nf-Producer", this.producer);
+    h.set(ERROR_CODE_HEADER, code);
     await this.js.publish(deadLetterSubject(runId), JSON.stringify(DeadLetter.parse(letter)), {
       msgID: `dlq:${msg.info.stream}:${msg.info.streamSequence}`,
+      headers: h,
     });
     msg.term(reason);
     return undefined;

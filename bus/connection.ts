@@ -7,6 +7,7 @@ import {
   nkeyAuthenticator,
   nkeys,
   type TlsOptions,
+  UserAuthenticationExpiredError,
 } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { quoted } from "../config/issues.ts";
@@ -182,11 +183,22 @@ function isTlsFailure(err: unknown): boolean {
   return texts.some((t) => /tls|ssl|certificate|cert_|self.signed|altname/.test(t));
 }
 
+/** The server refused the credentials (an authorization violation, an expired or timed-out authentication). */
+function isAuthFailure(err: unknown): boolean {
+  let current = err;
+  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
+    if (current instanceof AuthorizationError || current instanceof UserAuthenticationExpiredError)
+      return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 /** Turns a failed connect into an error that says what to check: credentials, TLS files or the server. */
 function connectFailure(err: unknown, servers: string, tls: NatsAuth["tls"], urlCredentials: boolean): Error {
   const where = `NATS at ${displayServers(servers)}`;
   const reason = errorMessage(err);
-  if (err instanceof AuthorizationError || /authoriz|authentic/i.test(reason)) {
+  if (isAuthFailure(err)) {
     const check = urlCredentials ? URL_CREDENTIALS_FIELD : AUTH_FIELDS;
     return new ConfigError(
       `${where} refused the credentials (${reason}): check ${check}; secrets come from the environment, e.g. pass: \${NATS_PASSWORD}`,

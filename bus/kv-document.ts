@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { SerialQueue } from "../core/serial-queue.ts";
 import { backoffDelayMs } from "../llm/retry-policy.ts";
 import { errorMessage, SystemError } from "../protocol/errors.ts";
+import { isTransientNatsError, isWrongLastSequence } from "./jetstream-errors.ts";
 
 /**
  * One JSON document in the run's KV bucket that replicas on any host change together: every change is a
@@ -16,8 +17,6 @@ export type DocumentChange<T, R> = (current: T) => { next?: T; result: R };
 const MAX_CAS_ATTEMPTS = 50;
 const OUTAGE_PATIENCE_MS = 60_000;
 const OUTAGE_BACKOFF = { baseDelayMs: 100, maxDelayMs: 2000 };
-const TRANSIENT = /timeout|timed out|no responders|disconnect|reconnect/i;
-const CONFLICT = /wrong last sequence|exists/i;
 
 /**
  * Writes made in one process go one at a time per key. nats-server 2.9 can accept two concurrent
@@ -49,12 +48,12 @@ export class KvDocument<T> {
 
   /** The current document, waiting out an outage. */
   read(): Promise<T> {
-    return ridingOutages(async () => (await this.#read()).value);
+    return ridingOutages(this.what, async () => (await this.#read()).value);
   }
 
   /** Changes the document with compare-and-set, one write at a time per process, waiting out an outage. */
   change<R>(change: DocumentChange<T, R>): Promise<R> {
-    return writeQueue(this.key).run(() => ridingOutages(() => this.#compareAndSet(change)));
+    return writeQueue(this.key).run(() => ridingOutages(this.what, () => this.#compareAndSet(change)));
   }
 
   async #read(): Promise<{ value: T; revision: number }> {
@@ -62,7 +61,8 @@ export class KvDocument<T> {
     if (!entry || entry.value.length === 0) return { value: this.empty, revision: 0 };
     if (this.#lastRead?.revision === entry.revision) return this.#lastRead;
     const parsed = this.schema.safeParse(entry.json());
-    if (!parsed.success) throw new SystemError(`${this.what} is corrupt: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new SystemError(`${this.what} is corrupt: ${parsed.error.message}`, { code: "STATE_CORRUPT" });
     this.#lastRead = { value: parsed.data, revision: entry.revision };
     return this.#lastRead;
   }
@@ -77,10 +77,13 @@ export class KvDocument<T> {
         else await this.kv.update(this.key, JSON.stringify(next), revision);
         return result;
       } catch (err) {
-        if (!CONFLICT.test(errorMessage(err))) throw err;
+        // Another writer came first (the key was created, or its revision moved): read again and retry.
+        if (!isWrongLastSequence(err)) throw err;
       }
     }
-    throw new SystemError(`could not update the ${this.what} after ${MAX_CAS_ATTEMPTS} contended attempts`);
+    throw new SystemError(`could not update the ${this.what} after ${MAX_CAS_ATTEMPTS} contended attempts`, {
+      code: "NATS_CONFLICT",
+    });
   }
 }
 
@@ -88,13 +91,18 @@ export class KvDocument<T> {
  * Retries `work` while NATS is briefly away (a server restart, a cluster failover). A write whose ack was lost
  * is found by the next try's read: changes must therefore be idempotent.
  */
-async function ridingOutages<T>(work: () => Promise<T>): Promise<T> {
+async function ridingOutages<T>(what: string, work: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + OUTAGE_PATIENCE_MS;
   for (let attempt = 0; ; attempt++) {
     try {
       return await work();
     } catch (err) {
-      if (!TRANSIENT.test(errorMessage(err)) || Date.now() > deadline) throw err;
+      if (!isTransientNatsError(err)) throw err;
+      if (Date.now() > deadline)
+        throw new SystemError(
+          `the ${what} could not be reached for ${OUTAGE_PATIENCE_MS / 1000} s (${errorMessage(err)}): is NATS up?`,
+          { code: "NATS_UNAVAILABLE", cause: err },
+        );
       await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt, OUTAGE_BACKOFF)));
     }
   }

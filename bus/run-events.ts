@@ -5,7 +5,7 @@ import {
   type JsMsg,
   type OrderedConsumerOptions,
 } from "@nats-io/jetstream";
-import { SystemError } from "../protocol/errors.ts";
+import { ERROR_CODE_HEADER, type ErrorCode, isErrorCode, SystemError } from "../protocol/errors.ts";
 import { RunEvent } from "../protocol/messages.ts";
 import { runEventsSubject, STREAM_NAME } from "../protocol/subjects.ts";
 
@@ -13,6 +13,16 @@ export interface RecordedEvent {
   seq: number;
   subject: string;
   event: RunEvent;
+  /** The ERROR_CODE_HEADER of an event published because of a failure (a dead letter, a failed close). */
+  errorCode?: ErrorCode;
+}
+
+/** The recorded form of a valid event: its place in the stream and the error code its headers carry. */
+function recorded(msg: JsMsg, event: RunEvent): RecordedEvent {
+  const header = msg.headers?.get(ERROR_CODE_HEADER);
+  return isErrorCode(header)
+    ? { seq: msg.seq, subject: msg.subject, event, errorCode: header }
+    : { seq: msg.seq, subject: msg.subject, event };
 }
 
 export interface FollowOptions {
@@ -92,7 +102,7 @@ export async function followRunEvents(
           if (msg.seq <= lastSeq) continue;
           lastSeq = msg.seq;
           const event = parseRunEvent(msg, options);
-          if (event) yield { seq: msg.seq, subject: msg.subject, event };
+          if (event) yield recorded(msg, event);
         }
         current = undefined;
       }
@@ -136,7 +146,7 @@ export async function readRunEvents(js: JetStreamClient, runId: string): Promise
     filter_subjects: runEventsSubject(runId),
     deliver_policy: DeliverPolicy.All,
   });
-  const recorded: RecordedEvent[] = [];
+  const events: RecordedEvent[] = [];
   /** Events the server says are still to come, as of the last one read. */
   let pending: number | undefined;
   let deadline = Date.now() + READ_STALL_MS;
@@ -147,8 +157,8 @@ export async function readRunEvents(js: JetStreamClient, runId: string): Promise
       got += 1;
       pending = msg.info.pending;
       const event = parseRunEvent(msg, {});
-      if (event) recorded.push({ seq: msg.seq, subject: msg.subject, event });
-      if (pending === 0) return recorded;
+      if (event) events.push(recorded(msg, event));
+      if (pending === 0) return events;
     }
     if (got > 0) {
       deadline = Date.now() + READ_STALL_MS;
@@ -156,10 +166,11 @@ export async function readRunEvents(js: JetStreamClient, runId: string): Promise
     }
     // An empty fetch ends the read only when nothing was promised (a run with no events yet); otherwise the
     // server is busy or failing over, and stopping here would silently drop the rest of the run.
-    if (pending === undefined) return recorded;
+    if (pending === undefined) return events;
     if (Date.now() > deadline)
       throw new SystemError(
         `reading run ${runId}'s events stalled with ${pending} still to come; check that NATS is up and try again`,
+        { code: "NATS_UNAVAILABLE" },
       );
   }
 }

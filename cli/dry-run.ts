@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SimulatorConfig, type Topology } from "../config/topology.ts";
+import type { Topology } from "../config/topology.ts";
 import type { RunReport, UsageRow } from "../curation/run-report.ts";
 import type { Logger } from "../log/logger.ts";
-import { startSimulator } from "../packages/sim/src/server.ts";
+import { startSimulator } from "../packages/sim/src/index.ts";
 import type { PreparedTopology } from "../runner/prepare-topology.ts";
 import { runSession } from "../runner/run-session.ts";
 
@@ -71,8 +71,8 @@ export async function dryRun(
   logger: Logger,
 ): Promise<CostEstimate> {
   const { topology } = prepared;
-  const simulator =
-    prepared.simulator ?? (await startSimulator(SimulatorConfig.parse({ models: [] }), { logger }));
+  // The topology's own simulator when it has one (its block was checked when the topology was prepared).
+  const simulator = prepared.simulator ?? (await startSimulator({}, { logger }));
   const scratch = await mkdtemp(join(tmpdir(), "nanoflux-dry-run-"));
   try {
     const { NATS_URL: _, ...env } = prepared.env;

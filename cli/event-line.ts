@@ -42,7 +42,7 @@ function detail(recorded: RecordedEvent): string {
     case "training.updated.v1":
       return `fine-tune ${event.job.id}: ${event.job.status}${event.event ? ` · ${clip(event.event.message, 60)}` : ""}`;
     case "dlq.v1":
-      return `dead letter from ${event.subject}: ${clip(event.reason, 60)}`;
+      return `dead letter from ${event.subject}${recorded.errorCode ? ` [${recorded.errorCode}]` : ""}: ${clip(event.reason, 60)}`;
     case "usage.recorded.v1":
       return `${event.model} as ${event.role}: ${event.promptTokens} + ${event.completionTokens} tokens`;
   }

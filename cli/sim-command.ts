@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
-import { SimulatorConfig } from "../config/topology.ts";
 import { createLogger } from "../log/logger.ts";
-import { startSimulator } from "../packages/sim/src/server.ts";
+import { SimulatorConfig, startSimulator } from "../packages/sim/src/index.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import { onStopSignal } from "../terminal/signals.ts";
 

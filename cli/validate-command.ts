@@ -1,3 +1,4 @@
+import { dirname, resolve } from "node:path";
 import { Command } from "commander";
 import { formatPath, type TopologyIssue } from "../config/issues.ts";
 import { parseYamlDocument, readTopologyText, TopologyError, validateTopology } from "../config/load.ts";
@@ -6,6 +7,7 @@ import { redactSecrets } from "../log/redaction.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import { checkEnvironment } from "../runner/environment-checks.ts";
 import { PENDING_SIM_URL, SIM_URL_ENV } from "../runner/prepare-topology.ts";
+import { simulatorBlockIssues } from "./prepare-topology.ts";
 
 interface ValidateFlags {
   loadPlugins?: boolean;
@@ -19,7 +21,11 @@ async function checkTopologyFile(
   const document = parseYamlDocument(await readTopologyText(file), file);
   const env = { ...process.env, [SIM_URL_ENV]: process.env[SIM_URL_ENV] ?? PENDING_SIM_URL };
   const topology = validateTopology(document, file, env);
-  return { topology, issues: await checkEnvironment(topology, { file, loadPlugins, env: process.env }) };
+  const issues = await checkEnvironment(topology, { file, loadPlugins, env: process.env });
+  // The simulator's options are the simulator's to check, as the nanoflux command that starts it does.
+  if (topology.simulator !== undefined)
+    issues.push(...(await simulatorBlockIssues(topology.simulator, dirname(resolve(file)))));
+  return { topology, issues };
 }
 
 /** What a check without --load-plugins could not see: one line per plug-in agent, indented under the file. */

@@ -351,40 +351,6 @@ export const NatsConfig = z.strictObject({
 });
 export type NatsConfig = z.infer<typeof NatsConfig>;
 
-export const SimulatedModel = z.strictObject({
-  name: ModelName,
-  skill: z.number().min(0).max(1).describe("0..1: chance of getting each reasoning hop right"),
-  rateMalformed: z
-    .number()
-    .min(0)
-    .max(1)
-    .optional()
-    .describe("this model's own share of unusable replies (truncated, off-schema or refused JSON)"),
-});
-
-export const SimulatorConfig = z.strictObject({
-  port: z.number().int().nonnegative().max(LIMITS.port).default(0),
-  seed: z.number().int().default(7),
-  models: z.array(SimulatedModel).max(LIMITS.models).default([]),
-  latencyMs: z.number().nonnegative().max(LIMITS.durationMs).default(0),
-  tokensPerSecond: z.number().positive().optional(),
-  maxConcurrency: z.number().int().positive().max(LIMITS.concurrency).optional(),
-  benchmarks: z
-    .array(Path)
-    .max(LIMITS.benchmarks)
-    .default([])
-    .describe("benchmark JSONL files whose answers simulated models know"),
-  faults: z
-    .strictObject({
-      rate429: z.number().min(0).max(1).default(0),
-      rate500: z.number().min(0).max(1).default(0),
-      rateTimeout: z.number().min(0).max(1).default(0),
-      rateMalformed: z.number().min(0).max(1).default(0),
-    })
-    .default({ rate429: 0, rate500: 0, rateTimeout: 0, rateMalformed: 0 }),
-});
-export type SimulatorConfig = z.infer<typeof SimulatorConfig>;
-
 export const TrainingConfig = z.strictObject({
   backend: TrainingBackendName.default("openai").describe(
     "openai: an OpenAI-compatible fine-tuning API; gpu-hosts: `nanoflux trainer-host` machines taking jobs from NATS",
@@ -422,9 +388,11 @@ export const Topology = z
     curation: CurationConfig.default(CurationConfig.parse({})),
     nats: NatsConfig.default({ replicas: 1 }),
     training: TrainingConfig.optional().describe("how the trainer agent fine-tunes on the finished dataset"),
-    simulator: SimulatorConfig.optional().describe(
-      "start the built-in simulator; models reach it at ${NANOFLUX_SIM_URL}",
-    ),
+    simulator: boundedRecord(z.unknown(), LIMITS.optionKeys, "simulator options")
+      .optional()
+      .describe(
+        "options for the built-in simulator, checked by the nanoflux command that starts it; models reach it at ${NANOFLUX_SIM_URL}",
+      ),
   })
   .superRefine((topology, ctx) => {
     for (const [i, model] of topology.models.entries())

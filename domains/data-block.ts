@@ -20,7 +20,7 @@ export function readDataBlock(text: string, tag: string): string | undefined {
   return text.slice(start + open.length, end).replace(ESCAPED_TAG, "<$1$2>");
 }
 
-/** Reads a `Name: value` header line, as attacker prompts carry domain, skill and complexity. */
+/** Reads a `Name: value` header line, as prompts carry their domain (and the Attacker's its skill and answer format). */
 export function readHeader(text: string, name: string): string | undefined {
   const match = new RegExp(`^${name}:[ \\t]*(.+)$`, "m").exec(text);
   return match?.[1]?.trim();

@@ -16,7 +16,11 @@ export type PromptRole = (typeof PROMPT_ROLES)[number];
 
 /** What the caller supplies per role. */
 export interface RenderInput {
-  attacker: { skill: string; complexity: number; roundId: string };
+  attacker: {
+    skill: string;
+    /** Reasoning hops, 1-5: the template states it as an instruction. */
+    complexity: number;
+  };
   defender: { question: Pick<Question, "text" | "options"> };
   "judge-derive": { question: Pick<Question, "text" | "options"> };
   "judge-grade": { question: Question; derivedAnswer: string };
@@ -56,7 +60,7 @@ const QUESTION_VARIABLES = ["question_block", "options_block"] as const;
 
 /** The placeholder names each role's templates may use. */
 export const ROLE_VARIABLES: Record<PromptRole, readonly string[]> = {
-  attacker: [...PACK_VARIABLES, "skill", "skill_description", "complexity", "round_id"],
+  attacker: [...PACK_VARIABLES, "skill", "skill_description", "complexity"],
   defender: [...PACK_VARIABLES, ...QUESTION_VARIABLES],
   "judge-derive": [...PACK_VARIABLES, ...QUESTION_VARIABLES],
   "judge-grade": [
@@ -117,7 +121,6 @@ function attackerVariables(manifest: PackManifest, input: RenderInput["attacker"
     skill: skill.name,
     skill_description: skill.description,
     complexity: String(input.complexity),
-    round_id: input.roundId,
   };
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Logger } from "../log/logger.ts";
 import { RejectionReason } from "../protocol/messages.ts";
 import { stateKeys } from "../protocol/subjects.ts";
+import type { RunState } from "./definition.ts";
 
 /**
  * Whether a run still wants work done. The scheduler marks a run as draining once it will open no more rounds
@@ -17,8 +18,9 @@ export const RunStatus = z.object({
 });
 export type RunStatus = z.infer<typeof RunStatus>;
 
-export async function setRunStatus(kv: KV, runId: string, status: RunStatus): Promise<void> {
-  await kv.put(stateKeys.run(runId), JSON.stringify(RunStatus.parse(status)));
+/** Marks the run's status for every agent (the scheduler does). */
+export async function setRunStatus(state: Pick<RunState, "write">, status: RunStatus): Promise<void> {
+  await state.write(stateKeys.run, RunStatus.parse(status));
 }
 
 export interface RunStatusWatch {

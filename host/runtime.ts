@@ -5,8 +5,8 @@ import { loadDomainPacks } from "../domains/pack.ts";
 import type { ChatModel } from "../llm/chat-model.ts";
 import { createChatModels, probeModelEndpoint } from "../llm/models.ts";
 import type { Logger } from "../log/logger.ts";
-import { ConfigError } from "../protocol/errors.ts";
-import type { AgentContext, AgentDefinition } from "./definition.ts";
+import { agentSettings } from "./agent-settings.ts";
+import type { AgentDefinition } from "./definition.ts";
 import { hostAgent, type RunningAgent } from "./host.ts";
 
 export interface AgentRuntimeOptions {
@@ -70,32 +70,27 @@ export async function startAgents(
   try {
     for (const agent of selected) {
       const definition = await options.resolve(agent, options.baseDir, env);
-      const parsed = definition.options.safeParse(agent.options);
-      if (!parsed.success) {
-        const issues = parsed.error.issues
-          .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-          .join("; ");
-        throw new ConfigError(`agents[type=${agent.type}].options: ${issues}`);
-      }
+      // A mistake in options or routes fails here, before any connection opens (each replica's host reads them).
+      agentSettings(definition, agent);
       for (let replica = 0; replica < agent.replicas; replica++) {
         const instance = instanceName(agent.type);
         const bus = await Bus.open({ servers: options.natsUrl, name: instance, nats: topology.nats, logger });
-        const context: AgentContext<unknown> = {
-          runId: options.runId,
-          runDir: options.runDir,
-          instance,
-          topology,
-          agent,
-          options: parsed.data,
-          models,
-          packs,
-          bus,
-          logger: logger.child({ agent: agent.type, instance }),
-        };
         let hosted: RunningAgent;
         try {
-          const created = await definition.create(context);
-          hosted = await hostAgent(context, created, topology.run, defaultConcurrency(agent, topology));
+          hosted = await hostAgent({
+            definition,
+            agent,
+            topology,
+            bus,
+            runId: options.runId,
+            runDir: options.runDir,
+            instance,
+            models,
+            packs,
+            logger: logger.child({ agent: agent.type, instance }),
+            concurrency: defaultConcurrency(agent, topology),
+            env,
+          });
         } catch (err) {
           // Not running yet, so the stop below would not reach its connection.
           await bus.close();

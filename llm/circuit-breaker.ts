@@ -46,7 +46,7 @@ export class CircuitBreaker {
     throw new SystemError(
       `model endpoint ${this.endpoint} is unavailable: ${this.#consecutiveFailures} connection failures in a row ` +
         `(last: ${this.#lastFailure}); calls fail fast for ${waitS}s more: check that the server is running and reachable`,
-      { code: "CIRCUIT_OPEN" },
+      { code: "MODEL_CIRCUIT_OPEN" },
     );
   }
 

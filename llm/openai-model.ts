@@ -259,7 +259,7 @@ export class OpenAIChatModel implements ChatModel, TextModel {
     const choice = completion.choices?.[0];
     if (!choice) {
       throw new ModelError(`model "${this.id}" (${this.model}) returned a completion without choices`, {
-        code: "EMPTY",
+        code: "MODEL_EMPTY",
       });
     }
     this.#logger.debug({ role, message: choice.message, finishReason: choice.finish_reason }, "model reply");
@@ -278,7 +278,7 @@ export class OpenAIChatModel implements ChatModel, TextModel {
   #refusal(spec: OutputSpec | undefined, text: string): ModelError {
     const what = spec ? ` the "${spec.name}" request` : "";
     return new ModelError(`model "${this.id}" (${this.model}) refused${what}: ${excerpt(text)}`, {
-      code: "REFUSAL",
+      code: "MODEL_REFUSED",
     });
   }
 
@@ -286,14 +286,14 @@ export class OpenAIChatModel implements ChatModel, TextModel {
     return new ModelError(
       `model "${this.id}" (${this.model}) hit its output token limit on "${spec.name}" (finish_reason "length") ` +
         "and one retry did not fix it: raise maxTokens for this model",
-      { code: "TRUNCATED" },
+      { code: "MODEL_TRUNCATED" },
     );
   }
 
   #invalidOutput(spec: OutputSpec, problem: string): ModelError {
     return new ModelError(
       `model "${this.id}" (${this.model}) gave no valid "${spec.name}" output, even after one retry: ${problem}`,
-      { code: "INVALID_OUTPUT" },
+      { code: "MODEL_MALFORMED" },
     );
   }
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../log/logger.ts";
-import { BudgetExceededError } from "../protocol/errors.ts";
+import { NanofluxError } from "../protocol/errors.ts";
 import type { AdaptiveLimiter } from "./adaptive-limiter.ts";
 import type { CircuitBreaker } from "./circuit-breaker.ts";
 import {
@@ -16,6 +16,11 @@ import { type RetryTiming, retryDelayMs } from "./retry-policy.ts";
  * Runs one HTTP call to a model endpoint under the model's limiter and the endpoint's circuit breaker, with
  * a deadline per attempt and retries on transient failures. The openai client's own retries are off so that
  * every retry is decided, timed and logged here.
+ *
+ * The error code decides (protocol/errors.ts): a failure is retried only when its code is retryable (rate
+ * limits, 5xx, timeouts, lost connections), never when it is the user's to fix (a bad key or URL, 401/403,
+ * 404, an exhausted quota). An error `send` throws that is already a NanofluxError (the budget refused the
+ * call, a setting is wrong) did not come from the endpoint: it is not retried here and goes up as it is.
  */
 
 export interface ResilientCallerOptions {
@@ -53,8 +58,9 @@ export class ResilientCaller {
           limiter.release("other");
           throw signal.reason;
         }
-        // Refused before it was sent: no endpoint failed, and retrying cannot make the budget larger.
-        if (err instanceof BudgetExceededError) {
+        // Refused before it was sent (the budget, a setting): no endpoint failed, and the code already says
+        // what to do; a budget refusal stops here, whatever the retries left.
+        if (err instanceof NanofluxError) {
           limiter.release("other");
           throw err;
         }

@@ -82,7 +82,7 @@ export function looksLikeRefusal(text: string): boolean {
 export function isResponseFormatRejection(err: unknown): boolean {
   return (
     err instanceof SystemError &&
-    err.code === "BAD_REQUEST" &&
+    err.code === "MODEL_REQUEST_REJECTED" &&
     /response_format|json_schema/i.test(err.message)
   );
 }

@@ -1,4 +1,5 @@
 import { assign, fromPromise, setup } from "xstate";
+import { worthAnotherAttempt } from "../protocol/errors.ts";
 import type { QuestionProposed, RoundOpened } from "../protocol/messages.ts";
 import type { Question } from "../protocol/schemas.ts";
 import {
@@ -29,7 +30,10 @@ export const attackerMachine = setup({
       throw new Error("generateQuestion not provided");
     }),
   },
-  guards: { canRetry: ({ context }) => context.attempts < context.maxAttempts },
+  guards: {
+    canRetry: ({ context, event }) =>
+      context.attempts < context.maxAttempts && "error" in event && worthAnotherAttempt(event.error),
+  },
 }).createMachine({
   id: "attacker",
   context: ({ input }) => ({ ...input, attempts: 0 }),

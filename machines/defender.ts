@@ -1,4 +1,5 @@
 import { assign, fromPromise, setup } from "xstate";
+import { worthAnotherAttempt } from "../protocol/errors.ts";
 import type { AnswerSubmitted, QuestionScreened } from "../protocol/messages.ts";
 import type { Answer } from "../protocol/schemas.ts";
 import {
@@ -32,7 +33,10 @@ export const defenderMachine = setup({
       throw new Error("answerQuestion not provided");
     }),
   },
-  guards: { canRetry: ({ context }) => context.attempts < context.maxAttempts },
+  guards: {
+    canRetry: ({ context, event }) =>
+      context.attempts < context.maxAttempts && "error" in event && worthAnotherAttempt(event.error),
+  },
 }).createMachine({
   id: "defender",
   context: ({ input }) => ({ ...input, attempts: 0 }),

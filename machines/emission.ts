@@ -1,3 +1,4 @@
+import { errorInfo } from "../protocol/errors.ts";
 import type { RejectionReason, RoundClosed } from "../protocol/messages.ts";
 import type { CloseStatus, RoundSpec } from "../protocol/schemas.ts";
 
@@ -57,7 +58,7 @@ export function errorText(error: unknown): string {
 
 /** The spend ledger refused a model call: the run cannot pay for this round, and retrying will not change it. */
 export function refusedByBudget(error: unknown): boolean {
-  return error instanceof Error && (error as { code?: unknown }).code === "BUDGET";
+  return errorInfo(error).kind === "budget";
 }
 
 /** The round.closed emission for a round the budget can no longer pay for. */

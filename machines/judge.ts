@@ -1,5 +1,6 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { BlindDerivation } from "../domains/verdict.ts";
+import { worthAnotherAttempt } from "../protocol/errors.ts";
 import type { AnswerSubmitted, VerdictIssued } from "../protocol/messages.ts";
 import type { JudgeGrading } from "../protocol/role-outputs.ts";
 import type { Verdict } from "../protocol/schemas.ts";
@@ -59,7 +60,8 @@ export const judgeMachine = setup({
     }),
   },
   guards: {
-    canRetry: ({ context }) => context.attempts < context.maxAttempts,
+    canRetry: ({ context, event }) =>
+      context.attempts < context.maxAttempts && "error" in event && worthAnotherAttempt(event.error),
     worthGrading: ({ context }) => context.verification?.worthGrading === true,
     refusedByBudget: ({ event }) => "error" in event && refusedByBudget(event.error),
   },

@@ -16,7 +16,7 @@ import { ConfigError } from "../protocol/errors.ts";
  */
 
 export interface EnvironmentCheckOptions {
-  /** The topology file: plug-in modules and simulator benchmarks are relative to its folder. */
+  /** The topology file: plug-in modules are relative to its folder. */
   file: string;
   /** Import plug-in modules to check that they export an agent whose options schema fits: runs their code. */
   loadPlugins?: boolean;
@@ -103,12 +103,11 @@ async function folderIssues(topology: Topology): Promise<TopologyIssue[]> {
   return issues;
 }
 
-/** Benchmark files: decontamination's are names or paths from the working directory, the simulator's from the topology's folder. */
-async function fileIssues(
-  topology: Topology,
-  baseDir: string,
-  env: NodeJS.ProcessEnv,
-): Promise<TopologyIssue[]> {
+/**
+ * Decontamination's benchmark files: names or paths from the working directory. (The simulator's are checked with
+ * the rest of its block by the command that starts it.)
+ */
+async function fileIssues(topology: Topology, env: NodeJS.ProcessEnv): Promise<TopologyIssue[]> {
   const issues: TopologyIssue[] = [];
   for (const [i, ref] of topology.curation.decontamination.benchmarks.entries()) {
     const path = formatPath(["curation", "decontamination", "benchmarks", i]);
@@ -124,15 +123,6 @@ async function fileIssues(
     const problem = await readableFileProblem(file);
     if (problem) issues.push({ path, message: `cannot read "${ref}": ${problem}`, hint });
   }
-  for (const [i, ref] of (topology.simulator?.benchmarks ?? []).entries()) {
-    const problem = await readableFileProblem(resolve(baseDir, ref));
-    if (problem)
-      issues.push({
-        path: formatPath(["simulator", "benchmarks", i]),
-        message: `cannot read "${ref}": ${problem}`,
-        hint: "give the path of a readable JSONL file, relative to the topology file",
-      });
-  }
   return issues;
 }
 
@@ -147,6 +137,6 @@ export async function checkEnvironment(
     ...(await agentIssues(topology, baseDir, options.loadPlugins ?? false, env)),
     ...(await domainIssues(topology)),
     ...(await folderIssues(topology)),
-    ...(await fileIssues(topology, baseDir, env)),
+    ...(await fileIssues(topology, env)),
   ];
 }

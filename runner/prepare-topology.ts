@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
+import type { TopologyIssue } from "../config/issues.ts";
 import { parseYamlDocument, readTopologyText, TopologyError, validateTopology } from "../config/load.ts";
-import type { SimulatorConfig, Topology } from "../config/topology.ts";
+import type { Topology } from "../config/topology.ts";
 import type { Logger } from "../log/logger.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import { checkEnvironment } from "./environment-checks.ts";
@@ -23,11 +24,16 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-/** Starts the built-in simulator: given by the CLI, the only place that composes the simulator package. */
-export type SimulatorStarter<S extends RunningSimulator = RunningSimulator> = (
-  config: SimulatorConfig,
-  logger: Logger,
-) => Promise<S>;
+/**
+ * The built-in simulator, supplied by the CLI: the only place that composes the simulator package. Production
+ * code never reads the topology's `simulator:` block; it hands the block, as it is, to this.
+ */
+export interface SimulatorStarter<S extends RunningSimulator = RunningSimulator> {
+  /** Every problem with the block, each with its field path (`simulator.<...>`) and a hint; nothing is started. */
+  check(block: unknown, baseDir: string): Promise<TopologyIssue[]>;
+  /** Starts a simulator with the block's settings (checked first); relative paths in it are from `baseDir`. */
+  start(block: unknown, baseDir: string, logger: Logger): Promise<S>;
+}
 
 export interface PreparedTopology<S extends RunningSimulator = RunningSimulator> {
   topology: Topology;
@@ -58,10 +64,11 @@ function applyOverrides(raw: Record<string, unknown>, overrides: TopologyOverrid
 }
 
 /**
- * Loads a topology file, applies command-line overrides, checks everything it names outside itself, and only
- * then starts the built-in simulator when the file asks for one: the simulator's URL reaches the models through
- * ${NANOFLUX_SIM_URL}, like any other endpoint. A bad input throws a TopologyError (field paths and hints)
- * before anything is written or started.
+ * Loads a topology file, applies command-line overrides, checks everything it names outside itself (the
+ * `simulator:` block through the starter, which owns its schema), and only then starts the built-in simulator
+ * when the file asks for one: the simulator's URL reaches the models through ${NANOFLUX_SIM_URL}, like any
+ * other endpoint. A bad input throws a TopologyError (field paths and hints) before anything is written or
+ * started.
  *
  * The checks import the topology's plug-in modules (to check their exports and options), which runs their
  * code: running a topology runs its plug-ins, as running a Makefile runs its commands. Only modules that pass
@@ -72,25 +79,26 @@ export async function prepareTopology<S extends RunningSimulator = RunningSimula
   overrides: TopologyOverrides,
   logger: Logger,
   env: NodeJS.ProcessEnv = process.env,
-  startSimulator?: SimulatorStarter<S>,
+  simulatorStarter?: SimulatorStarter<S>,
 ): Promise<PreparedTopology<S>> {
   const document = applyOverrides(parseYamlDocument(await readTopologyText(file), file), overrides);
   const firstEnv = { ...env, [SIM_URL_ENV]: env[SIM_URL_ENV] ?? PENDING_SIM_URL };
   const validated = validateTopology(document, file, firstEnv);
-  const issues = await checkEnvironment(validated, { file, loadPlugins: true, env });
-  if (issues.length > 0) throw new TopologyError(file, issues);
   const baseDir = dirname(resolve(file));
+  const block = validated.simulator;
+  const issues = [
+    ...(await checkEnvironment(validated, { file, loadPlugins: true, env })),
+    ...(block !== undefined && simulatorStarter ? await simulatorStarter.check(block, baseDir) : []),
+  ];
+  if (issues.length > 0) throw new TopologyError(file, issues);
   // A simulator started elsewhere (another host of a multi-host run) is used as it is.
-  if (!validated.simulator || env[SIM_URL_ENV]) return { topology: validated, file, baseDir, env };
+  if (block === undefined || env[SIM_URL_ENV]) return { topology: validated, file, baseDir, env };
 
-  if (!startSimulator)
+  if (!simulatorStarter)
     throw new ConfigError(
       `${file}: simulator: this topology asks for the built-in simulator, which only the nanoflux command starts; run it with nanoflux, or start one (nanoflux sim) and set ${SIM_URL_ENV}`,
     );
-  const simulator = await startSimulator(
-    { ...validated.simulator, benchmarks: validated.simulator.benchmarks.map((b) => resolve(baseDir, b)) },
-    logger,
-  );
+  const simulator = await simulatorStarter.start(block, baseDir, logger);
   const simEnv = { ...env, [SIM_URL_ENV]: simulator.url };
   return { topology: validateTopology(document, file, simEnv), file, baseDir, simulator, env: simEnv };
 }

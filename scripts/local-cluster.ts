@@ -1,6 +1,6 @@
 /**
  * A three-node nats-server cluster with clustered JetStream on this machine, to try a run on a cluster:
- *   node bin/run-ts.mjs deploy/local-cluster.ts [data folder]     # prints NATS_URL=..., runs until Ctrl-C
+ *   node bin/run-ts.mjs scripts/local-cluster.ts [data folder]     # prints NATS_URL=..., runs until Ctrl-C
  *   NATS_URL=<printed list> npx nanoflux up topologies/cluster.yaml
  * Stop one node (its pid is printed) mid-run to watch the run carry on.
  */

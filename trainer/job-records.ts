@@ -1,5 +1,6 @@
 import type { KV, KvEntry } from "@nats-io/kv";
 import type { z } from "zod";
+import { isWrongLastSequence } from "../bus/jetstream-errors.ts";
 import { errorMessage, SystemError } from "../protocol/errors.ts";
 import { assertToken } from "../protocol/subjects.ts";
 import { TrainingJob, TrainingJobRequest } from "../protocol/training.ts";
@@ -69,7 +70,7 @@ export class JobRecords {
       await this.kv.create(key, JSON.stringify(value));
       return true;
     } catch (err) {
-      if (/wrong last sequence|key exists/i.test(errorMessage(err))) return false;
+      if (isWrongLastSequence(err)) return false;
       throw new SystemError(`cannot write training record ${key}: ${errorMessage(err)}`, { cause: err });
     }
   }

@@ -9,8 +9,8 @@ import {
 import { type KV, Kvm } from "@nats-io/kv";
 import { type NatsConnection, nanos } from "@nats-io/nats-core";
 import { type ObjectStore, Objm } from "@nats-io/obj";
+import { isConsumerTaken, isStreamTaken } from "../bus/jetstream-errors.ts";
 import { DUPLICATE_WINDOW_MS } from "../bus/stream.ts";
-import { errorMessage } from "../protocol/errors.ts";
 import {
   DATASET_BUCKET,
   TRAINING_JOBS_BUCKET,
@@ -38,10 +38,6 @@ export interface HostConsumerSettings {
 
 export const DEFAULT_HOST_CONSUMER: HostConsumerSettings = { ackWaitMs: 60_000, maxDeliver: 5 };
 
-function alreadyThere(err: unknown): boolean {
-  return /already in use|already exists|exists/i.test(errorMessage(err));
-}
-
 /** `replicas`: copies of the job queue, dataset and job records on a cluster (the topology's nats.replicas). */
 export async function ensureTrainingStream(nc: NatsConnection, replicas = 1): Promise<JetStreamManager> {
   const jsm = await jetstreamManager(nc);
@@ -55,7 +51,7 @@ export async function ensureTrainingStream(nc: NatsConnection, replicas = 1): Pr
       num_replicas: replicas,
     });
   } catch (err) {
-    if (!alreadyThere(err)) throw err;
+    if (!isStreamTaken(err)) throw err;
   }
   return jsm;
 }
@@ -76,7 +72,7 @@ export async function ensureHostConsumer(
       max_ack_pending: MAX_HOSTS,
     });
   } catch (err) {
-    if (!alreadyThere(err)) throw err;
+    if (!isConsumerTaken(err)) throw err;
   }
 }
 

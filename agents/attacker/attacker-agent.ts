@@ -1,7 +1,7 @@
 import { fromPromise } from "xstate";
-import { z } from "zod";
 import type { DomainPack } from "../../domains/pack.ts";
-import type { AgentContext, AgentDefinition } from "../../host/definition.ts";
+import { defineAgent } from "../../host/define-agent.ts";
+import type { AgentContext } from "../../host/definition.ts";
 import { modelFor, packFor } from "../../host/model-lookup.ts";
 import { attackerMachine, type GeneratedQuestion } from "../../machines/attacker.ts";
 import { ModelError } from "../../protocol/errors.ts";
@@ -30,16 +30,12 @@ export function toQuestion(output: AttackerOutput, pack: DomainPack, fallbackSki
   };
 }
 
-export function createAttackerActors(context: AgentContext<unknown>) {
+export function createAttackerActors(context: Pick<AgentContext, "models" | "packs">) {
   return {
     generateQuestion: fromPromise<GeneratedQuestion, RoundOpened>(async ({ input, signal }) => {
       const { spec } = input;
       const pack = packFor(context, spec.domain);
-      const prompt = pack.render("attacker", {
-        skill: spec.skill,
-        complexity: spec.complexity,
-        roundId: spec.roundId,
-      });
+      const prompt = pack.render("attacker", { skill: spec.skill, complexity: spec.complexity });
       const result = await modelFor(context, spec.attacker, "attacker").generate({
         role: "attacker",
         ...prompt,
@@ -53,18 +49,12 @@ export function createAttackerActors(context: AgentContext<unknown>) {
   };
 }
 
-export const attackerAgent: AgentDefinition<unknown> = {
+export const attackerAgent = defineAgent({
   type: "attacker",
   description: "writes a multi-step question for the round's skill and complexity",
-  options: z.object({}).passthrough(),
-  create: async (context) => ({
-    handlers: [
-      {
-        consumes: "round.opened",
-        input: RoundOpened,
-        produces: { "question.proposed": QuestionProposed, "round.closed": RoundClosed },
-        machine: attackerMachine.provide({ actors: createAttackerActors(context) }),
-      },
-    ],
+  consumes: { "round.opened": RoundOpened },
+  produces: { "question.proposed": QuestionProposed, "round.closed": RoundClosed },
+  create: (context) => ({
+    stages: { "round.opened": attackerMachine.provide({ actors: createAttackerActors(context) }) },
   }),
-};
+});

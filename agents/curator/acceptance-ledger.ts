@@ -2,12 +2,14 @@ import type { KV } from "@nats-io/kv";
 import { z } from "zod";
 import { KvDocument } from "../../bus/kv-document.ts";
 import type { AcceptedCounts } from "../../curation/mix-quota.ts";
+import type { RunState, SharedDocument } from "../../host/definition.ts";
 import { stateKeys } from "../../protocol/subjects.ts";
 
 const Ledger = z.object({
   rounds: z.array(z.object({ roundId: z.string(), complexity: z.number().int(), domain: z.string() })),
 });
 type Ledger = z.infer<typeof Ledger>;
+const EMPTY: Ledger = { rounds: [] };
 
 export interface Standing {
   counts: AcceptedCounts;
@@ -30,16 +32,15 @@ function countsOf(ledger: Ledger): AcceptedCounts {
  * valid and kept by curation was paid in full, and the scheduler, not the curator, stops at the target.
  */
 export class AcceptanceLedger {
-  readonly #document: KvDocument<Ledger>;
+  readonly #document: SharedDocument<Ledger>;
 
-  constructor(kv: KV, runId: string) {
-    this.#document = new KvDocument(
-      kv,
-      stateKeys.curatorCount(runId),
-      Ledger,
-      { rounds: [] },
-      `acceptance ledger of run ${runId}`,
-    );
+  /** On the run's state, as an agent's context gives it, or on the state bucket itself (tools and tests). */
+  constructor(state: Pick<RunState, "document"> | KV, runId: string) {
+    const what = `acceptance ledger of run ${runId}`;
+    this.#document =
+      "document" in state
+        ? state.document(stateKeys.curatorCount, Ledger, EMPTY, what)
+        : new KvDocument(state, stateKeys.curatorCount(runId), Ledger, EMPTY, what);
   }
 
   async standing(roundId: string): Promise<Standing> {

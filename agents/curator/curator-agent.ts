@@ -1,14 +1,13 @@
 import { join, resolve } from "node:path";
 import { fromPromise } from "xstate";
-import { z } from "zod";
-import { readRunEvents } from "../../bus/run-events.ts";
 import { writeFileAtomic } from "../../core/atomic-file.ts";
 import { contaminationNovelty, type Decontaminator } from "../../curation/decontamination.ts";
 import { DECONTAMINATION_FILE } from "../../curation/decontamination-file.ts";
 import type { NoveltyGate } from "../../curation/novelty.ts";
 import { type Curation, openCuration } from "../../curation/open-curation.ts";
 import { decideCuration } from "../../curation/policy.ts";
-import type { AgentContext, AgentDefinition, AgentInstance } from "../../host/definition.ts";
+import { defineAgent, stage } from "../../host/define-agent.ts";
+import type { AgentContext, AgentParts } from "../../host/definition.ts";
 import {
   acceptanceMachine,
   type CommitResult,
@@ -57,8 +56,8 @@ function sampleOf(message: VerdictIssued, verdict: ValidVerdict, now: string): S
   };
 }
 
-export function createCuratorActors(context: AgentContext<unknown>, parts: CuratorParts) {
-  const { curation } = context.topology;
+export function createCuratorActors(context: Pick<AgentContext, "settings">, parts: CuratorParts) {
+  const { curation } = context.settings;
   return {
     screenQuestion: fromPromise<ScreenResult, QuestionProposed>(async ({ input }) => {
       const { text } = input.question;
@@ -126,10 +125,13 @@ export function createCuratorActors(context: AgentContext<unknown>, parts: Curat
  * Puts back into the store any accepted question a crash kept from reaching the disk (the store batches its
  * writes). The run's stream is the record: adding a stored id again changes nothing.
  */
-async function restoreAcceptedQuestions(context: AgentContext<unknown>, curation: Curation): Promise<void> {
-  const accepted = (await readRunEvents(context.bus.js, context.runId))
-    .map((r) => r.event)
-    .flatMap((e) => (e.type === "round.closed.v1" && e.status === "accepted" && e.sample ? [e.sample] : []));
+async function restoreAcceptedQuestions(
+  context: Pick<AgentContext, "events" | "logger">,
+  curation: Curation,
+): Promise<void> {
+  const accepted = (await context.events.read()).flatMap((e) =>
+    e.type === "round.closed.v1" && e.status === "accepted" && e.sample ? [e.sample] : [],
+  );
   if (accepted.length === 0) return;
   const vectors = await curation.embedder.embed(accepted.map((s) => s.question.text));
   await curation.store.add(
@@ -151,46 +153,40 @@ async function restoreAcceptedQuestions(context: AgentContext<unknown>, curation
   );
 }
 
-async function createCurator(context: AgentContext<unknown>): Promise<AgentInstance> {
-  const { topology, runDir, logger } = context;
-  const { curation } = topology;
+/** The curator's two stages: the early novelty and contamination gate, and the final acceptance. */
+const CURATOR_STAGES = {
+  "question.proposed": stage(QuestionProposed, { callsModels: false }),
+  "verdict.issued": stage(VerdictIssued, { callsModels: false }),
+};
+
+async function createCurator(context: AgentContext): Promise<AgentParts<typeof CURATOR_STAGES>> {
+  const { settings, runDir, logger } = context;
+  const { curation } = settings;
   const opened = await openCuration({
     config: curation,
     runDir,
-    models: topology.models,
+    models: [...settings.models],
     logger,
-    benchmarkCacheDir: join(resolve(topology.run.outDir), ".cache", "benchmark-vectors"),
+    benchmarkCacheDir: join(resolve(settings.run.outDir), ".cache", "benchmark-vectors"),
   });
   await restoreAcceptedQuestions(context, opened);
   const parts: CuratorParts = {
     gate: opened.novelty,
     decontaminator: curation.decontamination.benchmarks.length > 0 ? opened.decontamination : undefined,
-    ledger: new AcceptanceLedger(context.bus.state, context.runId),
+    ledger: new AcceptanceLedger(context.state, context.runId),
   };
   const actors = createCuratorActors(context, parts);
   return {
-    handlers: [
-      {
-        consumes: "question.proposed",
-        input: QuestionProposed,
-        produces: { "question.screened": QuestionScreened, "round.closed": RoundClosed },
-        callsModels: false,
-        machine: screeningMachine.provide({ actors: { screenQuestion: actors.screenQuestion } }),
-      },
-      {
-        consumes: "verdict.issued",
-        input: VerdictIssued,
-        produces: { "round.closed": RoundClosed },
-        callsModels: false,
-        machine: acceptanceMachine.provide({
-          actors: {
-            applyPolicy: actors.applyPolicy,
-            commitSample: actors.commitSample,
-            releaseQuestion: actors.releaseQuestion,
-          },
-        }),
-      },
-    ],
+    stages: {
+      "question.proposed": screeningMachine.provide({ actors: { screenQuestion: actors.screenQuestion } }),
+      "verdict.issued": acceptanceMachine.provide({
+        actors: {
+          applyPolicy: actors.applyPolicy,
+          commitSample: actors.commitSample,
+          releaseQuestion: actors.releaseQuestion,
+        },
+      }),
+    },
     close: async () => {
       if (curation.decontamination.benchmarks.length > 0) {
         await writeFileAtomic(
@@ -203,9 +199,10 @@ async function createCurator(context: AgentContext<unknown>): Promise<AgentInsta
   };
 }
 
-export const curatorAgent: AgentDefinition<unknown> = {
+export const curatorAgent = defineAgent({
   type: "curator",
   description: "keeps novel, uncontaminated items in the quality band and mix, up to the target",
-  options: z.object({}).passthrough(),
+  consumes: CURATOR_STAGES,
+  produces: { "question.screened": QuestionScreened, "round.closed": RoundClosed },
   create: createCurator,
-};
+});

@@ -1,12 +1,12 @@
 import { fromPromise } from "xstate";
-import { z } from "zod";
-import type { AgentContext, AgentDefinition } from "../../host/definition.ts";
+import { defineAgent } from "../../host/define-agent.ts";
+import type { AgentContext } from "../../host/definition.ts";
 import { modelFor, packFor } from "../../host/model-lookup.ts";
 import { defenderMachine, type GivenAnswer } from "../../machines/defender.ts";
 import { AnswerSubmitted, QuestionScreened, RoundClosed } from "../../protocol/messages.ts";
 import { DEFENDER_SCHEMA_NAME, DefenderOutput } from "../../protocol/role-outputs.ts";
 
-export function createDefenderActors(context: AgentContext<unknown>) {
+export function createDefenderActors(context: Pick<AgentContext, "models" | "packs">) {
   return {
     answerQuestion: fromPromise<GivenAnswer, QuestionScreened>(async ({ input, signal }) => {
       const { spec, question } = input;
@@ -26,18 +26,12 @@ export function createDefenderActors(context: AgentContext<unknown>) {
   };
 }
 
-export const defenderAgent: AgentDefinition<unknown> = {
+export const defenderAgent = defineAgent({
   type: "defender",
   description: "answers the question with step-by-step reasoning",
-  options: z.object({}).passthrough(),
-  create: async (context) => ({
-    handlers: [
-      {
-        consumes: "question.screened",
-        input: QuestionScreened,
-        produces: { "answer.submitted": AnswerSubmitted, "round.closed": RoundClosed },
-        machine: defenderMachine.provide({ actors: createDefenderActors(context) }),
-      },
-    ],
+  consumes: { "question.screened": QuestionScreened },
+  produces: { "answer.submitted": AnswerSubmitted, "round.closed": RoundClosed },
+  create: (context) => ({
+    stages: { "question.screened": defenderMachine.provide({ actors: createDefenderActors(context) }) },
   }),
-};
+});

@@ -1,7 +1,8 @@
 import { fromPromise } from "xstate";
 import { z } from "zod";
 import { assessQuestion, decideVerdict } from "../../domains/verdict.ts";
-import type { AgentContext, AgentDefinition } from "../../host/definition.ts";
+import { defineAgent } from "../../host/define-agent.ts";
+import type { AgentContext } from "../../host/definition.ts";
 import { modelFor, packFor } from "../../host/model-lookup.ts";
 import {
   type JudgeGrade,
@@ -72,11 +73,13 @@ export function createJudgeActors(context: JudgeActorContext, sandbox: PythonSan
   };
 }
 
-export const judgeAgent: AgentDefinition<JudgeOptions> = {
+export const judgeAgent = defineAgent({
   type: "judge",
   description: "derives each answer blind with tools, checks the reference against it, grades the solution",
   options: JudgeOptions,
-  create: async (context) => {
+  consumes: { "answer.submitted": AnswerSubmitted },
+  produces: { "verdict.issued": VerdictIssued, "round.closed": RoundClosed },
+  create: (context) => {
     const sandbox = new PythonSandbox({
       timeoutMs: context.options.pythonTimeoutMs,
       memoryMb: context.options.pythonMemoryMb,
@@ -88,15 +91,8 @@ export const judgeAgent: AgentDefinition<JudgeOptions> = {
         context.logger.warn({ err: errorMessage(err) }, "the Python sandbox did not start yet"),
       );
     return {
-      handlers: [
-        {
-          consumes: "answer.submitted",
-          input: AnswerSubmitted,
-          produces: { "verdict.issued": VerdictIssued, "round.closed": RoundClosed },
-          machine: judgeMachine.provide({ actors: createJudgeActors(context, sandbox) }),
-        },
-      ],
+      stages: { "answer.submitted": judgeMachine.provide({ actors: createJudgeActors(context, sandbox) }) },
       close: () => sandbox.close(),
     };
   },
-};
+});

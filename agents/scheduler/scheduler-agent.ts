@@ -1,8 +1,7 @@
-import { createActor } from "xstate";
-import { z } from "zod";
-import { committedSpend } from "../../bus/spend-ledger.ts";
-import type { Topology } from "../../config/topology.ts";
-import type { AgentContext, AgentDefinition, AgentInstance } from "../../host/definition.ts";
+import { createActor, type Snapshot } from "xstate";
+import type { ModelConfig } from "../../config/topology.ts";
+import { defineAgent, stage } from "../../host/define-agent.ts";
+import type { AgentContext, AgentParts } from "../../host/definition.ts";
 import { type RunStatus, setRunStatus } from "../../host/run-status.ts";
 import { DEFAULT_COMPLETION_CAP, NO_SPEND, type Spend, spendOf } from "../../llm/spending.ts";
 import {
@@ -14,9 +13,8 @@ import {
   schedulerMachine,
 } from "../../machines/scheduler.ts";
 import { ConfigError, errorMessage } from "../../protocol/errors.ts";
-import { RoundClosed, RunStarted, STAGE_SCHEMAS } from "../../protocol/messages.ts";
+import { RoundClosed, RoundOpened, RunCompleted, RunStarted } from "../../protocol/messages.ts";
 import { idempotencyKey, stateKeys } from "../../protocol/subjects.ts";
-import { redactTopology } from "./redact.ts";
 
 export const TICK_MS = 1000;
 
@@ -24,7 +22,7 @@ export const TICK_MS = 1000;
 const CALL_PROMPT_ALLOWANCE = 4000;
 
 /** The most one model call of this topology may reserve: its prompt allowance and completion cap, priced. */
-function largestCallReserve(models: Topology["models"]): Spend {
+function largestCallReserve(models: readonly ModelConfig[]): Spend {
   return models
     .map((m) =>
       spendOf(
@@ -35,13 +33,16 @@ function largestCallReserve(models: Topology["models"]): Spend {
     .reduce((a, b) => ({ tokens: Math.max(a.tokens, b.tokens), usd: Math.max(a.usd, b.usd) }), NO_SPEND);
 }
 
-export function schedulerInput(context: AgentContext<unknown>): SchedulerInput {
-  const { topology } = context;
-  const participants = topology.tournament.models ?? topology.models.map((m) => m.id);
-  const judgeAgent = topology.agents.find((a) => a.type === "judge");
+/** What the scheduler machine starts from: the run's settings, the domain packs, the run and the producer. */
+export function schedulerInput(
+  context: Pick<AgentContext, "settings" | "packs" | "runId" | "instance">,
+): SchedulerInput {
+  const { settings } = context;
+  const participants = settings.tournament.models ?? settings.models.map((m) => m.id);
+  const judgeAgent = settings.agents.find((a) => a.type === "judge");
   const judge = judgeAgent?.model ?? participants[0];
   if (!judge) throw new ConfigError("agents: a judge needs a model; set agents[].model on the judge");
-  const domains = topology.run.domains.map((name) => {
+  const domains = settings.run.domains.map((name) => {
     const pack = context.packs.get(name);
     if (!pack)
       throw new ConfigError(
@@ -52,49 +53,56 @@ export function schedulerInput(context: AgentContext<unknown>): SchedulerInput {
   return {
     runId: context.runId,
     producer: context.instance,
-    target: topology.curation.target,
-    budget: topology.run.budget,
-    callReserve: largestCallReserve(topology.models),
-    mix: { complexity: topology.curation.complexityMix, domain: topology.curation.domainMix },
-    concurrency: topology.run.concurrency,
-    maxRounds: topology.run.maxRounds,
-    roundTimeoutMs: topology.run.roundTimeoutMs,
+    target: settings.curation.target,
+    budget: settings.run.budget,
+    callReserve: largestCallReserve(settings.models),
+    mix: { complexity: settings.curation.complexityMix, domain: settings.curation.domainMix },
+    concurrency: settings.run.concurrency,
+    maxRounds: settings.run.maxRounds,
+    roundTimeoutMs: settings.run.roundTimeoutMs,
     plan: {
       participants,
       judge,
       domains,
-      ...topology.tournament,
-      seed: topology.run.seed,
+      ...settings.tournament,
+      seed: settings.run.seed,
     },
   };
 }
 
-function runStarted(context: AgentContext<unknown>, topology: Topology, target: number): RunStarted {
+function runStarted(context: AgentContext, target: number): RunStarted {
+  const { settings } = context;
   return {
     type: "run.started.v1",
     runId: context.runId,
     at: new Date().toISOString(),
     producer: context.instance,
-    topologyName: topology.name,
+    topologyName: settings.name,
     target,
-    domains: topology.run.domains,
-    models: topology.models.map((m) => ({ id: m.id, model: m.model })),
-    config: redactTopology(topology),
+    domains: settings.run.domains,
+    models: settings.models.map((m) => ({ id: m.id, model: m.model })),
+    config: settings.record(),
   };
 }
+
+/** Closed rounds, one at a time, into the one run-long machine; a step that fails is retried (many times). */
+const SCHEDULER_STAGES = {
+  "round.closed": stage(RoundClosed, { callsModels: false, concurrency: 1, maxDeliveries: 1000 }),
+};
 
 /**
  * Hosts the scheduler machine for one run. Its snapshot lives in the KV bucket and is saved after every event,
  * before the event is acknowledged, so a restarted scheduler resumes exactly; what it publishes carries message
  * ids, so re-publishing after a crash is harmless.
  */
-async function createScheduler(context: AgentContext<unknown>): Promise<AgentInstance> {
-  const { bus, runId, logger } = context;
+async function createScheduler(context: AgentContext): Promise<AgentParts<typeof SCHEDULER_STAGES>> {
+  const { state, runId, logger } = context;
   const input = schedulerInput(context);
-  const key = stateKeys.scheduler(runId);
-  const saved = await bus.state.get(key);
-  const snapshot = saved?.value.length ? saved.json() : undefined;
-  const actor = createActor(schedulerMachine, snapshot ? { snapshot: snapshot as never, input } : { input });
+  const snapshot = await state.read(stateKeys.scheduler);
+  const actor = createActor(
+    schedulerMachine,
+    snapshot ? { snapshot: snapshot as Snapshot<unknown>, input } : { input },
+  );
   const pending: SchedulerEmitted[] = [];
   actor.on("publish", (event) => pending.push(event));
   actor.start();
@@ -113,7 +121,7 @@ async function createScheduler(context: AgentContext<unknown>): Promise<AgentIns
         : ending.status === "target_reached"
           ? "target_reached"
           : "cancelled";
-    await setRunStatus(bus.state, runId, { phase, reasonCode, reason: ending.reason });
+    await setRunStatus(state, { phase, reasonCode, reason: ending.reason });
     marked = phase;
   };
 
@@ -121,16 +129,15 @@ async function createScheduler(context: AgentContext<unknown>): Promise<AgentIns
   // again by the next step, at the latest the next tick, instead of leaving its round open forever.
   const flush = async () => {
     for (let next = pending[0]; next; next = pending[0]) {
-      const schema = STAGE_SCHEMAS[next.emission.stage as keyof typeof STAGE_SCHEMAS] as z.ZodType<unknown>;
-      await bus.publish(runId, next.emission.stage, schema, next.emission.message, next.msgId);
+      await context.publish(next.emission.stage, next.emission.message, next.msgId);
       pending.shift();
     }
-    await bus.state.put(key, JSON.stringify(actor.getPersistedSnapshot()));
+    await state.write(stateKeys.scheduler, actor.getPersistedSnapshot());
     await markRunStatus();
   };
 
   // Under a budget every step carries what the run has spent or reserved, read from the shared spend ledger.
-  const spendNow = () => (input.budget ? committedSpend(bus.state, runId) : Promise.resolve(NO_SPEND));
+  const spendNow = () => (input.budget ? state.spent() : Promise.resolve(NO_SPEND));
   let chain = Promise.resolve();
   const step = (event: (spend: Spend) => SchedulerEvent) => {
     const run = chain.then(async () => {
@@ -153,46 +160,44 @@ async function createScheduler(context: AgentContext<unknown>): Promise<AgentIns
       "scheduler resumed from its snapshot",
     );
   } else {
-    await bus.publish(
-      runId,
+    await context.publish(
       "run.started",
-      RunStarted,
-      runStarted(context, context.topology, input.target),
+      runStarted(context, input.target),
       idempotencyKey(runId, "run", "run.started"),
     );
     await step((spend) => ({ type: "START", now: new Date().toISOString(), spend }));
   }
 
-  const consumption = await bus.consume({
-    runId,
-    agentType: "scheduler",
-    stage: "round.closed",
-    schema: RoundClosed,
-    concurrency: 1,
-    ackWaitMs: context.topology.run.ackWaitMs,
-    maxDeliver: 1000,
-    handle: (message) =>
-      step((spend) => ({ type: "ROUND_CLOSED", message, now: new Date().toISOString(), spend })),
-  });
-  const timer = setInterval(
-    () => void step((spend) => ({ type: "TICK", now: new Date().toISOString(), spend })),
-    TICK_MS,
-  );
-
   return {
-    handlers: [],
+    stages: {
+      "round.closed": {
+        handle: (message) =>
+          step((spend) => ({ type: "ROUND_CLOSED", message, now: new Date().toISOString(), spend })),
+      },
+    },
+    start: () => {
+      const timer = setInterval(
+        () => void step((spend) => ({ type: "TICK", now: new Date().toISOString(), spend })),
+        TICK_MS,
+      );
+      return () => clearInterval(timer);
+    },
     close: async () => {
-      clearInterval(timer);
-      await consumption.stop();
       await chain;
       actor.stop();
     },
   };
 }
 
-export const schedulerAgent: AgentDefinition<unknown> = {
+export const schedulerAgent = defineAgent({
   type: "scheduler",
   description: "opens rounds, pairs models, tracks the target and completes the run",
-  options: z.object({}).passthrough(),
+  consumes: SCHEDULER_STAGES,
+  produces: {
+    "run.started": RunStarted,
+    "round.opened": RoundOpened,
+    "round.closed": RoundClosed,
+    "run.completed": RunCompleted,
+  },
   create: createScheduler,
-};
+});

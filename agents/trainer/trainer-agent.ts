@@ -1,15 +1,14 @@
 import { fromPromise } from "xstate";
 import type { z } from "zod";
-import { readRunEvents } from "../../bus/run-events.ts";
 import { TrainingConfig } from "../../config/topology.ts";
 import { acceptedSamples } from "../../curation/run-report.ts";
-import type { AgentContext, AgentDefinition } from "../../host/definition.ts";
+import { defineAgent } from "../../host/define-agent.ts";
+import type { AgentContext } from "../../host/definition.ts";
 import { trainerMachine } from "../../machines/trainer.ts";
 import { ConfigError } from "../../protocol/errors.ts";
 import { RunCompleted } from "../../protocol/messages.ts";
 import { STAGES } from "../../protocol/subjects.ts";
 import { type TrainingJob, TrainingUpdated } from "../../protocol/training.ts";
-import { createBackend } from "../../trainer/backends.ts";
 import { trainRun } from "../../trainer/train-run.ts";
 
 /** Agent options override the topology's `training` section field by field. */
@@ -20,16 +19,31 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** What the trainer uses of its context. */
+type TrainerContext = Pick<
+  AgentContext<TrainerOptions>,
+  | "settings"
+  | "options"
+  | "agent"
+  | "instance"
+  | "runDir"
+  | "logger"
+  | "events"
+  | "publish"
+  | "trainingBackend"
+>;
+
 /** The topology's `training` section, overridden by the agent's options. */
-export function trainingSettings(context: AgentContext<TrainerOptions>): TrainingConfig {
-  return { ...TrainingConfig.parse(context.topology.training ?? {}), ...definedOnly(context.options) };
+export function trainingSettings(context: Pick<TrainerContext, "settings" | "options">): TrainingConfig {
+  return { ...TrainingConfig.parse(context.settings.training ?? {}), ...definedOnly(context.options) };
 }
 
 /** Backend settings, falling back to the topology model named by `training.model` or the agent's `model`. */
-function backendSettings(context: AgentContext<TrainerOptions>) {
-  const { agent, topology } = context;
+function backendSettings(context: TrainerContext) {
+  const { agent } = context;
   const settings = trainingSettings(context);
-  const model = topology.models.find((m) => m.id === (topology.training?.model ?? agent.model));
+  const { models, training } = context.settings;
+  const model = models.find((m) => m.id === (training?.model ?? agent.model));
   const baseModel = settings.baseModel ?? model?.model;
   if (!baseModel) {
     throw new ConfigError(
@@ -45,16 +59,12 @@ function backendSettings(context: AgentContext<TrainerOptions>) {
   };
 }
 
-export function createTrainerActors(context: AgentContext<TrainerOptions>) {
-  const { bus, logger } = context;
+export function createTrainerActors(context: TrainerContext) {
+  const { logger } = context;
   return {
     trainRun: fromPromise<TrainingJob, RunCompleted>(async ({ input, signal }) => {
-      const backend = await createBackend(backendSettings(context), {
-        env: process.env,
-        nats: bus.nc,
-        natsReplicas: context.topology.nats.replicas,
-      });
-      const rounds = (await readRunEvents(bus.js, input.runId)).flatMap(({ event }) =>
+      const backend = await context.trainingBackend(backendSettings(context));
+      const rounds = (await context.events.read()).flatMap((event) =>
         event.type === "round.closed.v1" ? [event] : [],
       );
       const job = await trainRun({
@@ -65,8 +75,7 @@ export function createTrainerActors(context: AgentContext<TrainerOptions>) {
         hyperparameters: trainingSettings(context).hyperparameters,
         pollMs: trainingSettings(context).pollMs,
         producer: context.instance,
-        publish: (update, msgId) =>
-          bus.publish(input.runId, STAGES.trainingUpdated, TrainingUpdated, update, msgId),
+        publish: (update, msgId) => context.publish(STAGES.trainingUpdated, update, msgId),
         signal,
       });
       logger.info({ job: job.id, status: job.status, model: job.fineTunedModel }, "training finished");
@@ -75,18 +84,13 @@ export function createTrainerActors(context: AgentContext<TrainerOptions>) {
   };
 }
 
-export const trainerAgent: AgentDefinition<TrainerOptions> = {
+export const trainerAgent = defineAgent({
   type: "trainer",
   description: "fine-tunes a model on the run's dataset once it reaches its target",
   options: TrainerOptions,
-  create: async (context) => ({
-    handlers: [
-      {
-        consumes: STAGES.runCompleted,
-        input: RunCompleted,
-        produces: { [STAGES.trainingUpdated]: TrainingUpdated },
-        machine: trainerMachine.provide({ actors: createTrainerActors(context) }),
-      },
-    ],
+  consumes: { [STAGES.runCompleted]: RunCompleted },
+  produces: { [STAGES.trainingUpdated]: TrainingUpdated },
+  create: (context) => ({
+    stages: { [STAGES.runCompleted]: trainerMachine.provide({ actors: createTrainerActors(context) }) },
   }),
-};
+});

@@ -38,8 +38,7 @@ const passThroughMachine = setup({
 export default defineAgent({
   type: PASS_THROUGH_TYPE,
   description: "passes every proposed question on unscreened (benchmark of the early novelty gate)",
-  consumes: UNSCREENED_STAGE,
-  input: QuestionProposed,
+  consumes: { [UNSCREENED_STAGE]: QuestionProposed },
   produces: { "question.screened": QuestionScreened },
-  machine: passThroughMachine,
+  create: () => ({ stages: { [UNSCREENED_STAGE]: passThroughMachine } }),
 });

@@ -8,7 +8,7 @@ import { openCuration } from "../../curation/open-curation.ts";
 import { decideCuration } from "../../curation/policy.ts";
 import { loadDomainPacks } from "../../domains/pack.ts";
 import { assessQuestion, decideVerdict } from "../../domains/verdict.ts";
-import type { AgentContext } from "../../host/definition.ts";
+import { runSettings } from "../../host/capabilities.ts";
 import { createChatModels } from "../../llm/models.ts";
 import { unlimitedLedger } from "../../llm/spending.ts";
 import { silentLogger } from "../../log/logger.ts";
@@ -93,8 +93,7 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
     memoryMb: judgeOptions.pythonMemoryMb,
   });
   const tools = judgeTools(sandbox);
-  // schedulerInput reads only the topology, the packs, the run id and the producer name.
-  const { plan } = schedulerInput({ topology, packs, runId, instance: PRODUCER } as AgentContext<unknown>);
+  const { plan } = schedulerInput({ settings: runSettings(topology), packs, runId, instance: PRODUCER });
   const model = (id: string) => {
     const found = models.get(id);
     if (!found) throw new Error(`the topology has no model "${id}"`);
@@ -126,11 +125,7 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
     if (!pack) throw new Error(`no domain pack "${spec.domain}"`);
 
     const attack = await attempts(run.modelAttempts, async () => {
-      const prompt = pack.render("attacker", {
-        skill: spec.skill,
-        complexity: spec.complexity,
-        roundId: spec.roundId,
-      });
+      const prompt = pack.render("attacker", { skill: spec.skill, complexity: spec.complexity });
       const result = await model(spec.attacker).generate({
         role: "attacker",
         ...prompt,

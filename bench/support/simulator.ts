@@ -1,5 +1,4 @@
-import type { SimulatorConfig } from "../../config/topology.ts";
-import { type Simulator, startSimulator } from "../../packages/sim/src/server.ts";
+import { type Simulator, type SimulatorConfig, startSimulator } from "../../packages/sim/src/index.ts";
 import type { SimulatorStats } from "../../packages/sim/src/stats.ts";
 import { EMBEDDINGS, simulatorFor } from "./topology.ts";
 

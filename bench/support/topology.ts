@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import type { SimulatorConfig } from "../../config/topology.ts";
+import type { SimulatorConfig } from "../../packages/sim/src/index.ts";
 
 /**
  * Topologies for benchmark runs, written to a fresh temp folder that the run's data goes under too. The bench

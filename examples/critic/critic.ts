@@ -20,7 +20,6 @@ import { z } from "zod";
 export const CriticOptions = z.object({
   /** Solution steps required per claimed reasoning hop. */
   minStepsPerHop: z.number().positive().default(1),
-  routes: z.record(z.string(), z.string()).optional(),
 });
 export type CriticOptions = z.infer<typeof CriticOptions>;
 
@@ -94,17 +93,23 @@ export const criticMachine = setup({
   output: ({ context }) => ({ emit: context.emit ?? [] }),
 });
 
-export const criticAgent = defineAgent<CriticOptions>({
+export const criticAgent = defineAgent({
   type: "critic",
   description:
     "second opinion between Judge and Curator: vetoes items whose solution is thinner than their hop count",
-  consumes: "verdict.issued",
-  input: VerdictIssued,
-  produces: { "verdict.reviewed": VerdictIssued, "round.closed": RoundClosed },
   options: CriticOptions,
-  machine: criticMachine,
-  actors: (context) => ({
-    review: fromPromise<Review, VerdictIssued>(async ({ input }) => reviewSolution(input, context.options)),
+  consumes: { "verdict.issued": VerdictIssued },
+  produces: { "verdict.reviewed": VerdictIssued, "round.closed": RoundClosed },
+  create: (context) => ({
+    stages: {
+      "verdict.issued": criticMachine.provide({
+        actors: {
+          review: fromPromise<Review, VerdictIssued>(async ({ input }) =>
+            reviewSolution(input, context.options),
+          ),
+        },
+      }),
+    },
   }),
 });
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromPromise, setup } from "xstate";
 import { Bus } from "../../bus/bus.ts";
-import { AgentConfig, RunConfig } from "../../config/topology.ts";
-import type { AgentContext } from "../../host/definition.ts";
+import { AgentConfig, Topology } from "../../config/topology.ts";
+import { defineAgent } from "../../host/define-agent.ts";
 import { hostAgent } from "../../host/host.ts";
 import { silentLogger } from "../../log/logger.ts";
-import { closeRound } from "../../machines/emission.ts";
+import { closeRound, type StageInput, type StageOutput } from "../../machines/emission.ts";
 import { RoundClosed, RoundOpened } from "../../protocol/messages.ts";
 import { idempotencyKey } from "../../protocol/subjects.ts";
 import { roundOpened, spec } from "../support/fixtures.ts";
@@ -42,8 +42,11 @@ describe("a round closed elsewhere", () => {
           });
         }),
     );
-    const machine = setup({ actors: { slowCall } }).createMachine({
-      context: ({ input }: { input: { message: RoundOpened } }) => ({ message: input.message }),
+    const machine = setup({
+      types: { input: {} as StageInput<RoundOpened>, output: {} as StageOutput },
+      actors: { slowCall },
+    }).createMachine({
+      context: ({ input }) => ({ message: input.message }),
       initial: "calling",
       states: {
         calling: { invoke: { src: "slowCall", input: ({ context }) => context.message, onDone: "done" } },
@@ -51,20 +54,28 @@ describe("a round closed elsewhere", () => {
       },
       output: () => ({ emit: [] }),
     });
-    const agent = AgentConfig.parse({ type: "attacker" });
-    const context = {
+    const definition = defineAgent({
+      type: "attacker",
+      consumes: { "round.opened": RoundOpened },
+      produces: {},
+      create: () => ({ stages: { "round.opened": machine } }),
+    });
+    const hosted = await hostAgent({
+      definition,
+      agent: AgentConfig.parse({ type: "attacker" }),
+      topology: Topology.parse({
+        models: [{ id: "m", baseUrl: "http://127.0.0.1:9/v1", model: "m" }],
+        agents: [{ type: "attacker" }],
+      }),
       bus,
       runId,
-      logger: silentLogger(),
-      agent,
+      runDir: "unused",
       instance: "attacker-test",
-    } as AgentContext<unknown>;
-    const hosted = await hostAgent(
-      context,
-      { handlers: [{ consumes: "round.opened", input: RoundOpened, produces: {}, machine }] },
-      RunConfig.parse({}),
-      2,
-    );
+      models: new Map(),
+      packs: new Map(),
+      logger: silentLogger(),
+      concurrency: 2,
+    });
     try {
       const open = (roundId: string) => {
         const message = { ...roundOpened(spec({ roundId, runId })), runId };

@@ -35,7 +35,6 @@ beforeAll(async () => {
   await writeFile(join(project, "notes.txt"), "not code\n");
   await symlink(join(elsewhere, "marker.mjs"), join(project, "escape.mjs"));
   await writeFile(join(project, "a-file"), "in the way\n");
-  await writeFile(join(project, "bench.jsonl"), '{"input": "1+1?", "target": 2}\n');
   await mkdir(join(project, "folder.jsonl"));
 });
 afterAll(async () => {
@@ -190,7 +189,6 @@ describe("checkEnvironment", () => {
             benchmarks: [join(project, "missing.jsonl"), "gsm9k", join(project, "folder.jsonl")],
           },
         },
-        simulator: { benchmarks: ["./bench.jsonl", "./missing.jsonl"] },
       }),
     );
     const issues = await checkEnvironment(checked, { file: topologyFile(), env: {} });
@@ -198,7 +196,6 @@ describe("checkEnvironment", () => {
       ["curation.decontamination.benchmarks[0]", expect.stringMatching(/does not exist/)],
       ["curation.decontamination.benchmarks[1]", expect.stringMatching(/unknown benchmark "gsm9k"/)],
       ["curation.decontamination.benchmarks[2]", expect.stringMatching(/folder\.jsonl is a folder/)],
-      ["simulator.benchmarks[1]", expect.stringMatching(/missing\.jsonl does not exist/)],
     ]);
     expect(await readdir(project)).not.toContain("runs");
   });

@@ -73,17 +73,7 @@ describe("every list of a topology is bounded", () => {
       limit: LIMITS.models,
       edit: (t, n) => Object.assign(t, { tournament: { models: times(n, () => "alpha") } }),
     },
-    {
-      path: "simulator.models",
-      limit: LIMITS.models,
-      edit: (t, n) =>
-        Object.assign(t, { simulator: { models: times(n, (i) => ({ name: `s${i}`, skill: 1 })) } }),
-    },
-    {
-      path: "simulator.benchmarks",
-      limit: LIMITS.benchmarks,
-      edit: (t, n) => Object.assign(t, { simulator: { benchmarks: times(n, (i) => `b${i}.jsonl`) } }),
-    },
+    // The simulator block's lists are the simulator's to check: test/sim/topology-block.test.ts.
   ];
 
   it.each(lists)("$path: at most its limit, named in the hint", ({ path, limit, edit }) => {

@@ -97,7 +97,8 @@ describe("a broken pack", () => {
     await edit("attacker.user.md", (text) => `${text}\nAim for {{difficulty}}.\n`);
     const message = (await loadError()).message;
     expect(message).toMatch(/math\/attacker\.user\.md: unknown placeholder \{\{difficulty\}\}/);
-    expect(message).toContain("{{round_id}}");
+    expect(message).toContain("{{complexity}}");
+    expect(message).not.toContain("{{round_id}}");
   });
 
   test("a placeholder of another role is unknown here", async () => {
@@ -108,10 +109,22 @@ describe("a broken pack", () => {
   });
 
   test("a user template that drops a protocol header says which line to add", async () => {
-    await edit("attacker.user.md", (text) => text.replace("Complexity: {{complexity}}\n", ""));
+    await edit("attacker.user.md", (text) => text.replace("Skill: {{skill}}\n", ""));
     expect((await loadError()).message).toMatch(
-      /math\/attacker\.user\.md: the prompt protocol needs a line "Complexity: \{\{complexity\}\}"/,
+      /math\/attacker\.user\.md: the prompt protocol needs a line "Skill: \{\{skill\}\}"/,
     );
+  });
+
+  test("an attacker template that no longer asks for the complexity says so", async () => {
+    await edit("attacker.user.md", (text) => text.replaceAll("{{complexity}}", "3"));
+    expect((await loadError()).message).toMatch(
+      /math\/attacker\.user\.md: the prompt protocol needs \{\{complexity\}\} in a sentence that asks for it/,
+    );
+  });
+
+  test("the round is not a placeholder: prompts carry nothing only the simulator reads", async () => {
+    await edit("attacker.user.md", (text) => `Round: {{round_id}}\n${text}`);
+    expect((await loadError()).message).toMatch(/attacker\.user\.md: unknown placeholder \{\{round_id\}\}/);
   });
 
   test("a user template that drops a data block says which variable to add", async () => {

@@ -38,38 +38,38 @@ const choiceQuestion: Question = {
 const answer: Answer = { reasoning: "48 hours times 3.5 is 168; 1250 minus 168.", finalAnswer: "1082" };
 
 describe("attacker prompt", () => {
-  test("carries the protocol headers for the requested skill and complexity", () => {
-    const { system, user } = math.render("attacker", {
-      skill: "percentages",
-      complexity: 4,
-      roundId: "r-17",
-    });
+  test("carries the protocol headers and asks for the complexity in words", () => {
+    const { system, user } = math.render("attacker", { skill: "percentages", complexity: 4 });
     expect(readHeader(user, "Domain")).toBe("math");
     expect(readHeader(user, "Skill")).toBe("percentages");
-    expect(readHeader(user, "Complexity")).toBe("4");
-    expect(readHeader(user, "Round")).toBe("r-17");
     expect(readHeader(user, "Answer format")).toBe("numeric");
+    expect(user).toContain("a question of complexity 4 on a scale of 1 to 5");
+    expect(user).toContain("needs 4 dependent");
     expect(user).toContain("percent change");
     expect(system).not.toMatch(/\{\{|\}\}/);
   });
 
+  test.each(["math", "science", "medical"])(
+    "%s: no line exists only for the simulator (no round, no complexity header)",
+    async (domain) => {
+      const pack = (await loadDomainPacks(undefined, [domain])).get(domain) as DomainPack;
+      const skill = pack.skills[0]?.name ?? "";
+      const { user } = pack.render("attacker", { skill, complexity: 2 });
+      expect(readHeader(user, "Round")).toBeUndefined();
+      expect(readHeader(user, "Complexity")).toBeUndefined();
+      expect(user).toMatch(/complexity 2 on a scale of 1 to 5/);
+    },
+  );
+
   test("choice packs ask for the pack's option letters", () => {
-    const { system, user } = science.render("attacker", {
-      skill: "crispr_design",
-      complexity: 2,
-      roundId: "r-1",
-    });
+    const { system, user } = science.render("attacker", { skill: "crispr_design", complexity: 2 });
     expect(readHeader(user, "Answer format")).toBe("choice");
     expect(system).toContain("A, B, C, D");
   });
 
   test("a skill outside the pack is a ConfigError listing the pack's skills", () => {
-    expect(() => math.render("attacker", { skill: "calculus", complexity: 2, roundId: "r" })).toThrow(
-      ConfigError,
-    );
-    expect(() => math.render("attacker", { skill: "calculus", complexity: 2, roundId: "r" })).toThrow(
-      /percentages/,
-    );
+    expect(() => math.render("attacker", { skill: "calculus", complexity: 2 })).toThrow(ConfigError);
+    expect(() => math.render("attacker", { skill: "calculus", complexity: 2 })).toThrow(/percentages/);
   });
 });
 

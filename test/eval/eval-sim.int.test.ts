@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SimulatorConfig } from "../../config/topology.ts";
 import type { BenchmarkItem } from "../../eval/benchmark-formats.ts";
 import { defaultBenchmarksDir, loadBenchmark } from "../../eval/benchmarks.ts";
 import { createEvalModel } from "../../eval/eval-model.ts";
@@ -10,8 +9,8 @@ import { loadEvaluation } from "../../eval/results.ts";
 import { runBenchmark } from "../../eval/run-benchmark.ts";
 import { selectItems } from "../../eval/selection.ts";
 import { silentLogger } from "../../log/logger.ts";
+import { type Simulator, SimulatorConfig, startSimulator } from "../../packages/sim/src/index.ts";
 import { choiceHops, numericHops } from "../../packages/sim/src/items/benchmarks.ts";
-import { type Simulator, startSimulator } from "../../packages/sim/src/server.ts";
 
 const SKILL = 0.85;
 const MODEL = "sim-eval";

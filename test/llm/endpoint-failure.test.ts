@@ -1,7 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import { describe, expect, it } from "vitest";
 import { classifyFailure, failureToError, networkFailureDetail } from "../../llm/endpoint-failure.ts";
-import { ConfigError, SystemError } from "../../protocol/errors.ts";
+import { ConfigError, errorInfo, SystemError } from "../../protocol/errors.ts";
 
 const context = { modelId: "m1", model: "gpt-test", baseUrl: "http://models.local/v1", timeoutMs: 1_000 };
 
@@ -49,6 +49,57 @@ describe("classifyFailure", () => {
       kind: "unexpected",
       retryable: false,
     });
+  });
+});
+
+describe("the code of an endpoint failure", () => {
+  it("makes the user's mistakes input errors that are never retried", () => {
+    const cases: Array<[APIError, string]> = [
+      [httpError(401, "bad key"), "MODEL_AUTH"],
+      [httpError(403, "forbidden"), "MODEL_AUTH"],
+      [httpError(404, "no such model"), "MODEL_NOT_FOUND"],
+      [httpError(429, "quota", {}, "insufficient_quota"), "MODEL_QUOTA"],
+    ];
+    for (const [err, code] of cases) {
+      const failure = classifyFailure(err, false);
+      expect(failure).toMatchObject({ code, retryable: false });
+      const error = failureToError(failure, context, 1);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(errorInfo(error)).toEqual({ code, kind: "input", retryable: false, exitCode: 2 });
+    }
+  });
+
+  it("retries what the server may do differently next time, as system errors", () => {
+    const cases: Array<[unknown, string]> = [
+      [httpError(429, "slow down"), "MODEL_RATE_LIMITED"],
+      [httpError(500, "boom"), "MODEL_UNAVAILABLE"],
+      [httpError(503, "overloaded"), "MODEL_UNAVAILABLE"],
+      [httpError(408, "request timeout"), "MODEL_UNAVAILABLE"],
+      [httpError(409, "conflict"), "MODEL_UNAVAILABLE"],
+      [refused(), "MODEL_UNREACHABLE"],
+      [new APIConnectionTimeoutError(), "MODEL_TIMEOUT"],
+    ];
+    for (const [err, code] of cases) {
+      const failure = classifyFailure(err, false);
+      expect(failure).toMatchObject({ code, retryable: true });
+      expect(errorInfo(failureToError(failure, context, 3))).toEqual({
+        code,
+        kind: "system",
+        retryable: true,
+        exitCode: 1,
+      });
+    }
+  });
+
+  it("does not retry a request the server cannot take, nor an answer it cannot read", () => {
+    for (const [err, code] of [
+      [httpError(400, "context length exceeded"), "MODEL_REQUEST_REJECTED"],
+      [httpError(422, "unprocessable"), "MODEL_REQUEST_REJECTED"],
+      [new SyntaxError("Unexpected token <"), "MODEL_UNEXPECTED"],
+    ] as const) {
+      const error = failureToError(classifyFailure(err, false), context, 1);
+      expect(errorInfo(error)).toMatchObject({ code, kind: "system", retryable: false });
+    }
   });
 });
 

@@ -23,8 +23,8 @@ describe("createChatModels", () => {
     );
     expect([...models.keys()]).toEqual(["a", "b"]);
     expect(models.get("b")?.model).toBe("other-model");
-    await expect(models.get("a")?.generate(request)).rejects.toMatchObject({ code: "UNREACHABLE" });
-    await expect(models.get("b")?.generate(request)).rejects.toMatchObject({ code: "CIRCUIT_OPEN" });
+    await expect(models.get("a")?.generate(request)).rejects.toMatchObject({ code: "MODEL_UNREACHABLE" });
+    await expect(models.get("b")?.generate(request)).rejects.toMatchObject({ code: "MODEL_CIRCUIT_OPEN" });
     expect(server.requests).toHaveLength(5);
   });
 });

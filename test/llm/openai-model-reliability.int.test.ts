@@ -52,7 +52,7 @@ describe("OpenAIChatModel reliability", () => {
     const error = await model.generate(request).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(SystemError);
     expect(error).toMatchObject({
-      code: "SERVER_ERROR",
+      code: "MODEL_UNAVAILABLE",
       message: expect.stringMatching(/failed with 502 .*2 attempts/),
     });
   });
@@ -60,7 +60,10 @@ describe("OpenAIChatModel reliability", () => {
   it("does not retry a request the server rejects", async () => {
     const server = await pool.serve(apiError(401, "invalid api key"));
     const model = new OpenAIChatModel(modelConfig(server.baseUrl), testDeps());
-    await expect(model.generate(request)).rejects.toMatchObject({ code: "AUTH", message: /set apiKeyEnv/ });
+    await expect(model.generate(request)).rejects.toMatchObject({
+      code: "MODEL_AUTH",
+      message: /set apiKeyEnv/,
+    });
   });
 
   it("times out a hanging call and retries it", async () => {
@@ -81,7 +84,7 @@ describe("OpenAIChatModel reliability", () => {
       testDeps(),
     );
     await expect(model.generate(request)).rejects.toMatchObject({
-      code: "TIMEOUT",
+      code: "MODEL_TIMEOUT",
       message: expect.stringMatching(
         /model "m1" at http:\/\/127\.0\.0\.1:\d+\/v1 did not answer within 200 ms \(2 attempts\)/,
       ),
@@ -102,10 +105,10 @@ describe("OpenAIChatModel reliability", () => {
     const server = await pool.serve(drop(), drop());
     const breaker = new CircuitBreaker({ endpoint: server.baseUrl, failureThreshold: 2, cooldownMs: 60_000 });
     const model = new OpenAIChatModel(modelConfig(server.baseUrl, { maxRetries: 0 }), testDeps({ breaker }));
-    await expect(model.generate(request)).rejects.toMatchObject({ code: "UNREACHABLE" });
-    await expect(model.generate(request)).rejects.toMatchObject({ code: "UNREACHABLE" });
+    await expect(model.generate(request)).rejects.toMatchObject({ code: "MODEL_UNREACHABLE" });
+    await expect(model.generate(request)).rejects.toMatchObject({ code: "MODEL_UNREACHABLE" });
     await expect(model.generate(request)).rejects.toMatchObject({
-      code: "CIRCUIT_OPEN",
+      code: "MODEL_CIRCUIT_OPEN",
       message: expect.stringContaining(`model endpoint ${server.baseUrl} is unavailable`),
     });
     expect(server.requests).toHaveLength(2);

@@ -79,7 +79,7 @@ describe("OpenAIChatModel structured output", () => {
     const model = new OpenAIChatModel(modelConfig(server.baseUrl), testDeps());
     const error = await model.generate(request).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ModelError);
-    expect(error).toMatchObject({ code: "INVALID_OUTPUT" });
+    expect(error).toMatchObject({ code: "MODEL_MALFORMED" });
     expect(String(error)).toMatch(/model "m1" \(test-model\).*"defender_answer".*contains no JSON object/);
   });
 
@@ -105,7 +105,7 @@ describe("OpenAIChatModel structured output", () => {
     const server = await pool.serve(cut, cut);
     const model = new OpenAIChatModel(modelConfig(server.baseUrl), testDeps());
     await expect(model.generate(request)).rejects.toMatchObject({
-      code: "TRUNCATED",
+      code: "MODEL_TRUNCATED",
       message: /raise maxTokens/,
     });
   });
@@ -120,7 +120,7 @@ describe("OpenAIChatModel structured output", () => {
     const error = await model.generate(request).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ModelError);
     expect(error).toMatchObject({
-      code: "REFUSAL",
+      code: "MODEL_REFUSED",
       message: expect.stringMatching(/refused the "defender_answer"/),
     });
   });
@@ -148,7 +148,7 @@ describe("OpenAIChatModel structured output", () => {
     const server = await pool.serve(apiError(400, "maximum context length exceeded"));
     const model = new OpenAIChatModel(modelConfig(server.baseUrl), testDeps());
     await expect(model.generate(request)).rejects.toMatchObject({
-      code: "BAD_REQUEST",
+      code: "MODEL_REQUEST_REJECTED",
       message: /context length/,
     });
   });

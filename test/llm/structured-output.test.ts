@@ -47,11 +47,13 @@ describe("structured output", () => {
 
   it("recognises a server's rejection of response_format only on a bad request", () => {
     const rejection = new SystemError("rejected the request (400 response_format json_schema unsupported)", {
-      code: "BAD_REQUEST",
+      code: "MODEL_REQUEST_REJECTED",
     });
     expect(isResponseFormatRejection(rejection)).toBe(true);
     expect(
-      isResponseFormatRejection(new SystemError("400 context length exceeded", { code: "BAD_REQUEST" })),
+      isResponseFormatRejection(
+        new SystemError("400 context length exceeded", { code: "MODEL_REQUEST_REJECTED" }),
+      ),
     ).toBe(false);
     expect(isResponseFormatRejection(new ModelError("bad json_schema output"))).toBe(false);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, toPromise } from "xstate";
+import type { StageMachine } from "../../host/definition.ts";
 import { attackerMachine, type GeneratedQuestion } from "../../machines/attacker.ts";
 import {
   acceptanceMachine,
@@ -44,14 +45,10 @@ function firstMessage(output: StageOutput): unknown {
   return first.message;
 }
 
-async function run(
-  machine: Parameters<typeof createActor>[0],
-  message: unknown,
-  maxAttempts = 2,
-): Promise<StageOutput> {
-  const actor = createActor(machine, { input: { message, now: AT, producer: "t", maxAttempts } } as never);
+async function run<T>(machine: StageMachine<T>, message: T, maxAttempts = 2): Promise<StageOutput> {
+  const actor = createActor(machine, { input: { message, now: AT, producer: "t", maxAttempts } });
   actor.start();
-  return (await toPromise(actor)) as StageOutput;
+  return toPromise(actor);
 }
 
 const derivation = {

@@ -8,15 +8,19 @@ import {
 } from "../../protocol/role-outputs.ts";
 import { attackerPrompt, client, defenderPrompt, jsonSchemaFormat, simConfig } from "./sim-fixtures.ts";
 
-/** What a short session of attacker and defender calls returns, as text. */
-async function session(sim: Simulator): Promise<string[]> {
+/**
+ * What a short session of attacker and defender calls returns, as text. The three rounds send the Attacker the
+ * same prompt, as a run does for rounds of one skill and complexity: nothing in a prompt names its round.
+ */
+async function session(sim: Simulator, temperature?: number): Promise<string[]> {
   const openai = client(sim.url);
   const outputs: string[] = [];
-  for (const round of ["r1", "r2", "r3"]) {
+  for (let round = 0; round < 3; round++) {
     const attack = await openai.chat.completions.create({
       model: "attacker-model",
-      messages: [{ role: "user", content: attackerPrompt(round, 3) }],
+      messages: [{ role: "user", content: attackerPrompt(3) }],
       response_format: jsonSchemaFormat(ATTACKER_SCHEMA_NAME, AttackerOutput),
+      ...(temperature === undefined ? {} : { temperature }),
     });
     const question = AttackerOutput.parse(JSON.parse(attack.choices[0]?.message.content ?? ""));
     const defense = await openai.chat.completions.create({
@@ -32,16 +36,24 @@ async function session(sim: Simulator): Promise<string[]> {
 describe("determinism", () => {
   const sims: Simulator[] = [];
   beforeAll(async () => {
-    for (const seed of [7, 7, 8]) sims.push(await startSimulator(simConfig({ seed })));
+    for (const seed of [7, 7, 8, 7]) sims.push(await startSimulator(simConfig({ seed })));
   });
   afterAll(async () => {
     await Promise.all(sims.map((sim) => sim.close()));
   });
 
   it("gives the same outputs for the same seed and requests, and different ones for another seed", async () => {
-    const [first, again, other] = await Promise.all(sims.map(session));
+    const [first, again, other] = await Promise.all(sims.slice(0, 3).map((sim) => session(sim)));
     expect(again).toEqual(first);
     expect(other).not.toEqual(first);
+    // A repeated prompt is sampled afresh: three rounds, three questions (and three answers).
     expect(new Set(first).size).toBe(first?.length);
+  });
+
+  it("answers a repeated prompt the same way every time at temperature 0, as greedy decoding does", async () => {
+    const greedy = await session(sims[3] as Simulator, 0);
+    const attacks = greedy.filter((_, i) => i % 2 === 0);
+    expect(new Set(attacks).size).toBe(1);
+    expect(attacks).toHaveLength(3);
   });
 });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { dataBlock } from "../../domains/data-block.ts";
+import { loadDomainPacks } from "../../domains/pack.ts";
 import type { Reply } from "../../packages/sim/src/chat/reply.ts";
 import { ChatRequest, readConversation } from "../../packages/sim/src/chat/request.ts";
 import { planRole } from "../../packages/sim/src/chat/roles.ts";
 import { QuestionRegistry } from "../../packages/sim/src/items/registry.ts";
 import { Rng } from "../../packages/sim/src/random.ts";
-import { playAttacker } from "../../packages/sim/src/roles/attacker.ts";
+import { playAttacker, readComplexity } from "../../packages/sim/src/roles/attacker.ts";
 import { playDefender } from "../../packages/sim/src/roles/defender.ts";
 import { playJudgeDerive, playJudgeGrade } from "../../packages/sim/src/roles/judge.ts";
 import type { Turn } from "../../packages/sim/src/roles/turn.ts";
@@ -16,20 +17,22 @@ import {
   JudgeDerivation,
   JudgeGrading,
 } from "../../protocol/role-outputs.ts";
+import { attackerPrompt } from "./sim-fixtures.ts";
 
 const PYTHON_TOOL = {
   type: "function",
   function: { name: "python", parameters: { type: "object", properties: { code: { type: "string" } } } },
 };
 
-function turn(registry: QuestionRegistry, body: Record<string, unknown>, skill: number): Turn {
+/** One request as the chat route hands it to a role; `draw` says how many times the same request came before. */
+function turn(registry: QuestionRegistry, body: Record<string, unknown>, skill: number, draw = 0): Turn {
   const request = ChatRequest.parse({ model: "m", ...body });
   return {
     request,
     conversation: readConversation(request),
     skill,
     seed: 7,
-    rng: Rng.of(7, JSON.stringify(body)),
+    rng: Rng.of(7, "m", JSON.stringify(request.messages), draw),
     registry,
   };
 }
@@ -43,9 +46,12 @@ function json<T>(reply: Reply, schema: z.ZodType<T>): T {
   return schema.parse(JSON.parse(reply.content ?? ""));
 }
 
-function attack(registry: QuestionRegistry, round: number, complexity: number, domain = "math", skill = 0.7) {
-  const user = `Domain: ${domain}\nSkill: multi_step_arithmetic\nComplexity: ${complexity}\nRound: r${round}\nAnswer format: numeric`;
-  return json(playAttacker(turn(registry, ask(user), skill)), AttackerOutput);
+/** The Attacker's `draw`th answer to the prompt for one complexity (rounds of one skill share a prompt). */
+function attack(registry: QuestionRegistry, draw: number, complexity: number, domain = "math", skill = 0.7) {
+  return json(
+    playAttacker(turn(registry, ask(attackerPrompt(complexity, domain)), skill, draw)),
+    AttackerOutput,
+  );
 }
 
 function level(rubric: Record<string, number>): string {
@@ -113,6 +119,41 @@ describe("attacker", () => {
     expect(typical.injected).toBeGreaterThan(0.03);
     expect(typical.injected).toBeLessThan(0.075);
     expect(rates(1).invalid).toBeLessThan(rates(0).invalid);
+  });
+
+  it("reads the complexity from the sentence that asks for it, as a model reads the instruction", () => {
+    expect(readComplexity("Make it a question of complexity 4 on a scale of 1 to 5.")).toBe(4);
+    expect(readComplexity("Domain: math\nComplexity: 2\n")).toBe(2);
+    expect(readComplexity("Aim for a complexity of 5.")).toBe(5);
+    expect(readComplexity("The solution needs 2 dependent reasoning hops.")).toBe(2);
+    expect(readComplexity("complexity 9")).toBe(5);
+    expect(readComplexity("Write a hard question.")).toBeUndefined();
+  });
+
+  it.each([1, 2, 3, 4, 5])(
+    "writes a math question of complexity %i from the shipped pack's prompt, whose header names no round",
+    async (complexity) => {
+      const math = (await loadDomainPacks(undefined, ["math"])).get("math");
+      if (!math) throw new Error("the math pack did not load");
+      const { system, user } = math.render("attacker", { skill: "percentages", complexity });
+      expect(user).not.toMatch(/^(Round|Complexity):/m);
+      const body = {
+        messages: [
+          { role: "system", content: system },
+          { role: "user", content: user },
+        ],
+      };
+      const question = json(playAttacker(turn(new QuestionRegistry(), body, 0.9)), AttackerOutput);
+      expect(question.hops).toBe(complexity);
+      expect(question.skill).toBe("percentages");
+    },
+  );
+
+  it("gives a repeated prompt a fresh question on each draw", () => {
+    const registry = new QuestionRegistry();
+    const questions = Array.from({ length: 50 }, (_, draw) => attack(registry, draw, 3).question);
+    expect(new Set(questions).size).toBeGreaterThanOrEqual(48);
+    expect(attack(new QuestionRegistry(), 7, 3).question).toBe(questions[7]);
   });
 });
 

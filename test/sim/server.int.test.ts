@@ -68,11 +68,7 @@ describe("simulator over HTTP", () => {
     "plays every role in %s mode with OpenAI's response shape",
     async (mode) => {
       const [attacker, defender, judge] = ROLES;
-      const { completion, value: question } = await structured(
-        mode,
-        attacker,
-        attackerPrompt(`shape-${mode}`, 3),
-      );
+      const { completion, value: question } = await structured(mode, attacker, attackerPrompt(3));
       expect(completion).toMatchObject({
         object: "chat.completion",
         model: "org/strong-model",
@@ -97,11 +93,7 @@ describe("simulator over HTTP", () => {
     "writes %s questions with lettered options that the judge rules on",
     async (domain) => {
       const [attacker, defender, judge] = ROLES;
-      const { value: question } = await structured(
-        "json_schema",
-        attacker,
-        attackerPrompt(`choice-${domain}`, 2, domain),
-      );
+      const { value: question } = await structured("json_schema", attacker, attackerPrompt(2, domain));
       expect(question.options.length).toBeGreaterThanOrEqual(4);
       expect(question.options.map((o) => o.letter)).toContain(question.reference_answer);
       const { value: answer } = await structured("json_schema", defender, defenderPrompt(question, domain));
@@ -113,7 +105,7 @@ describe("simulator over HTTP", () => {
 
   it("round-trips the judge's python tool call and derives from the tool's output", async () => {
     const [attacker] = ROLES;
-    const { value: question } = await structured("json_schema", attacker, attackerPrompt("tools", 4));
+    const { value: question } = await structured("json_schema", attacker, attackerPrompt(4));
     const user = { role: "user" as const, content: derivePrompt(question) };
     const request = {
       model: "org/strong-model",

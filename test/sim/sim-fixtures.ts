@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { z } from "zod";
-import type { SimulatorConfig } from "../../config/topology.ts";
 import { dataBlock } from "../../domains/data-block.ts";
+import type { SimulatorConfig } from "../../packages/sim/src/index.ts";
 import type { AttackerOutput } from "../../protocol/role-outputs.ts";
 
 /** Shared pieces of the simulator's integration tests. */
@@ -34,9 +34,17 @@ export function jsonSchemaFormat(name: string, schema: z.ZodType) {
   };
 }
 
-export function attackerPrompt(round: string, complexity = 3, domain = "math"): string {
+/**
+ * An Attacker prompt as the shipped packs write one: the complexity is an instruction to the model, not a header
+ * line, and nothing in it names the round.
+ */
+export function attackerPrompt(complexity = 3, domain = "math"): string {
   const format = domain === "math" ? "numeric" : "choice";
-  return `Domain: ${domain}\nSkill: multi_step_arithmetic\nComplexity: ${complexity}\nRound: ${round}\nAnswer format: ${format}\n\nWrite one question.`;
+  return [
+    `Domain: ${domain}\nSkill: multi_step_arithmetic\nAnswer format: ${format}`,
+    "Write one new question that exercises multi_step_arithmetic.",
+    `Make it a question of complexity ${complexity} on a scale of 1 to 5: its solution needs ${complexity} dependent reasoning hops.`,
+  ].join("\n\n");
 }
 
 function optionsBlock(question: AttackerOutput): string[] {

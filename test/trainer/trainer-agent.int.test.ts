@@ -3,13 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TrainerOptions, trainerAgent } from "../../agents/trainer/trainer-agent.ts";
+import { trainerAgent } from "../../agents/trainer/trainer-agent.ts";
 import { Bus } from "../../bus/bus.ts";
-import { AgentConfig, SimulatorConfig, Topology } from "../../config/topology.ts";
-import type { AgentContext } from "../../host/definition.ts";
+import { AgentConfig, Topology } from "../../config/topology.ts";
 import { hostAgent, type RunningAgent } from "../../host/host.ts";
 import { silentLogger } from "../../log/logger.ts";
-import { type Simulator, startSimulator } from "../../packages/sim/src/server.ts";
+import { type Simulator, SimulatorConfig, startSimulator } from "../../packages/sim/src/index.ts";
 import type { RoundClosed, RunCompleted } from "../../protocol/messages.ts";
 import { runStageSubject, STAGES, STREAM_NAME } from "../../protocol/subjects.ts";
 import { TrainingJob, TrainingUpdated } from "../../protocol/training.ts";
@@ -98,24 +97,19 @@ describe("Trainer agent on the bus", () => {
       model: "base",
       options: { pollMs: 25, hyperparameters: { epochs: 2 } },
     });
-    const context: AgentContext<TrainerOptions> = {
+    agent = await hostAgent({
+      definition: trainerAgent,
+      agent: config,
+      topology,
+      bus,
       runId: RUN,
       runDir,
       instance: "trainer-1",
-      topology,
-      agent: config,
-      options: TrainerOptions.parse(config.options),
       models: new Map(),
       packs: new Map(),
-      bus,
       logger: silentLogger(),
-    };
-    agent = await hostAgent(
-      context as AgentContext<unknown>,
-      await trainerAgent.create(context),
-      topology.run,
-      1,
-    );
+      concurrency: 1,
+    });
     await bus.publishEvent(completed, `${RUN}:run.completed`);
 
     await waitFor(

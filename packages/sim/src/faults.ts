@@ -1,5 +1,5 @@
-import type { SimulatorConfig } from "../../../config/topology.ts";
 import type { Reply } from "./chat/reply.ts";
+import type { SimulatorConfig } from "./config.ts";
 import type { Rng } from "./random.ts";
 import type { FaultKind } from "./stats.ts";
 

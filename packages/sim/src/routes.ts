@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import type { SimulatorConfig } from "../../../config/topology.ts";
+import type { SimulatorConfig } from "./config.ts";
 import type { InjectedFault } from "./faults.ts";
 import type { QuestionRegistry } from "./items/registry.ts";
 import type { Rng } from "./random.ts";
+import type { SampleCounter } from "./sampling.ts";
 import type { SkillBook } from "./skill-book.ts";
 import type { StatsRecorder } from "./stats.ts";
 
@@ -18,6 +19,8 @@ export interface SimContext {
   skills: SkillBook;
   registry: QuestionRegistry;
   stats: StatsRecorder;
+  /** Which draw each chat request is: identical prompts get fresh answers, as from a sampled model. */
+  samples: SampleCounter;
   /** Seeded stream for faults and latency jitter. */
   chance: Rng;
   logger: Logger | undefined;

@@ -2,14 +2,16 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { SimulatorConfig } from "../../../config/topology.ts";
+import type { z } from "zod";
 import { ConfigError, errorMessage, SystemError } from "../../../protocol/errors.ts";
+import { SimulatorConfig } from "./config.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { loadBenchmarkItems } from "./items/benchmarks.ts";
 import { QuestionRegistry } from "./items/registry.ts";
 import { Rng } from "./random.ts";
 import { ROUTE_MODULES } from "./route-table.ts";
 import type { SimContext } from "./routes.ts";
+import { SampleCounter } from "./sampling.ts";
 import { SkillBook } from "./skill-book.ts";
 import { type SimulatorStats, StatsRecorder } from "./stats.ts";
 
@@ -33,7 +35,10 @@ export interface SimulatorOptions {
   host?: string;
 }
 
-function parseConfig(config: SimulatorConfig): SimulatorConfig {
+/** Settings as written: every field with a default may be left out. */
+export type SimulatorSettings = z.input<typeof SimulatorConfig>;
+
+function parseConfig(config: SimulatorSettings): SimulatorConfig {
   const parsed = SimulatorConfig.safeParse(config);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues
@@ -51,7 +56,7 @@ async function loadRegistry(files: readonly string[]): Promise<QuestionRegistry>
 }
 
 export async function startSimulator(
-  input: SimulatorConfig,
+  input: SimulatorSettings = {},
   options: SimulatorOptions = {},
 ): Promise<Simulator> {
   const config = parseConfig(input);
@@ -61,6 +66,7 @@ export async function startSimulator(
     skills: new SkillBook(config.models),
     registry: await loadRegistry(config.benchmarks),
     stats: new StatsRecorder(),
+    samples: new SampleCounter(),
     chance: Rng.of(config.seed, "chance"),
     logger,
     startedAt: Math.floor(Date.now() / 1000),

@@ -43,6 +43,7 @@ export const ChatRequest = z.object({
   tool_choice: ToolChoice.nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  temperature: z.number().nullish(),
   max_tokens: z.number().int().positive().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
 });

@@ -80,7 +80,10 @@ async function completeChat(sim: SimContext, call: RouteCall): Promise<void> {
   const conversation = readConversation(request);
   const plan = planRole(request, conversation);
   if (call.fault === "server_error") return billedFailure(sim, call.res, request, plan.role);
-  const rng = Rng.of(sim.config.seed, request.model, JSON.stringify(request.messages));
+  // Seeded from the prompt as the model reads it, and from which draw of that prompt this is.
+  const messages = JSON.stringify(request.messages);
+  const draw = sim.samples.next(request.model, messages, request.temperature);
+  const rng = Rng.of(sim.config.seed, request.model, messages, draw);
   let reply = play(plan, {
     request,
     conversation,

@@ -5,16 +5,31 @@ import { writeQuestion } from "../generators/write-question.ts";
 import { presentSolution } from "./solve.ts";
 import type { Turn } from "./turn.ts";
 
-/** The Attacker: writes a question to the prompt's Domain / Skill / Complexity headers and remembers it. */
+/** What a prompt that names no complexity gets: the middle of the 1-5 scale. */
+const DEFAULT_COMPLEXITY = 3;
+
+const COMPLEXITY = /\bcomplexity\b\W{0,3}(?:of\s+|is\s+)?(\d+)/i;
+const HOPS = /\b(\d+)\s+(?:dependent\s+)?(?:reasoning\s+)?hops?\b/i;
+
+/**
+ * The complexity a prompt asks for, read the way a model reads the instruction: "a question of complexity 4 on
+ * a scale of 1 to 5", "Complexity: 4", or else "needs 4 dependent reasoning hops"; clamped to 1-5.
+ */
+export function readComplexity(text: string): number | undefined {
+  const stated = COMPLEXITY.exec(text)?.[1] ?? HOPS.exec(text)?.[1];
+  if (stated === undefined) return undefined;
+  return Math.min(5, Math.max(1, Number.parseInt(stated, 10)));
+}
+
+/** The Attacker: writes a question to the domain, skill and complexity its prompt asks for, and remembers it. */
 export function playAttacker(turn: Turn): Reply {
   const { user, system } = turn.conversation;
   const header = (name: string) => readHeader(user, name) ?? readHeader(system, name);
-  const complexity = Number.parseInt(header("Complexity") ?? "", 10);
   const skill = header("Skill") ?? "multi-step reasoning";
   const generated = writeQuestion(turn.rng, {
     domain: header("Domain") ?? "math",
     skill,
-    complexity: Number.isFinite(complexity) ? Math.min(5, Math.max(1, complexity)) : 3,
+    complexity: readComplexity(user) ?? readComplexity(system) ?? DEFAULT_COMPLEXITY,
     modelSkill: turn.skill,
     answerFormat: header("Answer format"),
   });

@@ -9,7 +9,7 @@ export interface Turn {
   /** The requested model's skill, 0..1. */
   skill: number;
   seed: number;
-  /** Seeded by (seed, model, messages): the same request always gets the same answer. */
+  /** Seeded by (seed, model, messages, draw): see sampling.ts. */
   rng: Rng;
   registry: QuestionRegistry;
 }

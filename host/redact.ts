@@ -1,4 +1,4 @@
-import type { Topology } from "../../config/topology.ts";
+import type { Topology } from "../config/topology.ts";
 
 const SECRET_KEYS = new Set(["pass", "token", "nkeySeed", "apiKey", "password"]);
 
