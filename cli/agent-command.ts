@@ -5,14 +5,14 @@ import { resolveAgentDefinition } from "../agents/registry.ts";
 import { connectNats } from "../bus/connection.ts";
 import { followRunEvents } from "../bus/run-events.ts";
 import { awaitRun, watchCompletion } from "../bus/run-lookup.ts";
-import { type PreparedTopology, prepareTopology } from "../cli/prepare-topology.ts";
 import { type AgentRuntime, startAgents } from "../host/runtime.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import type { RunCompleted } from "../protocol/messages.ts";
 import { allRunsSubject } from "../protocol/subjects.ts";
 import { onStopSignal } from "../terminal/signals.ts";
-import { positiveInteger, runIdArgument } from "./arguments.ts";
+import { DEFAULT_WAIT_FOR_RUN_S, positiveInteger, runIdArgument } from "./arguments.ts";
+import { type PreparedTopology, prepareTopology } from "./prepare-topology.ts";
 import { selectAgents } from "./select-agents.ts";
 
 interface AgentFlags {
@@ -23,8 +23,6 @@ interface AgentFlags {
   runDir?: string;
   waitForRun: number;
 }
-
-const DEFAULT_WAIT_FOR_RUN_S = 30;
 
 interface Worker {
   prepared: PreparedTopology;

@@ -20,6 +20,9 @@ export function nonNegativeNumber(value: string): number {
   return n;
 }
 
+/** How long `agent` and `tap` wait for a run to start (its coordinator may be starting beside them). */
+export const DEFAULT_WAIT_FOR_RUN_S = 30;
+
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** A run id names a folder and a subject token: letters, digits, '-' and '_', never a path. */

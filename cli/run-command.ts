@@ -1,6 +1,5 @@
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
-import { prepareTopology, type TopologyOverrides } from "../cli/prepare-topology.ts";
 import { createLogger } from "../log/logger.ts";
 import { runSession } from "../runner/run-session.ts";
 import { renderSummary } from "../runner/summary.ts";
@@ -8,6 +7,7 @@ import { onStopSignal, signalExitCode } from "../terminal/signals.ts";
 import { positiveInteger, runIdArgument } from "./arguments.ts";
 import { dryRun } from "./dry-run.ts";
 import { renderEstimate } from "./estimate-summary.ts";
+import { prepareTopology, type TopologyOverrides } from "./prepare-topology.ts";
 import { selectAgents } from "./select-agents.ts";
 
 const DEFAULT_SAMPLE_ROUNDS = 12;

@@ -7,7 +7,7 @@ import { awaitRun } from "../bus/run-lookup.ts";
 import { createLogger } from "../log/logger.ts";
 import { allRunsSubject, runEventsSubject, SUBJECT_ROOT } from "../protocol/subjects.ts";
 import { onStopSignal } from "../terminal/signals.ts";
-import { nonNegativeNumber, runIdArgument } from "./arguments.ts";
+import { DEFAULT_WAIT_FOR_RUN_S, nonNegativeNumber, runIdArgument } from "./arguments.ts";
 import { formatEventLine } from "./event-line.ts";
 
 interface TapFlags {
@@ -55,7 +55,7 @@ export function tapCommand(): Command {
       "--wait-for-run <seconds>",
       "how long to wait for a run that has not started yet",
       nonNegativeNumber,
-      5,
+      DEFAULT_WAIT_FOR_RUN_S,
     )
     .option("--out <dir>", "runs folder, to find an embedded server", "runs")
     .option("--user <user>", "NATS user (password from NATS_PASSWORD)")

@@ -1,11 +1,11 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import * as lancedb from "@lancedb/lancedb";
-import { z } from "zod";
 import type { CurationConfig } from "../config/topology.ts";
 import type { LineProblem } from "../eval/benchmarks.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { SystemError } from "../protocol/errors.ts";
+import { type BenchmarkRef, DecontaminationReport } from "../protocol/run-report.ts";
 import type { NoveltyReport } from "../protocol/schemas.ts";
 import { type BenchmarkQuestion, loadBenchmarkFile } from "./benchmark-files.ts";
 import { BenchmarkVectors } from "./benchmark-vectors.ts";
@@ -16,9 +16,6 @@ import { NgramIndex } from "./ngrams.ts";
  * Keeps evaluation items out of the dataset: a question is contaminated when its embedding is too close to a
  * benchmark question's, or when it shares too many word n-grams (numbers normalised) with one.
  */
-
-export const BenchmarkRef = z.object({ file: z.string(), line: z.number().int(), text: z.string() });
-export type BenchmarkRef = z.infer<typeof BenchmarkRef>;
 
 export interface ContaminationCheck {
   contaminated: boolean;
@@ -32,26 +29,7 @@ export interface ContaminationCheck {
   reason: string;
 }
 
-export const DecontaminationReport = z.object({
-  benchmarks: z.array(
-    z.object({ file: z.string(), items: z.number().int(), malformedLines: z.number().int() }),
-  ),
-  similarityThreshold: z.number(),
-  ngramSize: z.number().int(),
-  ngramOverlap: z.number(),
-  checked: z.number().int().nonnegative(),
-  rejected: z.number().int().nonnegative(),
-  /** The first rejections, each with the benchmark item it resembled. */
-  rejections: z.array(
-    z.object({
-      text: z.string(),
-      similarity: z.number(),
-      ngramOverlap: z.number(),
-      nearest: BenchmarkRef.optional(),
-    }),
-  ),
-});
-export type DecontaminationReport = z.infer<typeof DecontaminationReport>;
+export { type BenchmarkRef, DecontaminationReport };
 
 const MAX_LISTED_REJECTIONS = 200;
 

@@ -5,69 +5,12 @@ import {
   type RunCompleted,
   type UsageRecorded,
 } from "../protocol/messages.ts";
+import type { RoundLedgerRow, RunReport, StandingsRow, UsageRow } from "../protocol/run-report.ts";
 import type { Sample } from "../protocol/schemas.ts";
-import { type StandingsRow, standings } from "../tournament/ratings.ts";
+import { standings } from "../tournament/ratings.ts";
 import { outcomeOfRound, type RoundOutcome } from "../tournament/round-outcome.ts";
-import type { DecontaminationReport } from "./decontamination.ts";
 
-/** Tokens and money for one model in one role. */
-export interface UsageRow {
-  model: string;
-  role: string;
-  calls: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number | undefined;
-}
-
-/** One round in the cost ledger. */
-export interface RoundLedgerRow {
-  roundId: string;
-  attacker: string;
-  defender: string;
-  status: RoundClosed["status"];
-  reasonCode: string | undefined;
-  tokens: number;
-  costUsd: number | undefined;
-  /** Tokens of a round that ended with no sample for a reason other than the sample's own quality. */
-  wasted: boolean;
-}
-
-export interface RunReport {
-  runId: string;
-  status: RunCompleted["status"] | "running" | "interrupted";
-  reason: string;
-  target: number;
-  rounds: number;
-  accepted: number;
-  /** Turned away for the sample's own quality. */
-  rejected: number;
-  failed: number;
-  /** Cut short because the run could no longer pay for them or was stopped. */
-  cancelled: number;
-  byReason: Record<string, number>;
-  byOutcome: Record<string, number>;
-  acceptedByLevel: Record<string, number>;
-  acceptedByComplexity: Record<string, number>;
-  acceptedBySkill: Record<string, number>;
-  acceptedByDomain: Record<string, number>;
-  judgedByLevel: Record<string, number>;
-  usage: UsageRow[];
-  standings: StandingsRow[];
-  roundLedger: RoundLedgerRow[];
-  /** Every token the endpoints billed, from the run's usage records. */
-  totalTokens: number;
-  totalCostUsd: number | undefined;
-  /** Tokens of rounds that ended without a sample for a reason other than its own quality. */
-  wastedTokens: number;
-  /** wastedTokens over totalTokens: the share of the spending that bought nothing. */
-  wastedShare: number;
-  /** Tokens billed outside any round (evaluation, probes): part of the total, in no round's ledger. */
-  unroundedTokens: number;
-  noveltyThreshold: number;
-  levels: string[];
-  decontamination?: DecontaminationReport;
-}
+export type { RoundLedgerRow, RunReport, UsageRow };
 
 function bump(counts: Record<string, number>, key: string | number | undefined): void {
   const k = String(key ?? "unknown");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Heartbeat, RejectionReason, RoundClosed, RunCompleted } from "../protocol/messages.ts";
+import { StandingsRow, UsageRow } from "../protocol/run-report.ts";
 import {
   Answer,
   CloseStatus,
@@ -17,30 +18,9 @@ import {
  * `safeParse`s every message before it renders anything, so one definition serves both ends.
  */
 
-const RatingInterval = z.object({ rating: z.number(), ci95: z.tuple([z.number(), z.number()]).readonly() });
-
-/** One row of tournament/ratings.ts `standings`, as JSON. */
-export const Standing = z.object({
-  model: z.string(),
-  attack: RatingInterval,
-  defence: RatingInterval,
-  games: z.number(),
-  attackWins: z.number(),
-  defences: z.number(),
-  invalid: z.number(),
-  defenderSuccessRate: z.number().nullable(),
-});
-export type Standing = z.infer<typeof Standing>;
-
-/** One row of runner/run-report.ts `usageRows`, as JSON (a cost is absent where the model has no price). */
-const Usage = z.object({
-  model: z.string(),
-  role: z.string(),
-  calls: z.number(),
-  promptTokens: z.number(),
-  completionTokens: z.number(),
-  costUsd: z.number().optional(),
-});
+/** One row of the tournament standings, as JSON. */
+export const Standing = StandingsRow;
+export type Standing = StandingsRow;
 
 /** How the Curator (or whichever stage closed the round) decided. */
 export const RoundDecision = RoundClosed.pick({
@@ -150,7 +130,7 @@ export const RunSnapshot = z.object({
       "share of tokens spent on rounds that ended without a sample for a reason other than its own quality",
     ),
   costUsd: z.number().nullable(),
-  usage: z.array(Usage),
+  usage: z.array(UsageRow),
   funnel: Funnel,
   rejections: z.record(z.string(), z.number()),
   acceptedByLevel: z.record(z.string(), z.number()),

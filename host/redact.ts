@@ -1,6 +1,5 @@
 import type { Topology } from "../config/topology.ts";
-
-const SECRET_KEYS = new Set(["pass", "token", "nkeySeed", "apiKey", "password"]);
+import { CENSOR, isSecretField } from "../log/redaction.ts";
 
 /** The topology as recorded on the stream: secrets replaced, so replaying a run never leaks them. */
 export function redactTopology(topology: Topology): Record<string, unknown> {
@@ -8,10 +7,7 @@ export function redactTopology(topology: Topology): Record<string, unknown> {
     if (Array.isArray(value)) return value.map(walk);
     if (value && typeof value === "object") {
       return Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [
-          k,
-          SECRET_KEYS.has(k) && v !== undefined ? "[redacted]" : walk(v),
-        ]),
+        Object.entries(value).map(([k, v]) => [k, isSecretField(k) && v !== undefined ? CENSOR : walk(v)]),
       );
     }
     return value;

@@ -17,7 +17,6 @@ const SECRET_FIELDS = [
   "token",
   "nkey",
   "nkeySeed",
-  "seed",
   "credentials",
   "authorization",
   "Authorization",
@@ -25,6 +24,11 @@ const SECRET_FIELDS = [
   "x-api-key",
   "api-key",
 ];
+
+/** Whether a field of this name holds a secret: one list for log lines and for the topology a run records. */
+export function isSecretField(name: string): boolean {
+  return SECRET_FIELDS.includes(name);
+}
 
 const DEPTHS = ["", "*", "*.*", "*.*.*"];
 

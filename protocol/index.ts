@@ -6,6 +6,7 @@
 export * from "./errors.ts";
 export * from "./messages.ts";
 export * from "./role-outputs.ts";
+export * from "./run-report.ts";
 export * from "./schemas.ts";
 export * from "./subjects.ts";
 export * from "./training.ts";

@@ -1,25 +1,9 @@
+import type { RatingInterval, StandingsRow } from "../protocol/run-report.ts";
 import { type Estimate, fitBipartiteBradleyTerry, type PairTally } from "./bradley-terry.ts";
 import { POINTS_PER_LOGIT, ratingFromLogit } from "./elo.ts";
 import type { RoundOutcome } from "./round-outcome.ts";
 
-export interface RatingInterval {
-  readonly rating: number;
-  readonly ci95: readonly [number, number];
-}
-
-export interface StandingsRow {
-  readonly model: string;
-  readonly attack: RatingInterval;
-  readonly defence: RatingInterval;
-  /** Valid games in either role; a self-play game counts once. */
-  readonly games: number;
-  readonly attackWins: number;
-  readonly defences: number;
-  /** Questions this model wrote that the Judge found invalid: they count against it but are not games. */
-  readonly invalid: number;
-  /** Defences per game as defender; null before its first game as defender. */
-  readonly defenderSuccessRate: number | null;
-}
+export type { RatingInterval, StandingsRow };
 
 const Z_95 = 1.959963984540054;
 

@@ -1,22 +1,13 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../../core/atomic-file.ts";
+import { DecontaminationReport, UsageRow } from "../../protocol/run-report.ts";
 import type { Sample } from "../../protocol/schemas.ts";
-import { DecontaminationReport } from "../decontamination.ts";
 
 /**
  * The dataset card (README.md, with Hugging Face front matter): what is in the dataset, how novel it is, what
  * was kept out, and what it cost. Counts come from the samples; the rest from the run's report.json.
  */
-
-const UsageRow = z.object({
-  model: z.string(),
-  role: z.string(),
-  calls: z.number().int().nonnegative(),
-  promptTokens: z.number().int().nonnegative(),
-  completionTokens: z.number().int().nonnegative(),
-  costUsd: z.number().nonnegative().nullish(),
-});
 
 /** What the card needs beyond the samples; the run report (report.json) has this shape, extra keys ignored. */
 export const DatasetCardInput = z.object({

@@ -48,7 +48,9 @@ describe("nanoflux tap", () => {
     const nats = await startTestNats();
     const runId = newRunId();
     let stdout = "";
-    const tap = spawnNanoflux(["tap", runId, "--json", "--from-start"], { NATS_URL: nats.url });
+    const tap = spawnNanoflux(["tap", runId, "--json", "--from-start", "--wait-for-run", "120"], {
+      NATS_URL: nats.url,
+    });
     tap.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
     });
