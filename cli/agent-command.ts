@@ -4,11 +4,11 @@ import { Command } from "commander";
 import { resolveAgentDefinition } from "../agents/registry.ts";
 import { connectNats } from "../bus/connection.ts";
 import { followRunEvents } from "../bus/run-events.ts";
-import { awaitRun, watchCompletion } from "../bus/run-lookup.ts";
+import { awaitRun, knownRuns, lookUpRun, watchCompletion } from "../bus/run-lookup.ts";
+import { ensureRunStream } from "../bus/stream.ts";
 import { type AgentRuntime, startAgents } from "../host/runtime.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import { ConfigError } from "../protocol/errors.ts";
-import type { RunCompleted } from "../protocol/messages.ts";
 import { allRunsSubject } from "../protocol/subjects.ts";
 import { onStopSignal } from "../terminal/signals.ts";
 import { DEFAULT_WAIT_FOR_RUN_S, positiveInteger, runIdArgument } from "./arguments.ts";
@@ -76,30 +76,42 @@ async function serveRun(worker: Worker, runId: string, stopped: Promise<string>)
 
 /** Joins every run that starts on the bus, each until it completes; runs already going are joined too. */
 async function serveEveryRun(worker: Worker, stopped: Promise<string>): Promise<void> {
+  const { nc, logger } = worker;
+  // Waiting for runs on a server that has seen none yet: the stream they will be recorded in is made now.
+  await ensureRunStream(nc, worker.prepared.topology.nats.replicas);
   const runtimes = new Map<string, AgentRuntime>();
-  const follower = await followRunEvents(jetstream(worker.nc), "", {
-    fromStart: true,
+  const completed = new Set<string>();
+  const join = async (runId: string) => {
+    if (completed.has(runId) || runtimes.has(runId)) return;
+    if ((await lookUpRun(nc, runId)).state === "completed") {
+      completed.add(runId);
+      return;
+    }
+    runtimes.set(runId, await startFor(worker, runId));
+    logger.info({ runId }, "joined run");
+  };
+  const leave = async (runId: string) => {
+    completed.add(runId);
+    const runtime = runtimes.get(runId);
+    runtimes.delete(runId);
+    await runtime?.stop();
+    if (runtime) logger.info({ runId }, "run completed; left it");
+  };
+  // Starts and completions from now on; the runs already going are found on the stream just after.
+  const follower = await followRunEvents(jetstream(nc), "", {
+    fromStart: false,
     subject: allRunsSubject().replace(/>$/, "*.run.*"),
   });
-  const completed = new Set<string>();
-  const handle = async (event: { type: string; runId: string } | RunCompleted) => {
-    if (event.type === "run.completed.v1") {
-      completed.add(event.runId);
-      const runtime = runtimes.get(event.runId);
-      runtimes.delete(event.runId);
-      await runtime?.stop();
-      if (runtime) worker.logger.info({ runId: event.runId }, "run completed; left it");
-    } else if (event.type === "run.started.v1" && !completed.has(event.runId) && !runtimes.has(event.runId)) {
-      runtimes.set(event.runId, await startFor(worker, event.runId));
-      worker.logger.info({ runId: event.runId }, "joined run");
-    }
-  };
   const iterator = follower.events[Symbol.asyncIterator]();
   try {
+    for (const runId of await knownRuns(nc)) await join(runId);
+    logger.info({ joined: [...runtimes.keys()] }, "serving every run; waiting for new ones");
     for (;;) {
       const next = await Promise.race([iterator.next(), stopped.then(() => undefined)]);
       if (!next || next.done) break;
-      await handle(next.value.event);
+      const { event } = next.value;
+      if (event.type === "run.completed.v1") await leave(event.runId);
+      else if (event.type === "run.started.v1") await join(event.runId);
     }
   } finally {
     await follower.stop();
