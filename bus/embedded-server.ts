@@ -63,9 +63,14 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-function canConnect(port: number): Promise<boolean> {
+/** Whether something accepts connections on this loopback port (within a second). */
+export function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once("connect", () => {
       socket.destroy();
       resolve(true);

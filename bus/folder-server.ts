@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { mkdir, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { Socket } from "node:net";
 import { join } from "node:path";
 import { z } from "zod";
 import { SystemError } from "../protocol/errors.ts";
-import { startEmbeddedNats } from "./embedded-server.ts";
+import { canConnect, startEmbeddedNats } from "./embedded-server.ts";
 
 /**
  * One nats-server per JetStream store folder, shared by every process working on that folder (a run, the
@@ -40,23 +39,6 @@ function pidAlive(pid: number): boolean {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url.replace(/^nats:/, "http:"));
-  return new Promise((done) => {
-    const socket = new Socket();
-    socket.setTimeout(1000, () => {
-      socket.destroy();
-      done(false);
-    });
-    socket.once("connect", () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once("error", () => done(false));
-    socket.connect(Number(port), hostname);
-  });
-}
 
 async function withFolderLock<T>(storeDir: string, work: () => Promise<T>): Promise<T> {
   const lock = join(storeDir, LOCK_FILE);
@@ -149,7 +131,9 @@ function releaseAtExit(storeDir: string, lease: string): void {
 
 async function liveServerUrl(storeDir: string): Promise<string | undefined> {
   const server = readServerFile(storeDir);
-  return server && pidAlive(server.pid) && (await reachable(server.url)) ? server.url : undefined;
+  return server && pidAlive(server.pid) && (await canConnect(Number(new URL(server.url).port)))
+    ? server.url
+    : undefined;
 }
 
 /** Attaches to the folder's live server, or starts it; a second process never starts a second server. */
