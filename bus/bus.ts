@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import {
   AckPolicy,
@@ -164,8 +165,10 @@ export class Bus {
     let handled = 0;
     let stopping = false;
     const abandon = new AbortController();
+    // Every message in hand listens to it: as many listeners as the stage's concurrency is no leak.
+    setMaxListeners(0, abandon.signal);
 
-    const process = async (msg: JsMsg) => {
+    const handleOne = async (msg: JsMsg) => {
       const keepAlive = setInterval(() => msg.working(), Math.max(1000, spec.ackWaitMs / 3));
       try {
         const parsed = await this.validate(msg, spec);
@@ -209,14 +212,17 @@ export class Bus {
           msg.nak();
           continue;
         }
-        const task = process(msg).catch((err) =>
+        const task = handleOne(msg).catch((err) =>
           this.logger.error({ err: errorMessage(err) }, "message processing failed"),
         );
         running.add(task);
         void task.finally(() => running.delete(task));
         while (running.size >= spec.concurrency) await Promise.race(running);
       }
-    })();
+    })().catch((err) =>
+      // The consumer went away under the loop (deleted, or its stream): say so rather than crash the process.
+      this.logger.error({ err: errorMessage(err), stage: spec.stage }, "consumer ended"),
+    );
 
     return {
       stop: async (options = {}) => {

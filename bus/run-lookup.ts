@@ -1,8 +1,9 @@
-import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { ConfigError } from "../protocol/errors.ts";
 import { RunCompleted, RunStarted } from "../protocol/messages.ts";
 import { runStageSubject, STAGES, STREAM_NAME, SUBJECT_ROOT } from "../protocol/subjects.ts";
+import { isStreamNotFound } from "./jetstream-errors.ts";
 import { followRunEvents } from "./run-events.ts";
 
 /** What the stream knows of a run, read without creating anything (no stream, no consumer, no bucket). */
@@ -11,16 +12,13 @@ export type RunLookup =
   | { state: "running"; started: RunStarted }
   | { state: "completed"; started?: RunStarted; completed: RunCompleted };
 
-const isNoStream = (err: unknown) =>
-  err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound;
-
 async function lastOn(nc: NatsConnection, subject: string): Promise<unknown> {
   const jsm = await jetstreamManager(nc);
   try {
     // No message on the subject is null; no stream at all is an error.
     return (await jsm.streams.getMessage(STREAM_NAME, { last_by_subj: subject }))?.json();
   } catch (err) {
-    if (isNoStream(err)) return undefined;
+    if (isStreamNotFound(err)) return undefined;
     throw err;
   }
 }
@@ -37,7 +35,7 @@ export async function lookUpRun(nc: NatsConnection, runId: string): Promise<RunL
   return started.success ? { state: "running", started: started.data } : { state: "unknown" };
 }
 
-/** Ids of the runs that have started on this server's stream, in the order of their last start. */
+/** Ids of the runs that have started on this server's stream, sorted. */
 export async function knownRuns(nc: NatsConnection): Promise<string[]> {
   const jsm = await jetstreamManager(nc);
   const prefix = `${SUBJECT_ROOT}.run.`;
@@ -45,11 +43,11 @@ export async function knownRuns(nc: NatsConnection): Promise<string[]> {
     const info = await jsm.streams.info(STREAM_NAME, {
       subjects_filter: `${prefix}*.${STAGES.runStarted}`,
     });
-    return Object.keys(info.state.subjects ?? {}).map((subject) =>
-      subject.slice(prefix.length, -`.${STAGES.runStarted}`.length),
-    );
+    return Object.keys(info.state.subjects ?? {})
+      .map((subject) => subject.slice(prefix.length, -`.${STAGES.runStarted}`.length))
+      .sort();
   } catch (err) {
-    if (isNoStream(err)) return [];
+    if (isStreamNotFound(err)) return [];
     throw err;
   }
 }
@@ -77,7 +75,10 @@ export async function awaitRun(
     await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, deadline - Date.now())));
   }
   const runs = await knownRuns(nc);
-  const listed = runs.length > 0 ? `runs there: ${runs.slice(-10).join(", ")}` : "no run has started there";
+  const listed =
+    runs.length > 0
+      ? `runs there: ${runs.slice(-10).join(", ")}${runs.length > 10 ? ` (the last 10 of ${runs.length})` : ""}`
+      : "no run has started there";
   throw new ConfigError(
     `run ${runId} is not on this NATS server (${listed}); check the run id, or start the run first (nanoflux up, or nanoflux agent scheduler) and pass --wait-for-run <seconds> to wait for it`,
   );

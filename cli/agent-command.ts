@@ -102,14 +102,12 @@ async function serveEveryRun(worker: Worker, stopped: Promise<string>): Promise<
     fromStart: false,
     subject: allRunsSubject().replace(/>$/, "*.run.*"),
   });
-  const iterator = follower.events[Symbol.asyncIterator]();
+  // A stop ends the follower, and with it the loop below.
+  void stopped.then(() => follower.stop());
   try {
     for (const runId of await knownRuns(nc)) await join(runId);
     logger.info({ joined: [...runtimes.keys()] }, "serving every run; waiting for new ones");
-    for (;;) {
-      const next = await Promise.race([iterator.next(), stopped.then(() => undefined)]);
-      if (!next || next.done) break;
-      const { event } = next.value;
+    for await (const { event } of follower.events) {
       if (event.type === "run.completed.v1") await leave(event.runId);
       else if (event.type === "run.started.v1") await join(event.runId);
     }

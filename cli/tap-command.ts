@@ -64,6 +64,8 @@ export function tapCommand(): Command {
     .action(async (runId: string | undefined, flags: TapFlags) => {
       const logger = createLogger();
       const endpoint = await readerEndpoint(flags.out, process.env);
+      // Listening from here on, so a stop while waiting for the run still leaves the shared server cleanly.
+      const stopped = onStopSignal();
       // A plain connection: tap reads, and must not create streams or buckets on a server it only watches.
       const nc = await connectNats({
         servers: endpoint.url,
@@ -103,14 +105,12 @@ export function tapCommand(): Command {
           process.stdout.write(
             `${pretty ? formatEventLine(recorded) : JSON.stringify({ seq: recorded.seq, subject: recorded.subject, event: recorded.event })}\n`,
           );
-        const stopped = onStopSignal();
-        const iterator = follower.events[Symbol.asyncIterator]();
+        // A stop ends the follower, and with it the loop below.
+        void stopped.then(() => follower.stop());
         try {
-          for (;;) {
-            const next = await Promise.race([iterator.next(), stopped.then(() => undefined)]);
-            if (!next || next.done) break;
-            if (subjectMatches(wanted, next.value.subject)) print(next.value);
-            if (stopAtCompletion && next.value.event.type === "run.completed.v1") break;
+          for await (const recorded of follower.events) {
+            if (subjectMatches(wanted, recorded.subject)) print(recorded);
+            if (stopAtCompletion && recorded.event.type === "run.completed.v1") break;
           }
         } finally {
           await follower.stop();

@@ -157,10 +157,14 @@ export async function hostAgent(options: HostedAgentOptions): Promise<RunningAge
         : () => {};
     const abandon = () => actor.stop();
     delivery.signal.addEventListener("abort", abandon);
-    actor.start();
-    const output = (await toPromise(actor)) as StageOutput | undefined;
-    stopWatching();
-    delivery.signal.removeEventListener("abort", abandon);
+    let output: StageOutput | undefined;
+    try {
+      actor.start();
+      output = (await toPromise(actor)) as StageOutput | undefined;
+    } finally {
+      stopWatching();
+      delivery.signal.removeEventListener("abort", abandon);
+    }
     // Stopped before it finished: the message goes back to the queue for another replica or a resume.
     if (!output && delivery.signal.aborted) throw delivery.signal.reason;
     if (output) await publishAll(output.emit);
