@@ -106,7 +106,7 @@ async function measure(rows: number): Promise<Record<string, number | string>> {
     const started = performance.now();
     await gate.screen(`round ${i}`, text);
     if (i >= WARMUP) latencies.push(performance.now() - started);
-    gate.release(`round ${i}`);
+    await gate.release(`round ${i}`);
   }
   latencies.sort((a, b) => a - b);
 

@@ -1,6 +1,7 @@
 import type { KV } from "@nats-io/kv";
 import type { z } from "zod";
 import { SerialQueue } from "../core/serial-queue.ts";
+import type { DocumentChange, SharedDocument } from "../core/shared-document.ts";
 import { backoffDelayMs } from "../llm/retry-policy.ts";
 import { errorMessage, SystemError } from "../protocol/errors.ts";
 import { isTransientNatsError, isWrongLastSequence } from "./jetstream-errors.ts";
@@ -10,9 +11,6 @@ import { isTransientNatsError, isWrongLastSequence } from "./jetstream-errors.ts
  * compare-and-set on the entry's revision, retried when another writer came first, and riding out brief NATS
  * outages. The acceptance ledger and the spend ledger are such documents.
  */
-
-/** Looks at the document and says what to write instead (nothing, when it is fine as it is) and what to answer. */
-export type DocumentChange<T, R> = (current: T) => { next?: T; result: R };
 
 const MAX_CAS_ATTEMPTS = 50;
 const OUTAGE_PATIENCE_MS = 60_000;
@@ -33,7 +31,7 @@ function writeQueue(key: string): SerialQueue {
   return queue;
 }
 
-export class KvDocument<T> {
+export class KvDocument<T> implements SharedDocument<T> {
   /** The last read: a document that has not changed since is not parsed again. */
   #lastRead: { value: T; revision: number } | undefined;
 
@@ -70,7 +68,7 @@ export class KvDocument<T> {
   async #compareAndSet<R>(change: DocumentChange<T, R>): Promise<R> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const { value, revision } = await this.#read();
-      const { next, result } = change(value);
+      const { next, result } = await change(value);
       if (!next) return result;
       try {
         if (revision === 0) await this.kv.create(this.key, JSON.stringify(next));

@@ -30,8 +30,8 @@ export interface FollowOptions {
   fromStart: boolean;
   /** Subject filter; default: every event of the run. */
   subject?: string;
-  /** Called for messages that are not valid run events (they are skipped). */
-  onInvalid?(subject: string, reason: string): void;
+  /** Called for messages that are not valid run events (they are skipped), with their place in the stream. */
+  onInvalid?(subject: string, reason: string, seq: number): void;
 }
 
 export interface EventFollower {
@@ -128,12 +128,12 @@ function parseRunEvent(msg: JsMsg, options: Pick<FollowOptions, "onInvalid">): R
   try {
     json = msg.json();
   } catch (err) {
-    options.onInvalid?.(msg.subject, `not JSON: ${(err as Error).message}`);
+    options.onInvalid?.(msg.subject, `not JSON: ${(err as Error).message}`, msg.seq);
     return undefined;
   }
   const parsed = RunEvent.safeParse(json);
   if (parsed.success) return parsed.data;
-  options.onInvalid?.(msg.subject, parsed.error.issues[0]?.message ?? "invalid");
+  options.onInvalid?.(msg.subject, parsed.error.issues[0]?.message ?? "invalid", msg.seq);
   return undefined;
 }
 

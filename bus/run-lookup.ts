@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { ConfigError } from "../protocol/errors.ts";
 import { RunCompleted, RunStarted } from "../protocol/messages.ts";
@@ -13,7 +13,10 @@ export type RunLookup =
   | { state: "completed"; started?: RunStarted; completed: RunCompleted };
 
 async function lastOn(nc: NatsConnection, subject: string): Promise<unknown> {
-  const jsm = await jetstreamManager(nc);
+  return lastOnStream(await jetstreamManager(nc), subject);
+}
+
+async function lastOnStream(jsm: JetStreamManager, subject: string): Promise<unknown> {
   try {
     // No message on the subject is null; no stream at all is an error.
     return (await jsm.streams.getMessage(STREAM_NAME, { last_by_subj: subject }))?.json();
@@ -21,6 +24,12 @@ async function lastOn(nc: NatsConnection, subject: string): Promise<unknown> {
     if (isStreamNotFound(err)) return undefined;
     throw err;
   }
+}
+
+/** The run's run.started event, if the run has started. */
+export async function runStartedEvent(jsm: JetStreamManager, runId: string): Promise<RunStarted | undefined> {
+  const started = RunStarted.safeParse(await lastOnStream(jsm, runStageSubject(runId, STAGES.runStarted)));
+  return started.success ? started.data : undefined;
 }
 
 export async function lookUpRun(nc: NatsConnection, runId: string): Promise<RunLookup> {

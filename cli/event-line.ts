@@ -45,6 +45,8 @@ function detail(recorded: RecordedEvent): string {
       return `dead letter from ${event.subject}${recorded.errorCode ? ` [${recorded.errorCode}]` : ""}: ${clip(event.reason, 60)}`;
     case "usage.recorded.v1":
       return `${event.model} as ${event.role}: ${event.promptTokens} + ${event.completionTokens} tokens`;
+    case "decontamination.indexed.v1":
+      return `checking against ${event.benchmarks.map((b) => `${b.file} (${b.items})`).join(", ") || "no benchmarks"}`;
   }
 }
 

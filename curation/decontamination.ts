@@ -5,8 +5,12 @@ import type { CurationConfig } from "../config/topology.ts";
 import type { LineProblem } from "../eval/benchmarks.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { SystemError } from "../protocol/errors.ts";
-import { type BenchmarkRef, DecontaminationReport } from "../protocol/run-report.ts";
-import type { NoveltyReport } from "../protocol/schemas.ts";
+import type {
+  BenchmarkRef,
+  ContaminationCheck,
+  DecontaminationIndex,
+  NoveltyReport,
+} from "../protocol/schemas.ts";
 import { type BenchmarkQuestion, loadBenchmarkFile } from "./benchmark-files.ts";
 import { BenchmarkVectors } from "./benchmark-vectors.ts";
 import type { Embedder } from "./embedder.ts";
@@ -17,21 +21,12 @@ import { NgramIndex } from "./ngrams.ts";
  * benchmark question's, or when it shares too many word n-grams (numbers normalised) with one.
  */
 
-export interface ContaminationCheck {
-  contaminated: boolean;
-  /** Highest cosine similarity to any benchmark question (0 when there are none). */
-  similarity: number;
-  /** Highest n-gram overlap with any benchmark question, 0..1. */
-  ngramOverlap: number;
-  /** The benchmark question behind the decision: the n-gram match when that fired, else the nearest by embedding. */
-  nearest?: BenchmarkRef;
-  /** One sentence for the round's close reason and the logs. */
+/** A question's check, as every round carries it, with one sentence for the close reason and the logs. */
+export interface ContaminationResult extends ContaminationCheck {
   reason: string;
 }
 
-export { type BenchmarkRef, DecontaminationReport };
-
-const MAX_LISTED_REJECTIONS = 200;
+export type { BenchmarkRef };
 
 export interface DecontaminatorOptions {
   config: CurationConfig["decontamination"];
@@ -47,17 +42,13 @@ export interface DecontaminatorOptions {
 }
 
 export class Decontaminator {
-  readonly #rejections: DecontaminationReport["rejections"] = [];
-  #checked = 0;
-  #rejected = 0;
-
   private constructor(
     private readonly options: DecontaminatorOptions,
     private readonly db: lancedb.Connection | undefined,
     private readonly vectors: BenchmarkVectors[],
     private readonly questions: BenchmarkQuestion[],
     private readonly ngrams: NgramIndex,
-    private readonly benchmarks: DecontaminationReport["benchmarks"],
+    private readonly benchmarks: DecontaminationIndex["benchmarks"],
     /** Malformed benchmark lines, skipped, with file and line. */
     readonly problems: LineProblem[],
   ) {}
@@ -102,7 +93,7 @@ export class Decontaminator {
     return new Decontaminator(options, db, vectors, questions, ngrams, benchmarks, problems);
   }
 
-  async check(text: string): Promise<ContaminationCheck> {
+  async check(text: string): Promise<ContaminationResult> {
     const { similarityThreshold, ngramOverlap: overlapLimit } = this.options.config;
     const [vector] = await this.options.embedder.embed([text]);
     const hits = await Promise.all(this.vectors.map((v) => v.nearest(vector as Float32Array)));
@@ -117,47 +108,24 @@ export class Decontaminator {
     const ngramItem = byNgrams && this.questions[byNgrams.item];
     const source = ngramOverlap >= overlapLimit ? ngramItem : (byEmbedding ?? ngramItem);
     const nearest = source && { file: source.file, line: source.line, text: source.text };
-    const check = {
+    return {
       contaminated,
       similarity,
       ngramOverlap,
-      nearest,
+      ...(nearest ? { nearest } : {}),
       reason: describe(contaminated, similarity, ngramOverlap, nearest),
     };
-    this.#record(text, check);
-    return check;
   }
 
-  report(): DecontaminationReport {
+  /** The benchmarks and limits questions are checked against: announced on the bus when a curator starts. */
+  index(): DecontaminationIndex {
     const { similarityThreshold, ngramSize, ngramOverlap } = this.options.config;
-    return {
-      benchmarks: this.benchmarks,
-      similarityThreshold,
-      ngramSize,
-      ngramOverlap,
-      checked: this.#checked,
-      rejected: this.#rejected,
-      rejections: [...this.#rejections],
-    };
+    return { benchmarks: this.benchmarks, similarityThreshold, ngramSize, ngramOverlap };
   }
 
   close(): void {
     for (const v of this.vectors) v.close();
     this.db?.close();
-  }
-
-  #record(text: string, check: ContaminationCheck): void {
-    this.#checked++;
-    if (!check.contaminated) return;
-    this.#rejected++;
-    if (this.#rejections.length < MAX_LISTED_REJECTIONS) {
-      this.#rejections.push({
-        text,
-        similarity: check.similarity,
-        ngramOverlap: check.ngramOverlap,
-        nearest: check.nearest,
-      });
-    }
   }
 }
 
@@ -176,11 +144,17 @@ function describe(
 }
 
 /** The check as the round's novelty report, for a question rejected as contaminated. */
-export function contaminationNovelty(check: ContaminationCheck): NoveltyReport {
+export function contaminationNovelty(result: ContaminationResult): NoveltyReport {
   return {
-    maxSimilarity: check.similarity,
-    nearestId: check.nearest && `${check.nearest.file}:${check.nearest.line}`,
-    nearestText: check.nearest?.text,
+    maxSimilarity: result.similarity,
+    nearestId: result.nearest && `${result.nearest.file}:${result.nearest.line}`,
+    nearestText: result.nearest?.text,
     source: "benchmark",
+    contamination: checkOf(result),
   };
+}
+
+/** The check without its sentence: what the round carries. */
+export function checkOf({ reason: _, ...check }: ContaminationResult): ContaminationCheck {
+  return check;
 }

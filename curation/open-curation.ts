@@ -1,12 +1,13 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { CurationConfig, ModelConfig } from "../config/topology.ts";
+import type { SharedDocument } from "../core/shared-document.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { Decontaminator } from "./decontamination.ts";
 import { CachedEmbedder } from "./embedders/cached-embedder.ts";
 import { createEmbedder } from "./embedders/create-embedder.ts";
 import { LanceQuestionStore } from "./lance-question-store.ts";
-import { NoveltyGate } from "./novelty.ts";
+import { type NoveltyBook, NoveltyGate } from "./novelty.ts";
 
 /**
  * Everything the Curator's gates need, opened from the topology's `curation` section: one cached embedder
@@ -25,6 +26,10 @@ export interface CurationDeps {
   benchmarkCacheDir?: string;
   /** Where benchmark names (gsm8k, ...) are found; default the evaluation's benchmarks folder. */
   benchmarksDir?: string;
+  /** The run's novelty book, shared by every curator replica (default: this process only). */
+  book?: SharedDocument<NoveltyBook>;
+  /** Resolves once the store holds every question any replica kept before the call (see NoveltyGate). */
+  storeCaughtUp?: () => Promise<void>;
 }
 
 export interface Curation {
@@ -64,6 +69,8 @@ export async function openCuration(deps: CurationDeps): Promise<Curation> {
     store,
     threshold: config.noveltyThreshold,
     screenReplays: config.screenReplays,
+    book: deps.book,
+    storeCaughtUp: deps.storeCaughtUp,
   });
   return {
     embedder,

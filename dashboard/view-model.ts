@@ -75,6 +75,7 @@ export function foldRunEvent(view: RunView, { event }: RecordedEvent): RunView {
     case "dlq.v1":
       return { ...timed, deadLetters: timed.deadLetters + 1 };
     case "training.updated.v1":
+    case "decontamination.indexed.v1":
       return timed;
     case "usage.recorded.v1":
       return foldUsage(timed, event);

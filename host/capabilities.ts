@@ -1,8 +1,11 @@
 import type { Bus } from "../bus/bus.ts";
+import { tailRunStage } from "../bus/event-tail.ts";
 import { KvDocument } from "../bus/kv-document.ts";
 import { readRunEvents } from "../bus/run-events.ts";
+import { runStartedEvent } from "../bus/run-lookup.ts";
 import { committedSpend } from "../bus/spend-ledger.ts";
 import type { Topology } from "../config/topology.ts";
+import type { Logger } from "../log/logger.ts";
 import type { RunEvents, RunSettings, RunState } from "./definition.ts";
 import { redactTopology } from "./redact.ts";
 
@@ -40,6 +43,10 @@ export function runState(bus: Bus, runId: string): RunState {
   };
 }
 
-export function runEvents(bus: Bus, runId: string): RunEvents {
-  return { read: async () => (await readRunEvents(bus.js, runId)).map((r) => r.event) };
+export function runEvents(bus: Bus, runId: string, logger: Logger): RunEvents {
+  return {
+    read: async () => (await readRunEvents(bus.js, runId)).map((r) => r.event),
+    started: () => runStartedEvent(bus.jsm, runId),
+    follow: (stage, apply) => tailRunStage({ js: bus.js, jsm: bus.jsm, runId, stage, apply, logger }),
+  };
 }

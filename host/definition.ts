@@ -1,6 +1,6 @@
 import type { StateMachine } from "xstate";
 import type { z } from "zod";
-import type { DocumentChange } from "../bus/kv-document.ts";
+import type { EventTail } from "../bus/event-tail.ts";
 import type {
   CurationConfig,
   ModelConfig,
@@ -8,12 +8,13 @@ import type {
   TournamentConfig,
   TrainingConfig,
 } from "../config/topology.ts";
+import type { SharedDocument } from "../core/shared-document.ts";
 import type { DomainPack } from "../domains/pack.ts";
 import type { ChatModel } from "../llm/chat-model.ts";
 import type { Spend } from "../llm/spending.ts";
 import type { Logger } from "../log/logger.ts";
 import type { StageInput, StageOutput } from "../machines/emission.ts";
-import type { RunEvent } from "../protocol/messages.ts";
+import type { RunEvent, RunStarted } from "../protocol/messages.ts";
 import type { TrainingBackend } from "../trainer/backend.ts";
 import type { BackendSettings } from "../trainer/backends.ts";
 
@@ -126,11 +127,7 @@ export interface AgentEntry {
 export type StateKey = (runId: string) => string;
 
 /** A JSON document of the run's state that replicas on any host change together, with compare-and-set. */
-export interface SharedDocument<T> {
-  read(): Promise<T>;
-  /** `change` sees the current document and says what to write instead (if anything) and what to answer. */
-  change<R>(change: DocumentChange<T, R>): Promise<R>;
-}
+export type { SharedDocument };
 
 /** The run's shared state (the KV bucket), as seen from one run. */
 export interface RunState {
@@ -146,7 +143,17 @@ export interface RunState {
 export interface RunEvents {
   /** Every event the run has recorded so far, oldest first. */
   read(): Promise<RunEvent[]>;
+  /** The run's start, with the topology it was started with; undefined before the scheduler has recorded it. */
+  started(): Promise<RunStarted | undefined>;
+  /**
+   * Applies every event of one stage (`round.closed`), from the run's first, in order, then each new one as it
+   * is recorded, until stopped: how a replica keeps a local view in step with its peers on other hosts.
+   * `apply` must be idempotent.
+   */
+  follow(stage: string, apply: (event: RunEvent) => Promise<void>): Promise<EventTail>;
 }
+
+export type { EventTail };
 
 /**
  * Everything an agent gets from its host: built once per agent replica, passed in, never imported as globals.

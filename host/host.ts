@@ -108,7 +108,7 @@ export async function hostAgent(options: HostedAgentOptions): Promise<RunningAge
     logger,
     publish,
     state: runState(bus, runId),
-    events: runEvents(bus, runId),
+    events: runEvents(bus, runId, logger),
     trainingBackend: (backend) =>
       createBackend(backend, {
         env: options.env ?? process.env,

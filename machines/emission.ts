@@ -1,6 +1,6 @@
 import { errorInfo } from "../protocol/errors.ts";
 import type { RejectionReason, RoundClosed } from "../protocol/messages.ts";
-import type { CloseStatus, RoundSpec } from "../protocol/schemas.ts";
+import type { CloseStatus, Question, RoundSpec } from "../protocol/schemas.ts";
 
 /** A message a machine wants published. The host validates it against the stage's schema and publishes it. */
 export interface Emission {
@@ -25,6 +25,8 @@ export interface StageInput<T> {
 interface RoundMessage {
   runId: string;
   spec: RoundSpec;
+  /** The round's question, on every message after the Attacker's. */
+  question?: Question;
 }
 
 /** The round.closed emission for a round that ends at this stage. */
@@ -47,6 +49,8 @@ export function closeRound(
     reason,
     stage,
     complexity: input.message.spec.complexity,
+    // Whoever reads the close (a curator on another host, a report) learns the question without earlier events.
+    ...(input.message.question ? { question: input.message.question } : {}),
     ...extra,
   };
   return { stage: "round.closed", message };

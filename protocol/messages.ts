@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { Answer, CloseStatus, NoveltyReport, Question, RoundSpec, Sample, Verdict } from "./schemas.ts";
+import {
+  Answer,
+  CloseStatus,
+  DecontaminationIndex,
+  NoveltyReport,
+  Question,
+  RoundSpec,
+  Sample,
+  Verdict,
+} from "./schemas.ts";
 import { STAGES } from "./subjects.ts";
 import { TrainingUpdated } from "./training.ts";
 
@@ -102,12 +111,24 @@ export const RoundClosed = z.object({
   reasonCode: RejectionReason.optional(),
   reason: z.string(),
   stage: z.string().describe("stage that closed the round"),
+  question: Question.optional().describe("the round's question, once it had one"),
   sample: Sample.optional(),
   verdict: Verdict.optional(),
   novelty: NoveltyReport.optional(),
   complexity: z.number().int().optional(),
 });
 export type RoundClosed = z.infer<typeof RoundClosed>;
+
+/**
+ * The benchmark index a curator replica checks questions against, announced when it starts: with the check
+ * each round carries, the run's decontamination report is made from the bus, whichever hosts curated.
+ */
+export const DecontaminationIndexed = z.object({
+  type: z.literal("decontamination.indexed.v1"),
+  ...Envelope,
+  ...DecontaminationIndex.shape,
+});
+export type DecontaminationIndexed = z.infer<typeof DecontaminationIndexed>;
 
 /**
  * One HTTP call an endpoint billed, whatever became of its reply: the run's books. Published by the process
@@ -177,6 +198,7 @@ export const STAGE_SCHEMAS = {
   [STAGES.deadLetter]: DeadLetter,
   [STAGES.trainingUpdated]: TrainingUpdated,
   [STAGES.usageRecorded]: UsageRecorded,
+  [STAGES.decontaminationIndexed]: DecontaminationIndexed,
 } as const;
 
 export const RunEvent = z.discriminatedUnion("type", [
@@ -191,6 +213,7 @@ export const RunEvent = z.discriminatedUnion("type", [
   DeadLetter,
   TrainingUpdated,
   UsageRecorded,
+  DecontaminationIndexed,
 ]);
 export type RunEvent = z.infer<typeof RunEvent>;
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { RunCompleted } from "./messages.ts";
-import { CloseStatus } from "./schemas.ts";
+import { BenchmarkRef, CloseStatus, DecontaminationIndex } from "./schemas.ts";
 
 /**
  * The run report (`report.json`) and its parts, defined once: the runner writes it, the summary, the dashboard,
@@ -55,17 +55,12 @@ export const RoundLedgerRow = z.object({
 });
 export type RoundLedgerRow = z.infer<typeof RoundLedgerRow>;
 
-/** A benchmark item a generated question resembled. */
-export const BenchmarkRef = z.object({ file: z.string(), line: z.number().int(), text: z.string() });
-export type BenchmarkRef = z.infer<typeof BenchmarkRef>;
-
+/**
+ * What decontamination did in a run, put together from the bus: the benchmark index the curators announced
+ * and the check every round carries, so curators on any host count.
+ */
 export const DecontaminationReport = z.object({
-  benchmarks: z.array(
-    z.object({ file: z.string(), items: z.number().int(), malformedLines: z.number().int() }),
-  ),
-  similarityThreshold: z.number(),
-  ngramSize: z.number().int(),
-  ngramOverlap: z.number(),
+  ...DecontaminationIndex.shape,
   checked: z.number().int().nonnegative(),
   rejected: z.number().int().nonnegative(),
   /** The first rejections, each with the benchmark item it resembled. */

@@ -120,12 +120,41 @@ export type InvalidVerdict = z.infer<typeof InvalidVerdict>;
 export const Verdict = z.discriminatedUnion("valid", [ValidVerdict, InvalidVerdict]);
 export type Verdict = z.infer<typeof Verdict>;
 
+/** A benchmark item, by file and line. */
+export const BenchmarkRef = z.object({ file: z.string(), line: z.number().int(), text: z.string() });
+export type BenchmarkRef = z.infer<typeof BenchmarkRef>;
+
+/** A question's decontamination check: how close it came to the evaluation benchmarks. */
+export const ContaminationCheck = z.object({
+  contaminated: z.boolean(),
+  /** Highest cosine similarity to any benchmark question (0 when there are none). */
+  similarity: z.number(),
+  /** Highest n-gram overlap with any benchmark question, 0..1. */
+  ngramOverlap: z.number(),
+  /** The benchmark question behind the decision: the n-gram match when that fired, else the nearest by embedding. */
+  nearest: BenchmarkRef.optional(),
+});
+export type ContaminationCheck = z.infer<typeof ContaminationCheck>;
+
+/** The benchmarks a curator checks questions against, and its limits. */
+export const DecontaminationIndex = z.object({
+  benchmarks: z.array(
+    z.object({ file: z.string(), items: z.number().int(), malformedLines: z.number().int() }),
+  ),
+  similarityThreshold: z.number(),
+  ngramSize: z.number().int(),
+  ngramOverlap: z.number(),
+});
+export type DecontaminationIndex = z.infer<typeof DecontaminationIndex>;
+
 export const NoveltyReport = z.object({
   maxSimilarity: z.number(),
   nearestId: z.string().optional(),
   nearestText: z.string().optional(),
   /** Where the nearest question is: kept, in flight, a benchmark item, or already played and rejected. */
   source: z.enum(["store", "in_flight", "benchmark", "played", "none"]),
+  /** The decontamination check, when the curator ran one: it travels with the round to every host. */
+  contamination: ContaminationCheck.optional(),
 });
 export type NoveltyReport = z.infer<typeof NoveltyReport>;
 

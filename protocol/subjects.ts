@@ -25,6 +25,7 @@ export const STAGES = {
   roundClosed: "round.closed",
   trainingUpdated: "training.updated",
   usageRecorded: "usage.recorded",
+  decontaminationIndexed: "decontamination.indexed",
   deadLetter: "dlq",
 } as const;
 export type Stage = string;
@@ -80,6 +81,8 @@ export function durableName(runId: string, agentType: string, stage: Stage): str
 export const stateKeys = {
   scheduler: (runId: string) => `${assertToken(runId, "run id")}.scheduler`,
   curatorCount: (runId: string) => `${assertToken(runId, "run id")}.curator.accepted`,
+  /** The questions curator replicas hold in flight or have just kept: one novelty view for every host. */
+  curatorNovelty: (runId: string) => `${assertToken(runId, "run id")}.curator.novelty`,
   run: (runId: string) => `${assertToken(runId, "run id")}.run`,
   spend: (runId: string) => `${assertToken(runId, "run id")}.spend`,
 };

@@ -6,7 +6,7 @@ import { natsEndpoint, newRunId } from "../bus/nats-endpoint.ts";
 import { followRunEvents } from "../bus/run-events.ts";
 import type { AgentConfig } from "../config/topology.ts";
 import { writeFileAtomic } from "../core/atomic-file.ts";
-import { readDecontaminationReport } from "../curation/decontamination-file.ts";
+import { DecontaminationTally } from "../curation/decontamination-report.ts";
 import { acceptedSamples, buildRunReport, type RunReport } from "../curation/run-report.ts";
 import { startAgents } from "../host/runtime.ts";
 import type { Logger } from "../log/logger.ts";
@@ -78,6 +78,7 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
 
     const closed = new Map<string, RoundClosed>();
     const usage: UsageRecorded[] = [];
+    const decontamination = new DecontaminationTally();
     const dataset = await DatasetFile.create(datasetPath);
     let completed: RunCompleted | undefined;
     const startedAt = Date.now();
@@ -92,6 +93,7 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
       }
       if (next.done) break;
       const { event } = next.value;
+      decontamination.add(event);
       if (event.type === "usage.recorded.v1") {
         usage.push(event);
         tokens += event.promptTokens + event.completionTokens;
@@ -111,11 +113,10 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
       if (event.type === "run.completed.v1") completed = event;
     }
     progress.done();
-    // Agents stop first, so the curator has written what only it knows (its decontamination report).
     await runtime.stop();
     const rounds = [...closed.values()];
     const report = buildRunReport(runId, topology.curation, rounds, completed, usage);
-    report.decontamination = await readDecontaminationReport(runDir);
+    report.decontamination = decontamination.report();
     if (!completed) {
       report.status = "interrupted";
       report.reason = "stopped before the run completed";

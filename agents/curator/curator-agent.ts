@@ -1,13 +1,12 @@
 import { join, resolve } from "node:path";
 import { fromPromise } from "xstate";
-import { writeFileAtomic } from "../../core/atomic-file.ts";
-import { contaminationNovelty, type Decontaminator } from "../../curation/decontamination.ts";
-import { DECONTAMINATION_FILE } from "../../curation/decontamination-file.ts";
-import type { NoveltyGate } from "../../curation/novelty.ts";
+import { checkOf, contaminationNovelty, type Decontaminator } from "../../curation/decontamination.ts";
+import { assertRunKeepRules } from "../../curation/keep-rules.ts";
+import { EMPTY_NOVELTY_BOOK, NoveltyBook, type NoveltyGate } from "../../curation/novelty.ts";
 import { type Curation, openCuration } from "../../curation/open-curation.ts";
 import { decideCuration } from "../../curation/policy.ts";
 import { defineAgent, stage } from "../../host/define-agent.ts";
-import type { AgentContext, AgentParts } from "../../host/definition.ts";
+import type { AgentContext, AgentParts, EventTail } from "../../host/definition.ts";
 import {
   acceptanceMachine,
   type CommitResult,
@@ -18,13 +17,16 @@ import {
 } from "../../machines/curator.ts";
 import { SystemError } from "../../protocol/errors.ts";
 import {
+  DecontaminationIndexed,
   QuestionProposed,
   QuestionScreened,
   type RejectionReason,
   RoundClosed,
+  type RunEvent,
   VerdictIssued,
 } from "../../protocol/messages.ts";
 import type { Sample, ValidVerdict } from "../../protocol/schemas.ts";
+import { STAGES, stateKeys } from "../../protocol/subjects.ts";
 import { AcceptanceLedger } from "./acceptance-ledger.ts";
 
 /** Rejections that judged the question itself: replaying it would cost the same tokens for the same verdict. */
@@ -61,20 +63,20 @@ export function createCuratorActors(context: Pick<AgentContext, "settings">, par
   return {
     screenQuestion: fromPromise<ScreenResult, QuestionProposed>(async ({ input }) => {
       const { text } = input.question;
-      if (parts.decontaminator) {
-        const check = await parts.decontaminator.check(text);
-        if (check.contaminated)
-          return {
-            passed: false,
-            reasonCode: "contaminated",
-            reason: check.reason,
-            novelty: contaminationNovelty(check),
-          };
-      }
+      const check = await parts.decontaminator?.check(text);
+      if (check?.contaminated)
+        return {
+          passed: false,
+          reasonCode: "contaminated",
+          reason: check.reason,
+          novelty: contaminationNovelty(check),
+        };
       const screen = await parts.gate.screen(input.spec.roundId, text);
+      // The check rides with the round, so the run's report counts it whichever host screened.
+      const novelty = check ? { ...screen.report, contamination: checkOf(check) } : screen.report;
       return screen.novel
-        ? { passed: true, reason: screen.reason, novelty: screen.report }
-        : { passed: false, reasonCode: "duplicate", reason: screen.reason, novelty: screen.report };
+        ? { passed: true, reason: screen.reason, novelty }
+        : { passed: false, reasonCode: "duplicate", reason: screen.reason, novelty };
     }),
     applyPolicy: fromPromise<PolicyDecision, VerdictIssued>(async ({ input }) => {
       const standing = await parts.ledger.standing(input.spec.roundId);
@@ -122,35 +124,34 @@ export function createCuratorActors(context: Pick<AgentContext, "settings">, par
 }
 
 /**
- * Puts back into the store any accepted question a crash kept from reaching the disk (the store batches its
- * writes). The run's stream is the record: adding a stored id again changes nothing.
+ * What a round's close means for this replica's novelty view: a kept question goes into its store (from any
+ * replica, on any host; adding a stored id again changes nothing), a question played and rejected for itself
+ * blocks its replays, and the round's entry may leave the shared book.
  */
-async function restoreAcceptedQuestions(
-  context: Pick<AgentContext, "events" | "logger">,
-  curation: Curation,
-): Promise<void> {
-  const accepted = (await context.events.read()).flatMap((e) =>
-    e.type === "round.closed.v1" && e.status === "accepted" && e.sample ? [e.sample] : [],
-  );
-  if (accepted.length === 0) return;
-  const vectors = await curation.embedder.embed(accepted.map((s) => s.question.text));
-  await curation.store.add(
-    accepted.map((sample, i) => ({
-      id: sample.id,
-      runId: sample.runId,
-      roundId: sample.roundId,
-      domain: sample.domain,
-      skill: sample.skill,
-      complexity: sample.complexity,
-      level: sample.verdict.level,
-      text: sample.question.text,
-      vector: vectors[i] as Float32Array,
-    })),
-  );
-  context.logger.info(
-    { accepted: accepted.length },
-    "curator store checked against the run's accepted samples",
-  );
+async function applyClose(event: RunEvent, curation: Curation): Promise<void> {
+  if (event.type !== "round.closed.v1") return;
+  const { sample } = event;
+  if (event.status === "accepted" && sample) {
+    const [vector] = await curation.embedder.embed([sample.question.text]);
+    await curation.store.add([
+      {
+        id: sample.id,
+        runId: sample.runId,
+        roundId: sample.roundId,
+        domain: sample.domain,
+        skill: sample.skill,
+        complexity: sample.complexity,
+        level: sample.verdict.level,
+        text: sample.question.text,
+        vector: vector as Float32Array,
+      },
+    ]);
+  }
+  const played =
+    event.status === "rejected" && event.reasonCode && PLAYED_REJECTIONS.has(event.reasonCode)
+      ? event.question?.text
+      : undefined;
+  await curation.novelty.roundClosed(event.spec.roundId, played);
 }
 
 /** The curator's two stages: the early novelty and contamination gate, and the final acceptance. */
@@ -160,16 +161,40 @@ const CURATOR_STAGES = {
 };
 
 async function createCurator(context: AgentContext): Promise<AgentParts<typeof CURATOR_STAGES>> {
-  const { settings, runDir, logger } = context;
+  const { settings, runDir, logger, runId } = context;
   const { curation } = settings;
+  const started = await context.events.started();
+  if (started) assertRunKeepRules(runId, started.config, curation);
+  // The gate waits on the tail, which applies closes to the gate's store: the tail is made just after.
+  let tail: EventTail | undefined;
   const opened = await openCuration({
     config: curation,
     runDir,
     models: [...settings.models],
     logger,
     benchmarkCacheDir: join(resolve(settings.run.outDir), ".cache", "benchmark-vectors"),
+    book: context.state.document(
+      stateKeys.curatorNovelty,
+      NoveltyBook,
+      EMPTY_NOVELTY_BOOK,
+      `novelty book of run ${runId}`,
+    ),
+    storeCaughtUp: async () => {
+      if (!tail) throw new SystemError("the curator's store is not following the run yet");
+      await tail.caughtUp();
+    },
   });
-  await restoreAcceptedQuestions(context, opened);
+  try {
+    tail = await context.events.follow(STAGES.roundClosed, (event) => applyClose(event, opened));
+    await tail.caughtUp();
+    logger.info({ kept: await opened.store.count() }, "curator store follows the run's kept questions");
+    const decontaminating = curation.decontamination.benchmarks.length > 0;
+    if (decontaminating) await announceIndex(context, opened.decontamination);
+  } catch (err) {
+    await tail?.stop();
+    await opened.close();
+    throw err;
+  }
   const parts: CuratorParts = {
     gate: opened.novelty,
     decontaminator: curation.decontamination.benchmarks.length > 0 ? opened.decontamination : undefined,
@@ -188,21 +213,36 @@ async function createCurator(context: AgentContext): Promise<AgentParts<typeof C
       }),
     },
     close: async () => {
-      if (curation.decontamination.benchmarks.length > 0) {
-        await writeFileAtomic(
-          join(runDir, DECONTAMINATION_FILE),
-          JSON.stringify(opened.decontamination.report(), null, 2),
-        );
-      }
+      await tail?.stop();
       await opened.close();
     },
   };
+}
+
+/** Says on the bus which benchmarks this replica checks against: the run's report is made from the bus. */
+async function announceIndex(context: AgentContext, decontaminator: Decontaminator): Promise<void> {
+  const event: DecontaminationIndexed = {
+    type: "decontamination.indexed.v1",
+    runId: context.runId,
+    at: new Date().toISOString(),
+    producer: context.instance,
+    ...decontaminator.index(),
+  };
+  await context.publish(
+    STAGES.decontaminationIndexed,
+    event,
+    `${context.runId}:${STAGES.decontaminationIndexed}:${context.instance}`,
+  );
 }
 
 export const curatorAgent = defineAgent({
   type: "curator",
   description: "keeps novel, uncontaminated items in the quality band and mix, up to the target",
   consumes: CURATOR_STAGES,
-  produces: { "question.screened": QuestionScreened, "round.closed": RoundClosed },
+  produces: {
+    "question.screened": QuestionScreened,
+    "round.closed": RoundClosed,
+    [STAGES.decontaminationIndexed]: DecontaminationIndexed,
+  },
   create: createCurator,
 });

@@ -182,7 +182,7 @@ export async function runPlainLoop(prepared: PreparedTopology, rounds: number): 
 
     const decision = decideCuration({ config: curationConfig, verdict });
     if (!decision.accept) {
-      curation.novelty.release(spec.roundId);
+      await curation.novelty.release(spec.roundId);
       return close("curator", "rejected", decision.reasonCode, decision.reason, { verdict, novelty });
     }
     if (!verdict.valid) throw new Error("the curation policy kept an invalid question");

@@ -68,6 +68,7 @@ describe("nanoflux validate", () => {
         "self-play.yaml",
         "tournament-3.yaml",
         "multi-host.yaml",
+        "curators-on-two-hosts.yaml",
         "with-critic.yaml",
       ]),
     );

@@ -77,9 +77,7 @@ describe("curation gates", () => {
     const winner = screens.findIndex((s) => s.novel);
     expect(screens.filter((s) => s.novel)).toHaveLength(1);
     await curation.novelty.commit(`r${winner}`, meta("s1", ACCEPTED));
-    screens.forEach((_, i) => {
-      if (i !== winner) curation.novelty.release(`r${i}`);
-    });
+    for (const [i] of screens.entries()) if (i !== winner) await curation.novelty.release(`r${i}`);
     expect(await curation.store.count()).toBe(1);
     expect((await curation.novelty.screen("late", PARAPHRASES[0] as string)).novel).toBe(false);
     await curation.close();

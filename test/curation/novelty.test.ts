@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { MemoryQuestionStore } from "../../curation/memory-question-store.ts";
 import { NoveltyGate } from "../../curation/novelty.ts";
 import { BagOfWordsEmbedder } from "./support/bag-of-words.ts";
+import { questionMeta as meta } from "./support/samples.ts";
 
 const A = "a farmer has twelve cows and buys five more how many cows now";
 const A_REWORDED = "a farmer has twelve cows and then buys five more so how many cows now";
@@ -13,16 +14,6 @@ function gate(options: { now?: () => number; reservationTtlMs?: number; screenRe
   return { embedder, store, gate: new NoveltyGate({ embedder, store, threshold: 0.88, ...options }) };
 }
 
-const meta = (id: string, text: string) => ({
-  id,
-  runId: "run-1",
-  domain: "math",
-  skill: "counting",
-  complexity: 2,
-  level: "L4",
-  text,
-});
-
 describe("NoveltyGate", () => {
   test("passes a first question, then rejects its rewording once it is stored", async () => {
     const { gate: novelty } = gate();
@@ -30,7 +21,9 @@ describe("NoveltyGate", () => {
     expect(first.novel).toBe(true);
     expect(first.report).toEqual({ maxSimilarity: 0, source: "none" });
     await novelty.commit("r1", meta("s1", A));
-    expect(novelty.inFlight).toBe(0);
+    // Kept, it stays in the book until its close is heard from the stream (every replica's store then has it).
+    expect(await novelty.reserved()).toBe(1);
+    await novelty.roundClosed("r1");
 
     const again = await novelty.screen("r2", A_REWORDED);
     expect(again.novel).toBe(false);
@@ -38,6 +31,8 @@ describe("NoveltyGate", () => {
     expect(again.report.maxSimilarity).toBeGreaterThanOrEqual(0.88);
     expect(again.reason).toMatch(/^duplicate: 0\.\d{3} similar to stored question s1/);
     expect((await novelty.screen("r3", B)).novel).toBe(true);
+    // The next write clears the closed round from the book.
+    expect(await novelty.reserved()).toBe(1);
   });
 
   test("of two rounds proposing the same question at once, exactly one passes", async () => {
@@ -46,21 +41,21 @@ describe("NoveltyGate", () => {
     expect(screens.filter((s) => s.novel)).toHaveLength(1);
     const blocked = screens.filter((s) => !s.novel);
     expect(blocked.map((s) => s.report.source)).toEqual(["in_flight", "in_flight"]);
-    expect(novelty.inFlight).toBe(1);
+    expect(await novelty.reserved()).toBe(1);
   });
 
   test("a released question may be proposed again", async () => {
     const { gate: novelty } = gate();
     await novelty.screen("r1", A);
     expect((await novelty.screen("r2", A)).novel).toBe(false);
-    novelty.release("r1");
+    await novelty.release("r1");
     expect((await novelty.screen("r2", A)).novel).toBe(true);
   });
 
   test("a question played and rejected for itself blocks its replays, when the gate screens replays", async () => {
     const { gate: novelty } = gate({ screenReplays: true });
     await novelty.screen("r1", A);
-    novelty.release("r1", { played: true });
+    await novelty.release("r1", { played: true });
     const replay = await novelty.screen("r2", A_REWORDED);
     expect(replay.novel).toBe(false);
     expect(replay.report).toMatchObject({ source: "played", nearestId: "r1", nearestText: A });
@@ -69,7 +64,7 @@ describe("NoveltyGate", () => {
 
     const { gate: lenient } = gate({ screenReplays: false });
     await lenient.screen("r1", A);
-    lenient.release("r1", { played: true });
+    await lenient.release("r1", { played: true });
     expect((await lenient.screen("r2", A)).novel).toBe(true);
   });
 

@@ -169,7 +169,7 @@ describe("the built-in roles", () => {
       judge: [["answer.submitted"], ["verdict.issued", "round.closed"]],
       curator: [
         ["question.proposed", "verdict.issued"],
-        ["question.screened", "round.closed"],
+        ["question.screened", "round.closed", "decontamination.indexed"],
       ],
       trainer: [["run.completed"], ["training.updated"]],
     });

@@ -46,3 +46,8 @@ export function mixedSamples(count: number): Sample[] {
     i % 3 === 1 ? { ...choiceSample, id: `s${i}`, roundId: `r${i}` } : sample(i, { complexity: 1 + (i % 5) }),
   );
 }
+
+/** A question store row's fields, less the round and the vector the gate adds. */
+export function questionMeta(id: string, text: string) {
+  return { id, runId: "run-1", domain: "math", skill: "counting", complexity: 2, level: "L4", text };
+}
