@@ -20,6 +20,12 @@ export function nonNegativeNumber(value: string): number {
   return n;
 }
 
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a number > 0");
+  return n;
+}
+
 /** How long `agent` and `tap` wait for a run to start (its coordinator may be starting beside them). */
 export const DEFAULT_WAIT_FOR_RUN_S = 30;
 

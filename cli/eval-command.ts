@@ -7,6 +7,7 @@ import {
   DEFAULT_ALPHA,
   type LabelledEvaluation,
   renderComparison,
+  renderCompute,
 } from "../eval/compare.ts";
 import { createEvalModel } from "../eval/eval-model.ts";
 import { type EvalSummary, loadEvaluation } from "../eval/results.ts";
@@ -14,6 +15,7 @@ import { runBenchmark } from "../eval/run-benchmark.ts";
 import { createLogger } from "../log/logger.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import { untilInterrupted } from "../terminal/signals.ts";
+import { readTrainingCompute } from "../trainer/train-run.ts";
 import { integer, nonNegativeNumber, positiveInteger } from "./arguments.ts";
 
 interface EvalFlags {
@@ -27,6 +29,7 @@ interface EvalFlags {
   sample?: number;
   seed?: number;
   label?: string;
+  trainedBy?: string;
   temperature: number;
   maxTokens?: number;
   out: string;
@@ -64,12 +67,21 @@ export function evalCommand(): Command {
     .option("--sample <n>", "evaluate a seeded random sample of n items", positiveInteger)
     .option("--seed <n>", "seed of --sample", integer)
     .option("--label <name>", "column heading in `nanoflux compare` (default: the model name)")
+    .option(
+      "--trained-by <runDir>",
+      "the run folder whose `nanoflux train` made this model: its compute goes into the results",
+    )
     .option("--temperature <t>", "sampling temperature", nonNegativeNumber, 0)
     .option("--max-tokens <n>", "completion token limit per item", positiveInteger)
     .option("--out <dir>", "folder for the result files", "evals")
     .action(async (flags: EvalFlags) => {
       const logger = createLogger();
       const model = createEvalModel(flags, { env: process.env, logger });
+      const training = flags.trainedBy ? await readTrainingCompute(flags.trainedBy) : undefined;
+      if (flags.trainedBy && !training)
+        throw new ConfigError(
+          `--trained-by ${flags.trainedBy}: no training/compute.json there; give the run folder \`nanoflux train\` fine-tuned`,
+        );
       await untilInterrupted(async (signal) => {
         for (const benchmark of flags.benchmark) {
           const run = await runBenchmark(model, {
@@ -81,6 +93,7 @@ export function evalCommand(): Command {
             model: flags.model,
             baseUrl: flags.baseUrl,
             outDir: flags.out,
+            ...(training ? { training } : {}),
             signal,
             onProblem: (problem) => logger.warn(`skipped malformed line ${formatLineProblem(problem)}`),
             onProgress: (finished, total) => {
@@ -127,8 +140,14 @@ export function compareCommand(): Command {
     )
     .argument("<results...>", "*.summary.json files or folders of them, optionally as label=path")
     .option("--alpha <p>", "significance level", nonNegativeNumber, DEFAULT_ALPHA)
-    .action(async (args: string[], flags: { alpha: number }) => {
+    .option(
+      "--full <label>",
+      "the full-benchmark fine-tune: print every fine-tune's compute ratio against it",
+    )
+    .action(async (args: string[], flags: { alpha: number; full?: string }) => {
       const comparison = compareEvaluations(await loadResultArguments(args), flags.alpha);
       process.stdout.write(`${renderComparison(comparison)}\n`);
+      const compute = renderCompute(comparison, flags.full);
+      if (compute) process.stdout.write(`\n${compute}\n`);
     });
 }

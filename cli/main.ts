@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { ablateCommand } from "./ablate-command.ts";
 import { agentCommand } from "./agent-command.ts";
 import { dashboardCommand } from "./dashboard-command.ts";
 import { reportFatal } from "./errors.ts";
@@ -30,7 +31,8 @@ const program = new Command("nanoflux")
   .addCommand(evalCommand())
   .addCommand(compareCommand())
   .addCommand(trainCommand())
-  .addCommand(trainerHostCommand());
+  .addCommand(trainerHostCommand())
+  .addCommand(ablateCommand());
 
 // Commander exits by itself (code 1) on a usage error; a usage error is the user's input: exit code 2.
 function throwInsteadOfExiting(command: Command): void {

@@ -7,12 +7,14 @@ import { assertToken, STAGES } from "../protocol/subjects.ts";
 import { Hyperparameters, type TrainingBackendName, TrainingUpdated } from "../protocol/training.ts";
 import { onStopSignal, untilInterrupted } from "../terminal/signals.ts";
 import { createBackend } from "../trainer/backends.ts";
+import { sampleToChat } from "../trainer/chat-export.ts";
 import { assertValidTemplate, DEFAULT_COMMAND_TEMPLATE } from "../trainer/command-template.ts";
+import { computeLine } from "../trainer/compute.ts";
 import { readRunSamples } from "../trainer/run-dataset.ts";
-import { trainRun } from "../trainer/train-run.ts";
+import { readTrainingCompute, trainRun } from "../trainer/train-run.ts";
 import { progressMessage, startTrainerHost } from "../trainer/trainer-host.ts";
 import { DEFAULT_HOST_CONSUMER } from "../trainer/training-bus.ts";
-import { nonNegativeNumber, positiveInteger, runIdArgument } from "./arguments.ts";
+import { nonNegativeNumber, positiveInteger, positiveNumber, runIdArgument } from "./arguments.ts";
 
 interface TrainFlags {
   backend: TrainingBackendName;
@@ -26,6 +28,7 @@ interface TrainFlags {
   batchSize?: number;
   learningRate?: number;
   loraRank?: number;
+  parameters?: number;
   pollMs: number;
 }
 
@@ -60,6 +63,11 @@ export function trainCommand(): Command {
     .option("--learning-rate <x>", "peak learning rate (GPU recipe)", nonNegativeNumber)
     .option("--lora-rank <n>", "LoRA rank (GPU recipe)", positiveInteger)
     .option("--poll-ms <n>", "time between looks at the job", positiveInteger, 2000)
+    .option(
+      "--parameters <n>",
+      "model size for the FLOPs estimate, when its name does not say (4e9)",
+      positiveNumber,
+    )
     .action(async (runDir: string, flags: TrainFlags) => {
       const logger = createLogger();
       const runId = assertToken(flags.runId ?? basename(resolve(runDir)), "run id");
@@ -83,10 +91,11 @@ export function trainCommand(): Command {
         const job = await untilInterrupted((signal) =>
           trainRun({
             runId,
-            samples,
+            examples: samples.map(sampleToChat),
             runDir,
             backend,
             hyperparameters,
+            parameters: flags.parameters,
             pollMs: flags.pollMs,
             producer: `nanoflux-train-${runId}`,
             publish:
@@ -105,6 +114,8 @@ export function trainCommand(): Command {
             ? `fine-tuned model: ${job.fineTunedModel}${job.artifact ? ` (${job.artifact})` : ""}`
             : (job.error ?? "");
         process.stdout.write(`job ${job.id} ${job.status}${outcome ? `: ${outcome}` : ""}\n`);
+        const compute = job.status === "succeeded" ? await readTrainingCompute(runDir) : undefined;
+        if (compute) process.stdout.write(`${computeLine(compute)}\n`);
         process.exitCode = job.status === "succeeded" ? 0 : 1;
       } finally {
         await bus?.close();

@@ -1,4 +1,6 @@
 import { ConfigError } from "../protocol/errors.ts";
+import type { TrainingCompute } from "../protocol/training.ts";
+import { formatFlops } from "../terminal/numbers.ts";
 import { renderTable } from "../terminal/table.ts";
 import type { SavedEvaluation } from "./results.ts";
 import { mcnemarTest, type TestResult, twoProportionZTest } from "./statistics.ts";
@@ -128,4 +130,37 @@ export function renderComparison(comparison: Comparison): string {
     `accuracy with 95% Wilson interval; * = significant at alpha ${comparison.alpha} ` +
     "(McNemar when both answered the same items, else two-proportion z-test)";
   return `${renderTable(headers, rows)}\n\n${legend}`;
+}
+
+/**
+ * What each labelled result's fine-tune cost, and how many times less than `full`'s (the full-benchmark
+ * fine-tune): the compute ratio behind the paper's 3-14x. Empty when no result records its fine-tune.
+ */
+export function renderCompute(comparison: Comparison, full: string | undefined): string {
+  const training = new Map<string, TrainingCompute>();
+  for (const row of comparison.rows)
+    for (const [label, evaluation] of row.results)
+      if (evaluation.summary.training && !training.has(label))
+        training.set(label, evaluation.summary.training);
+  if (training.size === 0) return "";
+  const baseline = full === undefined ? undefined : training.get(full);
+  if (full !== undefined && !baseline)
+    throw new ConfigError(
+      `--full ${full}: no result labelled ${full} records its fine-tune (evaluate it with --trained-by)`,
+    );
+  const rows = [...training].map(([label, compute]) => {
+    const ratio =
+      baseline && label !== full
+        ? baseline.flops !== undefined && compute.flops !== undefined
+          ? baseline.flops / compute.flops
+          : baseline.trainedTokens / compute.trainedTokens
+        : undefined;
+    return [
+      label,
+      `${compute.trainedTokens}${compute.tokensEstimated ? " (est.)" : ""}`,
+      formatFlops(compute.flops),
+      ratio === undefined ? (label === full ? "baseline" : "-") : `${ratio.toFixed(1)}x less`,
+    ];
+  });
+  return renderTable(["fine-tune", "tokens trained", "FLOPs", `compute vs ${full ?? "full"}`], rows);
 }

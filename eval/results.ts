@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../protocol/errors.ts";
+import { TrainingCompute } from "../protocol/training.ts";
 
 /**
  * What an evaluation writes: one JSON line per item and a summary that points at them. `nanoflux compare`
@@ -47,6 +48,8 @@ export const EvalSummary = z.object({
   itemsFile: z.string(),
   startedAt: z.string(),
   durationMs: z.number().nonnegative(),
+  /** The fine-tune that made the model, when known: `compare` prints compute ratios from it. */
+  training: TrainingCompute.optional(),
 });
 export type EvalSummary = z.infer<typeof EvalSummary>;
 

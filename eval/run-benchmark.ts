@@ -1,5 +1,6 @@
 import type { TextModel } from "../llm/chat-model.ts";
 import { SystemError } from "../protocol/errors.ts";
+import type { TrainingCompute } from "../protocol/training.ts";
 import { type LineProblem, loadBenchmark } from "./benchmarks.ts";
 import { type EvalSummary, type ItemResult, saveEvaluation } from "./results.ts";
 import { accuracyOf, evaluateItems } from "./runner.ts";
@@ -17,6 +18,8 @@ export interface BenchmarkRunOptions {
   model: string;
   baseUrl: string;
   outDir: string;
+  /** The fine-tune that made the model, recorded in the summary. */
+  training?: TrainingCompute;
   signal?: AbortSignal;
   onProblem?(problem: LineProblem): void;
   onProgress?(finished: number, total: number): void;
@@ -57,6 +60,7 @@ export async function runBenchmark(model: TextModel, options: BenchmarkRunOption
     skippedLines: benchmark.problems.length,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
+    ...(options.training ? { training: options.training } : {}),
   };
   const { summary, summaryFile } = await saveEvaluation(options.outDir, draft, items);
   return { summary, summaryFile, items };

@@ -60,6 +60,11 @@ export const TrainingJob = z.object({
   error: z.string().optional(),
   /** Last lines of the training log, kept when a job fails. */
   logTail: z.string().optional(),
+  /** Tokens the job trained on, epochs included, as the backend counted them (OpenAI's trained_tokens). */
+  trainedTokens: z.number().int().nonnegative().optional(),
+  /** When the job was created and when it finished, as the backend says: its wall time. */
+  createdAt: z.string().optional(),
+  finishedAt: z.string().optional(),
   updatedAt: z.string(),
 });
 export type TrainingJob = z.infer<typeof TrainingJob>;
@@ -70,6 +75,8 @@ export const TrainingProgress = z.object({
   loss: z.number().optional(),
   learningRate: z.number().optional(),
   epoch: z.number().optional(),
+  /** Tokens trained on so far (the recipe's `tokens`, Hugging Face's `num_input_tokens_seen`). */
+  tokens: z.number().int().nonnegative().optional(),
 });
 export type TrainingProgress = z.infer<typeof TrainingProgress>;
 
@@ -111,3 +118,19 @@ export const TrainingUpdated = z.object({
   event: TrainingEvent.optional(),
 });
 export type TrainingUpdated = z.infer<typeof TrainingUpdated>;
+
+/**
+ * What a fine-tune cost: tokens trained (epochs included), the model's size and the training FLOPs by the
+ * dense-transformer estimate 6 x parameters x tokens, and wall time. Recorded beside every fine-tune and on the
+ * evaluations of the model it made, so `compare` and `ablate` can print compute ratios.
+ */
+export const TrainingCompute = z.object({
+  trainedTokens: z.number().int().nonnegative(),
+  /** True when the backend did not count tokens and they were estimated (4 characters a token). */
+  tokensEstimated: z.boolean(),
+  epochs: z.number().int().positive(),
+  parameters: z.number().positive().optional(),
+  flops: z.number().nonnegative().optional(),
+  wallSeconds: z.number().nonnegative().optional(),
+});
+export type TrainingCompute = z.infer<typeof TrainingCompute>;

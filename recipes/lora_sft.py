@@ -161,10 +161,12 @@ def main(argv):
     total_steps = steps_per_epoch * config["epochs"]
     optimizer = torch.optim.AdamW((p for p in model.parameters() if p.requires_grad), lr=config["learningRate"])
     scheduler = get_linear_schedule_with_warmup(optimizer, max(1, total_steps // 20), total_steps)
-    emit(event="start", examples=len(texts), total_steps=total_steps, device=device)
+    parameters = sum(p.numel() for p in model.parameters())
+    emit(event="start", examples=len(texts), total_steps=total_steps, device=device, parameters=parameters)
 
     generator = torch.Generator().manual_seed(config["seed"])
     step = 0
+    tokens = 0
     for epoch in range(config["epochs"]):
         order = torch.randperm(len(texts), generator=generator).tolist()
         for start in range(0, len(order), batch_size):
@@ -176,6 +178,8 @@ def main(argv):
                 max_length=config["maxSeqLength"],
             ).to(device)
             labels = batch["input_ids"].masked_fill(batch["attention_mask"] == 0, -100)
+            # Tokens trained on, padding left out: with the model's size, the fine-tune's compute (6 x N x D).
+            tokens += int(batch["attention_mask"].sum())
             loss = model(**batch, labels=labels).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -189,6 +193,7 @@ def main(argv):
                     loss=round(loss.item(), 4),
                     lr=scheduler.get_last_lr()[0],
                     epoch=round(epoch + (start + batch_size) / len(order), 3),
+                    tokens=tokens,
                 )
 
     os.makedirs(args.output_dir, exist_ok=True)

@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import type { BenchmarkItem } from "../eval/benchmark-formats.ts";
 import { REASONING_SYSTEM_PROMPT, renderAnswerLine, renderQuestion } from "../eval/prompt.ts";
 import type { Sample } from "../protocol/schemas.ts";
 
@@ -25,6 +26,21 @@ export function sampleToChat(sample: Sample): ChatExample {
   };
 }
 
+/** A benchmark item as a chat example, its reference answer for the reply: a full-benchmark fine-tune's data. */
+export function benchmarkItemToChat(item: BenchmarkItem): ChatExample {
+  return {
+    messages: [
+      { role: "system", content: REASONING_SYSTEM_PROMPT },
+      { role: "user", content: renderQuestion(item.question, item.kind, item.options) },
+      { role: "assistant", content: renderAnswerLine(item.answer) },
+    ],
+  };
+}
+
 export async function writeChatJsonl(samples: readonly Sample[], file: string): Promise<void> {
-  await writeFile(file, samples.map((sample) => `${JSON.stringify(sampleToChat(sample))}\n`).join(""));
+  await writeChatExamples(samples.map(sampleToChat), file);
+}
+
+export async function writeChatExamples(examples: readonly ChatExample[], file: string): Promise<void> {
+  await writeFile(file, examples.map((example) => `${JSON.stringify(example)}\n`).join(""));
 }

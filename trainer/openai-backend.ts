@@ -42,6 +42,9 @@ function toTrainingJob(job: FineTuningJob): TrainingJob {
     runId: job.metadata?.nanoflux_run,
     fineTunedModel: job.fine_tuned_model ?? undefined,
     error: job.error?.message,
+    ...(job.trained_tokens != null ? { trainedTokens: job.trained_tokens } : {}),
+    createdAt: new Date(job.created_at * 1000).toISOString(),
+    ...(job.finished_at != null ? { finishedAt: new Date(job.finished_at * 1000).toISOString() } : {}),
     updatedAt: new Date((job.finished_at ?? job.created_at) * 1000).toISOString(),
   };
 }

@@ -4,7 +4,7 @@ import { parseJsonOrUndefined } from "./json-text.ts";
 
 /**
  * Reads progress from a training command's stdout. The recipe prints JSON lines (`{"step": 10, "loss": 1.23,
- * "lr": 0.0002}`); Hugging Face trainers (TRL, Axolotl, Unsloth) print Python dicts (`{'loss': 1.2,
+ * "lr": 0.0002, "tokens": 5120}`); Hugging Face trainers (TRL, Axolotl, Unsloth) print Python dicts (`{'loss': 1.2,
  * 'learning_rate': 2e-4, 'epoch': 0.5}`), which are read too by
  * swapping their single quotes for double quotes. Other lines are plain log.
  */
@@ -17,6 +17,8 @@ const ProgressFields = z.looseObject({
   lr: z.number().optional(),
   learning_rate: z.number().optional(),
   epoch: z.number().optional(),
+  tokens: z.number().int().nonnegative().optional(),
+  num_input_tokens_seen: z.number().int().nonnegative().optional(),
 });
 
 export function parseProgressLine(line: string): TrainingProgress | undefined {
@@ -26,12 +28,15 @@ export function parseProgressLine(line: string): TrainingProgress | undefined {
     parseJsonOrUndefined(text) ?? parseJsonOrUndefined(text.replace(/'/g, '"')),
   );
   if (!fields.success) return undefined;
-  const { step, global_step, loss, train_loss, lr, learning_rate, epoch } = fields.data;
+  const { step, global_step, loss, train_loss, lr, learning_rate, epoch, tokens, num_input_tokens_seen } =
+    fields.data;
+  const seen = tokens ?? num_input_tokens_seen;
   const progress = {
     step: step ?? global_step,
     loss: loss ?? train_loss,
     learningRate: lr ?? learning_rate,
     epoch,
+    ...(seen !== undefined ? { tokens: seen } : {}),
   };
   return progress.step === undefined && progress.loss === undefined ? undefined : progress;
 }

@@ -2,26 +2,30 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../core/atomic-file.ts";
 import { ConfigError, errorMessage } from "../protocol/errors.ts";
-import type { Sample } from "../protocol/schemas.ts";
 import {
   type Hyperparameters,
   isTerminal,
+  TrainingCompute,
   type TrainingEvent,
   TrainingJob,
   type TrainingUpdated,
 } from "../protocol/training.ts";
 import type { TrainingBackend } from "./backend.ts";
-import { writeChatJsonl } from "./chat-export.ts";
+import { type ChatExample, writeChatExamples } from "./chat-export.ts";
+import { trainingCompute } from "./compute.ts";
 import { followJob } from "./follow-job.ts";
 import { parseJsonOrUndefined } from "./json-text.ts";
 
 export interface TrainRunOptions {
   runId: string;
-  samples: readonly Sample[];
+  /** The examples to train on: a run's samples through `sampleToChat`, or any chat examples. */
+  examples: readonly ChatExample[];
   /** The run's folder: the chat dataset and the job record go to `<runDir>/training/`. */
   runDir: string;
   backend: TrainingBackend;
   hyperparameters: Hyperparameters;
+  /** Model size for the compute record when the base model's name does not state it. */
+  parameters?: number;
   pollMs: number;
   producer: string;
   /** Publishes a `training.updated` event; used for backends whose workers do not publish their own. */
@@ -33,6 +37,15 @@ export interface TrainRunOptions {
 
 export function trainingDir(runDir: string): string {
   return join(runDir, "training");
+}
+
+const COMPUTE_FILE = "compute.json";
+
+/** The compute a run's finished fine-tune recorded (`training/compute.json`), if it has one. */
+export async function readTrainingCompute(runDir: string): Promise<TrainingCompute | undefined> {
+  const text = await readFile(join(trainingDir(runDir), COMPUTE_FILE), "utf8").catch(() => undefined);
+  const parsed = TrainingCompute.safeParse(text === undefined ? undefined : parseJsonOrUndefined(text));
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** The job this run already started on this backend, so a restarted Trainer follows it instead of paying twice. */
@@ -58,7 +71,7 @@ async function startedJob(recordFile: string, backend: TrainingBackend): Promise
  */
 export async function trainRun(options: TrainRunOptions): Promise<TrainingJob> {
   const { backend, runId } = options;
-  if (options.samples.length === 0) {
+  if (options.examples.length === 0) {
     throw new ConfigError(`run ${runId} has no accepted samples to train on; run it to its target first`);
   }
   const dir = trainingDir(options.runDir);
@@ -66,14 +79,26 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainingJob> {
   const recordFile = join(dir, `${backend.name}-job.json`);
   const record = (job: TrainingJob) => writeFileAtomic(recordFile, `${JSON.stringify(job, null, 2)}\n`);
 
+  const file = join(dir, "train.chat.jsonl");
+  /** A finished job's compute, written beside its record. */
+  const finish = async (job: TrainingJob) => {
+    await record(job);
+    if (job.status !== "succeeded") return job;
+    const compute = trainingCompute(job, {
+      epochs: options.hyperparameters.epochs,
+      datasetChars: options.examples.reduce((n, example) => n + JSON.stringify(example).length + 1, 0),
+      parameters: options.parameters,
+    });
+    await writeFileAtomic(join(dir, COMPUTE_FILE), `${JSON.stringify(compute, null, 2)}\n`);
+    return job;
+  };
   let job = await startedJob(recordFile, backend);
   if (!job) {
-    const file = join(dir, "train.chat.jsonl");
-    await writeChatJsonl(options.samples, file);
-    job = await backend.submit({ runId, file, samples: options.samples.length }, options.hyperparameters);
+    await writeChatExamples(options.examples, file);
+    job = await backend.submit({ runId, file, samples: options.examples.length }, options.hyperparameters);
     await record(job);
   }
-  if (isTerminal(job.status)) return job;
+  if (isTerminal(job.status)) return finish(job);
 
   const final = await followJob(backend, job, {
     pollMs: options.pollMs,
@@ -95,6 +120,5 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainingJob> {
       );
     },
   });
-  await record(final);
-  return final;
+  return finish(final);
 }

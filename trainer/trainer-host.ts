@@ -201,6 +201,9 @@ class JobRunner {
     // Progress events go out one after another, in order; the first failure is raised after the command ends.
     let publishing = Promise.resolve();
     let publishFailure: unknown;
+    // The compute the job spent: its wall time on this host and the tokens the command reports it trained on.
+    const createdAt = stamp();
+    let trainedTokens: number | undefined;
     try {
       const command = renderCommand(options.commandTemplate, {
         jobId: request.jobId,
@@ -215,6 +218,7 @@ class JobRunner {
         cwd: dir,
         signal: abort.signal,
         onProgress: (progress) => {
+          trainedTokens = progress.tokens ?? trainedTokens;
           publishing = publishing
             .then(() => report(running, { level: "info", message: progressMessage(progress), progress }))
             .catch((err: unknown) => {
@@ -241,6 +245,9 @@ class JobRunner {
             status: "succeeded",
             fineTunedModel: `${request.baseModel}-nanoflux-${request.jobId}`,
             artifact: `${hostname()}:${output}`,
+            ...(trainedTokens !== undefined ? { trainedTokens } : {}),
+            createdAt,
+            finishedAt: stamp(),
             updatedAt: stamp(),
           }
         : { ...base, status: "failed", error: result.failure, logTail: result.logTail, updatedAt: stamp() };

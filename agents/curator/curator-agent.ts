@@ -213,10 +213,26 @@ async function createCurator(context: AgentContext): Promise<AgentParts<typeof C
       }),
     },
     close: async () => {
+      // The store outlives the run (curation.storePath is shared by runs): it first takes in the closes that
+      // the stream holds by now, the last ones of a completed run included, for a bounded time.
+      await settleWithin(CATCH_UP_ON_CLOSE_MS, tail?.caughtUp()).catch((err: unknown) =>
+        logger.warn({ err: String(err) }, "curator store stopped before it caught up with the run"),
+      );
       await tail?.stop();
       await opened.close();
     },
   };
+}
+
+const CATCH_UP_ON_CLOSE_MS = 5000;
+
+/** Waits for `work`, or gives up after `ms`. */
+function settleWithin(ms: number, work: Promise<void> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms);
+  });
+  return Promise.race([work ?? Promise.resolve(), timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Says on the bus which benchmarks this replica checks against: the run's report is made from the bus. */

@@ -9,6 +9,7 @@ import { ConfigError } from "../../protocol/errors.ts";
 import { RunCompleted } from "../../protocol/messages.ts";
 import { STAGES } from "../../protocol/subjects.ts";
 import { type TrainingJob, TrainingUpdated } from "../../protocol/training.ts";
+import { sampleToChat } from "../../trainer/chat-export.ts";
 import { trainRun } from "../../trainer/train-run.ts";
 
 /** Agent options override the topology's `training` section field by field. */
@@ -69,7 +70,7 @@ export function createTrainerActors(context: TrainerContext) {
       );
       const job = await trainRun({
         runId: input.runId,
-        samples: acceptedSamples(rounds),
+        examples: acceptedSamples(rounds).map(sampleToChat),
         runDir: context.runDir,
         backend,
         hyperparameters: trainingSettings(context).hyperparameters,

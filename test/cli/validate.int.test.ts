@@ -69,6 +69,7 @@ describe("nanoflux validate", () => {
         "tournament-3.yaml",
         "multi-host.yaml",
         "curators-on-two-hosts.yaml",
+        "ablation-demo.yaml",
         "with-critic.yaml",
       ]),
     );

@@ -19,11 +19,11 @@ import { writeTestTopology } from "../support/run-topology.ts";
 /**
  * Curators on two hosts: two `nanoflux agent curator` processes, each with its own run folder and so its own
  * LanceDB store (as on two machines), share one run over one NATS server. The workload is full of
- * near-duplicates (a novelty threshold of 0.6 over the simulator's templated questions turns most proposals away), so two curators keeping
+ * near-duplicates (a novelty threshold of 0.5 over the simulator's templated questions turns most proposals away), so two curators keeping
  * near-duplicates at once is what would happen without one shared view.
  */
 
-const THRESHOLD = 0.6;
+const THRESHOLD = 0.5;
 const TARGET = 10;
 const GSM8K = join(import.meta.dirname, "../../../shared/benchmarks/gsm8k-test.jsonl");
 
@@ -95,6 +95,16 @@ describe("curators on several hosts share one view of what is kept", () => {
     return { dir, prepared, curator, session };
   }
 
+  /** The curator processes that closed rounds of the run. */
+  async function curatorsAtWork(runId: string): Promise<Set<string>> {
+    const events = await runEvents(nats.url, runId);
+    return new Set(
+      events
+        .filter((e): e is RoundClosed => e.type === "round.closed.v1" && e.producer.startsWith("curator-"))
+        .map((e) => e.producer),
+    );
+  }
+
   async function expectOneView(result: Awaited<ReturnType<typeof runSession>>, runId: string) {
     expect(result.report.status).toBe("target_reached");
     const samples = await samplesOf(result.datasetPath);
@@ -106,12 +116,6 @@ describe("curators on several hosts share one view of what is kept", () => {
 
     const events = await runEvents(nats.url, runId);
     expectEveryRoundClosedOnce(events);
-    const curators = new Set(
-      events
-        .filter((e): e is RoundClosed => e.type === "round.closed.v1" && e.producer.startsWith("curator-"))
-        .map((e) => e.producer),
-    );
-    expect(curators.size).toBeGreaterThanOrEqual(2);
     // Decontamination ran on the curator hosts; its report reached the run over the bus.
     expect(result.report.decontamination?.benchmarks[0]?.items).toBe(30);
     expect(result.report.decontamination?.checked).toBeGreaterThanOrEqual(samples.length);
@@ -138,11 +142,14 @@ describe("curators on several hosts share one view of what is kept", () => {
     hosts.push(rogue);
     try {
       expect(await exited(rogue)).toBe(2);
-      expect(rogue.output()).toMatch(/curation\.noveltyThreshold: 0\.95 here, 0\.6 in the run/);
+      expect(rogue.output()).toContain(`curation.noveltyThreshold: 0.95 here, ${THRESHOLD} in the run`);
       hosts.pop();
       const result = await session;
       const samples = await expectOneView(result, runId);
-      expect(await Promise.all(hosts.map((child) => exited(child)))).toEqual([0, 0]);
+      // Both hosts curated.
+      expect((await curatorsAtWork(runId)).size).toBe(2);
+      const codes = await Promise.all(hosts.map((child) => exited(child)));
+      expect(codes, hosts.map((child) => child.output()).join("\n---\n")).toEqual([0, 0]);
       // Each host's store followed the run: it holds every kept question, not only its own.
       expect(await storedCount(join(dir, "east"))).toBe(samples.length);
       expect(await storedCount(join(dir, "west"))).toBe(samples.length);
@@ -156,7 +163,7 @@ describe("curators on several hosts share one view of what is kept", () => {
     const runId = "run-curator-restart";
     const { dir, prepared, curator, session } = await setUp(runId);
     const east = curator("east");
-    let west: ChildProcess = curator("west");
+    let west = curator("west");
     const later: ChildProcess[] = [];
     try {
       let done = false;
@@ -174,7 +181,8 @@ describe("curators on several hosts share one view of what is kept", () => {
       later.push(west);
       const result = await session;
       const samples = await expectOneView(result, runId);
-      expect(await Promise.all([east, west].map((child) => exited(child)))).toEqual([0, 0]);
+      const codes = await Promise.all([east, west].map((child) => exited(child)));
+      expect(codes, `${east.output()}\n---\n${west.output()}`).toEqual([0, 0]);
       // The restarted curator began on an empty folder and caught up from the stream.
       expect(await storedCount(join(dir, "west-restarted"))).toBe(samples.length);
     } finally {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { evaluateArithmetic, parseNumber, sameNumber } from "../../packages/sim/src/arithmetic.ts";
 import { cosine, embedText } from "../../packages/sim/src/embedding.ts";
 import { answerOf } from "../../packages/sim/src/generators/math/chain.ts";
+import { MATH_SKILLS } from "../../packages/sim/src/generators/math/skills.ts";
 import { writeMathQuestion } from "../../packages/sim/src/generators/math/write.ts";
 import { Rng } from "../../packages/sim/src/random.ts";
 
@@ -17,9 +18,9 @@ function write(seed: number, complexity: number, invalid = false, skill = "multi
   return { item: { ...item, chain: item.chain }, published: generated.publishedSteps };
 }
 
-/** Evaluates the Python subset the generator writes: numbers, names, + - * // % and parentheses, left to right. */
+/** Evaluates the Python subset the generator writes: numbers, names, + - * / // % and parentheses, left to right. */
 function pythonExpression(text: string, names: Map<string, number>): number {
-  const tokens = text.match(/\d+(?:\.\d+)?|\w+|\/\/|[-+*%()]/g) ?? [];
+  const tokens = text.match(/\d+(?:\.\d+)?|\w+|\/\/|[-+*/%()]/g) ?? [];
   let at = 0;
   const atom = (): number => {
     const token = tokens[at++] ?? "";
@@ -32,10 +33,13 @@ function pythonExpression(text: string, names: Map<string, number>): number {
   };
   const product = (): number => {
     let value = atom();
-    while (["*", "//", "%"].includes(tokens[at] ?? "")) {
+    while (["*", "//", "/", "%"].includes(tokens[at] ?? "")) {
       const op = tokens[at++];
       const right = atom();
-      value = op === "*" ? value * right : op === "//" ? Math.floor(value / right) : value % right;
+      if (op === "*") value *= right;
+      else if (op === "//") value = Math.floor(value / right);
+      else if (op === "/") value /= right;
+      else value %= right;
     }
     return value;
   };
@@ -121,6 +125,23 @@ describe("math question writer", () => {
     expect(near / pairs).toBeLessThan(0.01);
     const openings = new Set(texts.map((text) => text.split(" ").slice(0, 3).join(" ")));
     expect(openings.size).toBeGreaterThan(texts.length / 3);
+  });
+
+  it("keeps hops, program and worked steps consistent for the hops of every skill", () => {
+    for (const skill of MATH_SKILLS) {
+      for (const { seed, complexity } of cases.slice(0, 40)) {
+        const { item } = write(seed, complexity, false, skill);
+        const context = `${skill}: ${item.question}\n${item.python}`;
+        expect(item.hops, context).toBe(complexity);
+        expect(item.chain.steps, context).toHaveLength(complexity);
+        expect(sameNumber(runPython(item.python ?? ""), item.answer), context).toBe(true);
+        for (const step of item.solutionSteps) {
+          const [left = "", right = ""] = step.split(" = ");
+          const computed = evaluateArithmetic(left.slice(left.indexOf(":") + 1)) ?? Number.NaN;
+          expect(sameNumber(computed, Number(right)), step).toBe(true);
+        }
+      }
+    }
   });
 
   it("leans towards the operations a requested skill names", () => {

@@ -12,6 +12,7 @@ import { runBenchmark } from "../../eval/run-benchmark.ts";
 import { silentLogger } from "../../log/logger.ts";
 import { type Simulator, SimulatorConfig, startSimulator } from "../../packages/sim/src/index.ts";
 import type { TrainingUpdated } from "../../protocol/training.ts";
+import { sampleToChat } from "../../trainer/chat-export.ts";
 import { OpenAIFineTuningBackend } from "../../trainer/openai-backend.ts";
 import { trainRun } from "../../trainer/train-run.ts";
 import { QUICK } from "./backend-spec.ts";
@@ -59,7 +60,7 @@ describe("dataset -> fine-tune -> new model -> eval -> compare (simulator)", () 
     const published: { update: TrainingUpdated; msgId: string }[] = [];
     const job = await trainRun({
       runId: "run-ft",
-      samples: samples(150),
+      examples: samples(150).map(sampleToChat),
       runDir,
       backend: new OpenAIFineTuningBackend({ baseUrl: sim.url, baseModel: BASE, env: {} }),
       hyperparameters: QUICK,
@@ -117,7 +118,10 @@ describe("dataset -> fine-tune -> new model -> eval -> compare (simulator)", () 
     const args = [runDir, "--base-model", BASE, "--base-url", sim.url, "--epochs", "2", "--poll-ms", "25"];
     const first = await runCli(trainCommand(), args);
     expect(first).toMatch(
-      new RegExp(`^job (ftjob-\\w+) succeeded: fine-tuned model: ft:${BASE}:nanoflux:\\1\\n$`),
+      new RegExp(
+        `^job (ftjob-\\w+) succeeded: fine-tuned model: ft:${BASE}:nanoflux:\\1\\n` +
+          "compute: [\\d,]+ tokens trained over 2 epoch\\(s\\), FLOPs unknown \\(give --parameters\\), [\\d.]+ s\\n$",
+      ),
     );
     const jobsBefore = ((await (await fetch(`${sim.url}/fine_tuning/jobs`)).json()) as { data: unknown[] })
       .data.length;

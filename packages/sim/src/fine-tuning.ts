@@ -35,6 +35,7 @@ export const DEFAULT_FINE_TUNING_TIMING: FineTuningTiming = {
 export const MAX_SKILL_GAIN = 0.5;
 export const GAIN_SCALE_SAMPLES = 200;
 const MAX_METRIC_EVENTS = 50;
+const BYTES_PER_TOKEN = 4;
 
 /** Skill after fine-tuning on `samples` examples: closes part of the gap to 1, more for more data, capped. */
 export function fineTunedSkill(baseSkill: number, samples: number): number {
@@ -266,7 +267,9 @@ export function createFineTuningRoutes(timing: FineTuningTiming = DEFAULT_FINE_T
         result_files: [],
         seed: job.seed,
         status,
-        trained_tokens: status === "succeeded" ? job.file.bytes * job.epochs : null,
+        // A tokenizer's count, roughly: about four bytes of English a token.
+        trained_tokens:
+          status === "succeeded" ? Math.ceil(job.file.bytes / BYTES_PER_TOKEN) * job.epochs : null,
         training_file: job.file.id,
         validation_file: null,
         metadata: job.metadata,

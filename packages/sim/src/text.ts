@@ -4,6 +4,11 @@ export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** "a, b and c", as a sentence lists things. */
+export function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
 /** Lower case, punctuation dropped, single spaces: how questions are matched wherever they are quoted. */
 export function normalizeText(text: string): string {
   return text

@@ -11,5 +11,10 @@ export interface QuestionSpec {
   modelSkill: number;
 }
 
+/** A question with the domain skill it exercises: the one asked for where the writer could write for it. */
+export interface WrittenQuestion extends GeneratedQuestion {
+  skill: string;
+}
+
 /** Writes one question; `invalid` asks for a wrong reference answer (a deliberate flaw). */
-export type QuestionWriter = (rng: Rng, spec: QuestionSpec, invalid: boolean) => GeneratedQuestion;
+export type QuestionWriter = (rng: Rng, spec: QuestionSpec, invalid: boolean) => WrittenQuestion;

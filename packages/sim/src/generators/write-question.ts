@@ -1,10 +1,9 @@
-import type { GeneratedQuestion } from "../items/item.ts";
 import type { Rng } from "../random.ts";
 import { drawFlaws, injectInto } from "./flaws.ts";
 import { writeMathQuestion } from "./math/write.ts";
 import { writeMedicalQuestion } from "./medical/write.ts";
 import { writeScienceQuestion } from "./science/write.ts";
-import type { QuestionSpec, QuestionWriter } from "./spec.ts";
+import type { QuestionSpec, QuestionWriter, WrittenQuestion } from "./spec.ts";
 
 /** Picks the writer for a domain; a domain the simulator has no bank for falls back on its answer format. */
 function writerFor(domain: string, answerFormat: string | undefined): QuestionWriter {
@@ -15,7 +14,7 @@ function writerFor(domain: string, answerFormat: string | undefined): QuestionWr
   return answerFormat === "numeric" ? writeMathQuestion : writeScienceQuestion;
 }
 
-export function writeQuestion(rng: Rng, spec: QuestionSpec & { answerFormat?: string }): GeneratedQuestion {
+export function writeQuestion(rng: Rng, spec: QuestionSpec & { answerFormat?: string }): WrittenQuestion {
   const flaws = drawFlaws(rng.derive("flaws"), spec.modelSkill);
   const generated = writerFor(spec.domain, spec.answerFormat)(rng, spec, flaws.invalid);
   if (!flaws.injected) return generated;

@@ -21,14 +21,16 @@ export function readComplexity(text: string): number | undefined {
   return Math.min(5, Math.max(1, Number.parseInt(stated, 10)));
 }
 
-/** The Attacker: writes a question to the domain, skill and complexity its prompt asks for, and remembers it. */
+/**
+ * The Attacker: writes a question to the domain, skill and complexity its prompt asks for, and remembers it. Like a
+ * careful model, it labels the question with the skill it truly exercises when it could not write for the one asked.
+ */
 export function playAttacker(turn: Turn): Reply {
   const { user, system } = turn.conversation;
   const header = (name: string) => readHeader(user, name) ?? readHeader(system, name);
-  const skill = header("Skill") ?? "multi-step reasoning";
   const generated = writeQuestion(turn.rng, {
     domain: header("Domain") ?? "math",
-    skill,
+    skill: header("Skill") ?? "",
     complexity: readComplexity(user) ?? readComplexity(system) ?? DEFAULT_COMPLEXITY,
     modelSkill: turn.skill,
     answerFormat: header("Answer format"),
@@ -47,7 +49,8 @@ export function playAttacker(turn: Turn): Reply {
       turn.skill,
       turn.rng.derive("style"),
     ),
-    skill,
+    // The skill the question exercises: the one asked for wherever the simulator could write for it.
+    skill: generated.skill,
     hops: item.hops,
   };
   return jsonReply(output);

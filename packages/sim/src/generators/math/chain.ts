@@ -17,7 +17,8 @@ export type OpKind =
   | "pack"
   | "leftover"
   | "price"
-  | "share";
+  | "share"
+  | "div";
 
 export interface ChainStep {
   kind: OpKind;
@@ -55,6 +56,8 @@ export function applyStep(step: ChainStep, value: number): number {
       return Math.floor(value / a);
     case "leftover":
       return value % a;
+    case "div":
+      return value / a;
   }
 }
 
@@ -100,6 +103,8 @@ function expression(step: ChainStep, before: string): string {
       return `floor(${before} / ${a})`;
     case "leftover":
       return `${before} mod ${a}`;
+    case "div":
+      return `${before} / ${a}`;
   }
 }
 
@@ -123,6 +128,7 @@ const PYTHON_OPERATOR: Record<OpKind, (before: string, step: ChainStep) => strin
   pack: (v, s) => `${v} // ${s.operand}`,
   share: (v, s) => `${v} // ${s.operand}`,
   leftover: (v, s) => `${v} % ${s.operand}`,
+  div: (v, s) => `${v} / ${s.operand}`,
 };
 
 /** A program that prints the answer, one assignment per hop. */

@@ -19,6 +19,8 @@ function conceptualSlip(step: ChainStep, before: number): number | undefined {
   if (step.kind === "sub") return before + a;
   if (step.kind === "pct_keep") return Math.floor((before * a) / 100);
   if (step.kind === "pct_up") return Math.floor((before * a) / 100);
+  // A conversion or an average turned the wrong way round.
+  if (step.kind === "div") return before * a;
   return undefined;
 }
 

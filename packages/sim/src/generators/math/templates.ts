@@ -1,6 +1,7 @@
 import type { Rng } from "../../random.ts";
 import { capitalize } from "../../text.ts";
 import type { OpKind } from "./chain.ts";
+import type { MathSkill } from "./skills.ts";
 import type { Story } from "./stories.ts";
 
 /**
@@ -9,7 +10,16 @@ import type { Story } from "./stories.ts";
  * becomes the question.
  */
 
-export type Unit = "items" | "containers" | "money";
+export type Unit =
+  | "items"
+  | "containers"
+  | "money"
+  | "minutes"
+  | "hours"
+  | "euros"
+  | "kilograms"
+  | "area"
+  | "choices";
 
 export interface Operand {
   operand: number;
@@ -21,18 +31,26 @@ export interface Wording {
   label: (s: Story, o: Operand) => string;
 }
 
+/** The sentence that ends a question, asking for the last hop's result. */
+export type Ask = (s: Story) => string;
+
 export interface OpTemplate {
   kind: OpKind;
   from: Unit;
   to: Unit;
   /** Only as the last hop (its result is not something later sentences can talk about). */
   terminal?: boolean;
-  /** Words in a requested skill that make this hop more likely. */
-  skills: readonly string[];
+  /**
+   * The math pack's skills this hop exercises (none for plain arithmetic: any chain of two hops or more is
+   * multi-step arithmetic); a requested one makes the hop more likely.
+   */
+  exercises: readonly MathSkill[];
+  /** Offered only when one of these skills is asked for, so the usual mix of hops stays as it was. */
+  onlyFor?: readonly MathSkill[];
   /** The operand for this value, or undefined when the hop would not give a clean, positive result. */
   operand: (rng: Rng, value: number) => Operand | undefined;
   wordings: readonly Wording[];
-  asks: readonly ((s: Story) => string)[];
+  asks: readonly Ask[];
 }
 
 const PERCENTS = [5, 10, 15, 20, 25, 30, 40, 45, 50, 60, 75, 80] as const;
@@ -50,10 +68,10 @@ const FRACTIONS = [
   [7, 10],
 ] as const;
 
-const He = (s: Story) => capitalize(s.pronoun);
-const money = (value: number) => `$${Number.isInteger(value) ? value : value.toFixed(2)}`;
+export const He = (s: Story) => capitalize(s.pronoun);
+export const money = (value: number) => `$${Number.isInteger(value) ? value : value.toFixed(2)}`;
 
-function portion(rng: Rng, value: number): Operand | undefined {
+export function portion(rng: Rng, value: number): Operand | undefined {
   if (value < 4 || !Number.isInteger(value)) return undefined;
   return { operand: rng.int(Math.max(1, Math.floor(value * 0.05)), Math.floor(value * 0.6)) };
 }
@@ -71,7 +89,7 @@ function sizeAtMost(rng: Rng, value: number, needsRemainder: boolean): Operand |
   return sizes.length === 0 ? undefined : { operand: rng.pick(sizes) };
 }
 
-function magnitude(rng: Rng): number {
+export function magnitude(rng: Rng): number {
   return rng.weighted([
     [rng.int(12, 99), 3],
     [rng.int(100, 999), 4],
@@ -80,56 +98,12 @@ function magnitude(rng: Rng): number {
   ]);
 }
 
-export interface StartWording {
-  say: (s: Story, perUnit: number, count: number) => string;
-  label: (s: Story, count: number) => string;
-  /** what one unit of the count is, e.g. "day" */
-  per: string;
-}
-
-/** The first hop: a rate times a count. */
-export const START_WORDINGS: readonly StartWording[] = [
-  {
-    say: (s, a, b) =>
-      `${s.name} ${s.theme.makes} ${a} ${s.theme.items} a day at ${s.possessive} ${s.theme.place} for ${b} days.`,
-    label: (s, b) => `${s.theme.items} ${s.theme.made} in ${b} days`,
-    per: "day",
-  },
-  {
-    say: (s, a, b) =>
-      `At the ${s.theme.place}, ${s.name} and ${b - 1} helpers each ${s.theme.make} ${a} ${s.theme.items}.`,
-    label: (s, b) => `${s.theme.items} ${s.theme.made} by the ${b} workers`,
-    per: "worker",
-  },
-  {
-    say: (s, a, b) =>
-      `Every week for ${b} weeks, ${s.name}'s ${s.theme.place} receives an order for ${a} ${s.theme.items}, and ${s.pronoun} ${s.theme.makes} all of them.`,
-    label: (s, b) => `${s.theme.items} ${s.theme.made} over ${b} weeks`,
-    per: "week",
-  },
-  {
-    say: (s, a, b) =>
-      `${s.name} works ${b} shifts at a ${s.theme.place}; in each shift ${s.pronoun} ${s.theme.makes} ${a} ${s.theme.items}.`,
-    label: (s, b) => `${s.theme.items} ${s.theme.made} in ${b} shifts`,
-    per: "shift",
-  },
-];
-
-export const START_ASKS: readonly ((s: Story) => string)[] = [
-  (s) => `How many ${s.theme.items} is that in total?`,
-  (s) => `How many ${s.theme.items} does ${s.name} end up with?`,
-];
-
-export function startOperands(rng: Rng): { perUnit: number; count: number } {
-  return { perUnit: magnitude(rng), count: rng.int(2, 30) };
-}
-
 const itemsOps: readonly OpTemplate[] = [
   {
     kind: "sub",
     from: "items",
     to: "items",
-    skills: ["subtract", "arithmetic", "multi-step"],
+    exercises: [],
     operand: portion,
     wordings: [
       {
@@ -155,7 +129,7 @@ const itemsOps: readonly OpTemplate[] = [
     kind: "add",
     from: "items",
     to: "items",
-    skills: ["add", "arithmetic", "multi-step"],
+    exercises: [],
     operand: (rng) => ({ operand: magnitude(rng) }),
     wordings: [
       {
@@ -177,7 +151,7 @@ const itemsOps: readonly OpTemplate[] = [
     kind: "mul",
     from: "items",
     to: "items",
-    skills: ["multiplication", "rate", "ratio"],
+    exercises: ["rates_and_ratios"],
     operand: (rng) => ({ operand: rng.int(2, 6) }),
     wordings: [
       {
@@ -196,7 +170,7 @@ const itemsOps: readonly OpTemplate[] = [
     kind: "pct_keep",
     from: "items",
     to: "items",
-    skills: ["percent", "percentage"],
+    exercises: ["percentages"],
     operand: exactPercent,
     wordings: [
       {
@@ -214,7 +188,7 @@ const itemsOps: readonly OpTemplate[] = [
     kind: "pct_up",
     from: "items",
     to: "items",
-    skills: ["percent", "percentage", "growth"],
+    exercises: ["percentages"],
     operand: exactPercent,
     wordings: [
       {
@@ -233,7 +207,7 @@ const itemsOps: readonly OpTemplate[] = [
     kind: "frac_keep",
     from: "items",
     to: "items",
-    skills: ["fraction", "ratio"],
+    exercises: ["fractions_and_decimals"],
     operand: (rng, value) => {
       const fits = FRACTIONS.filter(([, d]) => Number.isInteger(value) && value > 0 && value % d === 0);
       if (fits.length === 0) return undefined;
@@ -258,7 +232,7 @@ const itemsOps: readonly OpTemplate[] = [
     kind: "pack",
     from: "items",
     to: "containers",
-    skills: ["division", "remainder", "unit"],
+    exercises: [],
     operand: (rng, value) => sizeAtMost(rng, value, false),
     wordings: [
       {
@@ -274,7 +248,7 @@ const itemsOps: readonly OpTemplate[] = [
     from: "items",
     to: "items",
     terminal: true,
-    skills: ["remainder", "division"],
+    exercises: [],
     operand: (rng, value) => sizeAtMost(rng, value, true),
     wordings: [
       {
@@ -289,7 +263,7 @@ const itemsOps: readonly OpTemplate[] = [
     kind: "price",
     from: "items",
     to: "money",
-    skills: ["unit price", "money", "rate", "unit"],
+    exercises: ["money_and_budgets", "rates_and_ratios"],
     operand: (rng) => ({ operand: rng.int(1, 40) + (rng.chance(0.3) ? rng.pick([0.25, 0.5, 0.75]) : 0) }),
     wordings: [
       {
@@ -313,7 +287,7 @@ const containerOps: readonly OpTemplate[] = [
     kind: "sub",
     from: "containers",
     to: "containers",
-    skills: ["subtract", "arithmetic"],
+    exercises: [],
     operand: portion,
     wordings: [
       {
@@ -327,7 +301,7 @@ const containerOps: readonly OpTemplate[] = [
     kind: "price",
     from: "containers",
     to: "money",
-    skills: ["unit price", "money", "unit"],
+    exercises: ["money_and_budgets", "rates_and_ratios"],
     operand: (rng) => ({ operand: rng.int(8, 120) }),
     wordings: [
       {
@@ -344,7 +318,7 @@ const moneyOps: readonly OpTemplate[] = [
     kind: "add",
     from: "money",
     to: "money",
-    skills: ["money", "add"],
+    exercises: ["money_and_budgets"],
     operand: (rng) => ({ operand: rng.int(5, 500) }),
     wordings: [
       {
@@ -358,7 +332,7 @@ const moneyOps: readonly OpTemplate[] = [
     kind: "sub",
     from: "money",
     to: "money",
-    skills: ["money", "subtract"],
+    exercises: ["money_and_budgets"],
     operand: (rng, value) => (value < 4 ? undefined : { operand: rng.int(1, Math.floor(value * 0.6)) }),
     wordings: [
       {
@@ -376,7 +350,7 @@ const moneyOps: readonly OpTemplate[] = [
     kind: "pct_keep",
     from: "money",
     to: "money",
-    skills: ["percent", "percentage", "money"],
+    exercises: ["percentages", "money_and_budgets"],
     operand: exactPercent,
     wordings: [
       {
@@ -392,7 +366,7 @@ const moneyOps: readonly OpTemplate[] = [
     from: "money",
     to: "money",
     terminal: true,
-    skills: ["division", "ratio", "money"],
+    exercises: ["money_and_budgets"],
     operand: (rng, value) => {
       const fits = Array.from({ length: 10 }, (_, i) => i + 3).filter(
         (k) => Number.isInteger(value) && value % k === 0,

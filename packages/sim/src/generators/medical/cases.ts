@@ -1,3 +1,5 @@
+import type { MedicalSkill } from "./skills.ts";
+
 /**
  * Clinical vignettes with a chain of questions, each needing the answer before it: the diagnosis, then its
  * treatment, then that drug's mechanism or hazard. A question `d` hops deep asks link d without naming links
@@ -5,6 +7,11 @@
  */
 
 export interface Link {
+  /**
+   * The medical pack's skills answering this link exercises, the one it asks about first; the diagnosis too
+   * where the link speaks of "{their} condition" without naming it.
+   */
+  skills: readonly MedicalSkill[];
   ask: string;
   answer: string;
   wrong: readonly string[];
@@ -14,6 +21,8 @@ export interface Link {
 export interface ClinicalCase {
   patients: readonly ("man" | "woman" | "boy" | "girl")[];
   ages: readonly [number, number];
+  /** Where the patient is seen, when not any of the usual clinic and emergency settings. */
+  settings?: readonly string[];
   complaints: readonly string[];
   findings: readonly string[];
   chain: readonly Link[];
@@ -36,6 +45,7 @@ export const CASES: readonly ClinicalCase[] = [
     ],
     chain: [
       {
+        skills: ["diagnosis"],
         ask: "What is the most likely diagnosis?",
         answer: "Graves disease",
         wrong: [
@@ -47,12 +57,14 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Diffuse goitre, ophthalmopathy and dermopathy with a suppressed TSH indicate Graves disease",
       },
       {
+        skills: ["pharmacology", "next_best_step", "diagnosis"],
         ask: "{they} is not pregnant. Which drug is the preferred antithyroid treatment for {their} condition?",
         answer: "Methimazole",
         wrong: ["Levothyroxine", "Propylthiouracil", "Lithium", "Hydrocortisone"],
         why: "Outside the first trimester of pregnancy, methimazole is the preferred thionamide",
       },
       {
+        skills: ["pharmacology", "diagnosis"],
         ask: "{they} is not pregnant. What is the mechanism of action of the preferred antithyroid drug for {their} condition?",
         answer: "Inhibition of thyroid peroxidase",
         wrong: [
@@ -64,6 +76,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Methimazole inhibits thyroid peroxidase, blocking iodination and coupling",
       },
       {
+        skills: ["pharmacology", "diagnosis"],
         ask: "{they} is not pregnant. Which serious adverse effect of the preferred antithyroid drug for {their} condition must {they} be warned about?",
         answer: "Agranulocytosis",
         wrong: [
@@ -75,6 +88,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Thionamides can cause agranulocytosis",
       },
       {
+        skills: ["next_best_step", "pharmacology"],
         ask: "{they} is not pregnant and starts the preferred antithyroid drug. Weeks later {they} develops fever and a sore throat. Which test should be done first?",
         answer: "Complete blood count with differential",
         wrong: ["TSH and free T4", "Serum calcium", "Chest radiograph", "Serum creatine kinase"],
@@ -98,6 +112,7 @@ export const CASES: readonly ClinicalCase[] = [
     ],
     chain: [
       {
+        skills: ["diagnosis"],
         ask: "What is the most likely diagnosis?",
         answer: "Type 2 diabetes mellitus",
         wrong: [
@@ -109,12 +124,14 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Obesity, insulin-resistance signs and an HbA1c above 6.5% indicate type 2 diabetes",
       },
       {
+        skills: ["pharmacology", "next_best_step", "diagnosis"],
         ask: "What is the most appropriate first-line drug for {their} condition?",
         answer: "Metformin",
         wrong: ["Insulin glargine", "Glipizide", "Pioglitazone", "Acarbose"],
         why: "Metformin is first-line for type 2 diabetes with normal renal function",
       },
       {
+        skills: ["pharmacology", "diagnosis"],
         ask: "What is the main mechanism of action of the first-line drug for {their} condition?",
         answer: "Decreased hepatic gluconeogenesis",
         wrong: [
@@ -126,6 +143,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Metformin acts mainly by reducing hepatic glucose output",
       },
       {
+        skills: ["pharmacology", "diagnosis"],
         ask: "Which serious adverse effect is classically associated with the first-line drug for {their} condition?",
         answer: "Lactic acidosis",
         wrong: [
@@ -137,6 +155,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Metformin can rarely cause lactic acidosis",
       },
       {
+        skills: ["pharmacology", "next_best_step", "diagnosis"],
         ask: "Before which procedure may the first-line drug for {their} condition need to be withheld temporarily?",
         answer: "Imaging with intravenous iodinated contrast",
         wrong: [
@@ -164,6 +183,7 @@ export const CASES: readonly ClinicalCase[] = [
     ],
     chain: [
       {
+        skills: ["microbiology_and_infection", "diagnosis"],
         ask: "What is the most likely diagnosis?",
         answer: "Pulmonary tuberculosis",
         wrong: [
@@ -175,6 +195,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "An upper-lobe cavity with acid-fast bacilli in sputum indicates pulmonary tuberculosis",
       },
       {
+        skills: ["microbiology_and_infection", "pharmacology", "next_best_step", "diagnosis"],
         ask: "What is the standard initial treatment for {their} condition?",
         answer: "Isoniazid, rifampin, pyrazinamide and ethambutol",
         wrong: [
@@ -186,16 +207,30 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Active tuberculosis starts with four drugs: isoniazid, rifampin, pyrazinamide and ethambutol",
       },
       {
+        skills: ["pharmacology", "microbiology_and_infection", "diagnosis"],
         ask: "Which drug in the standard initial treatment for {their} condition causes peripheral neuropathy by depleting pyridoxine?",
         answer: "Isoniazid",
         wrong: ["Rifampin", "Pyrazinamide", "Ethambutol", "Streptomycin"],
         why: "Isoniazid depletes pyridoxine and can cause peripheral neuropathy",
       },
       {
+        skills: ["pharmacology", "next_best_step", "microbiology_and_infection", "diagnosis"],
         ask: "What should be co-prescribed to prevent the neuropathy caused by one drug of the standard initial treatment for {their} condition?",
         answer: "Pyridoxine (vitamin B6)",
         wrong: ["Folic acid", "Thiamine (vitamin B1)", "Cyanocobalamin (vitamin B12)", "Vitamin D"],
         why: "Pyridoxine supplementation prevents isoniazid neuropathy",
+      },
+      {
+        skills: ["pharmacology", "microbiology_and_infection", "diagnosis"],
+        ask: "What is the active coenzyme form of the vitamin co-prescribed to prevent the neuropathy caused by one drug of the standard initial treatment for {their} condition?",
+        answer: "Pyridoxal 5'-phosphate",
+        wrong: [
+          "Thiamine pyrophosphate",
+          "Tetrahydrofolate",
+          "Methylcobalamin",
+          "Flavin adenine dinucleotide",
+        ],
+        why: "Pyridoxine acts as pyridoxal 5'-phosphate, the cofactor isoniazid depletes",
       },
     ],
   },
@@ -214,12 +249,14 @@ export const CASES: readonly ClinicalCase[] = [
     ],
     chain: [
       {
+        skills: ["pharmacology", "next_best_step"],
         ask: "Which anticoagulant does {they} need long term?",
         answer: "Warfarin",
         wrong: ["Apixaban", "Dabigatran", "Aspirin alone", "Enoxaparin alone"],
         why: "Mechanical heart valves require a vitamin K antagonist; direct oral anticoagulants are contraindicated",
       },
       {
+        skills: ["pharmacology"],
         ask: "What is the mechanism of the anticoagulant {they} needs long term?",
         answer: "Inhibition of vitamin K epoxide reductase",
         wrong: [
@@ -231,6 +268,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Warfarin blocks vitamin K epoxide reductase, lowering factors II, VII, IX and X",
       },
       {
+        skills: ["lab_and_imaging_interpretation", "pharmacology"],
         ask: "Which test is used to adjust the dose of the anticoagulant {they} needs long term?",
         answer: "International normalised ratio (INR)",
         wrong: [
@@ -242,6 +280,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Warfarin dosing is guided by the INR",
       },
       {
+        skills: ["emergency_management", "pharmacology"],
         ask: "On the anticoagulant {they} needs long term, {they} develops major bleeding with a very high value on its monitoring test. What should be given with intravenous vitamin K?",
         answer: "Four-factor prothrombin complex concentrate",
         wrong: ["Protamine sulfate", "Idarucizumab", "Andexanet alfa", "Tranexamic acid alone"],
@@ -264,6 +303,7 @@ export const CASES: readonly ClinicalCase[] = [
     ],
     chain: [
       {
+        skills: ["pharmacology", "next_best_step"],
         ask: "Which class of antihypertensive is preferred for {them}?",
         answer: "An ACE inhibitor",
         wrong: [
@@ -275,6 +315,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "With diabetes and albuminuria, ACE inhibitors lower pressure and protect the kidneys",
       },
       {
+        skills: ["pharmacology"],
         ask: "What is the mechanism of the preferred antihypertensive class for {them}?",
         answer: "Blocking conversion of angiotensin I to angiotensin II",
         wrong: [
@@ -286,6 +327,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "ACE inhibitors block angiotensin-converting enzyme",
       },
       {
+        skills: ["pathophysiology", "pharmacology"],
         ask: "Weeks after starting the preferred antihypertensive class, {they} develops a persistent dry cough. What causes it?",
         answer: "Accumulation of bradykinin",
         wrong: [
@@ -297,6 +339,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "ACE also degrades bradykinin, which accumulates and causes cough",
       },
       {
+        skills: ["next_best_step", "pharmacology"],
         ask: "Weeks after starting the preferred antihypertensive class, {they} develops a persistent dry cough. What is the best replacement?",
         answer: "An angiotensin II receptor blocker",
         wrong: [
@@ -306,6 +349,18 @@ export const CASES: readonly ClinicalCase[] = [
           "A loop diuretic",
         ],
         why: "An ARB keeps the renal protection without raising bradykinin",
+      },
+      {
+        skills: ["pharmacology"],
+        ask: "Weeks after starting the preferred antihypertensive class, {they} develops a persistent dry cough. What is the mechanism of the best replacement?",
+        answer: "Blocking the angiotensin II type 1 receptor",
+        wrong: [
+          "Blocking conversion of angiotensin I to angiotensin II",
+          "Direct inhibition of renin",
+          "Blocking mineralocorticoid receptors",
+          "Inhibiting the Na-Cl cotransporter",
+        ],
+        why: "ARBs block the AT1 receptor, so bradykinin is not affected",
       },
     ],
   },
@@ -324,6 +379,7 @@ export const CASES: readonly ClinicalCase[] = [
     ],
     chain: [
       {
+        skills: ["diagnosis"],
         ask: "What is the most likely diagnosis?",
         answer: "Bipolar I disorder",
         wrong: [
@@ -335,12 +391,14 @@ export const CASES: readonly ClinicalCase[] = [
         why: "A manic episode of a week or more defines bipolar I disorder",
       },
       {
+        skills: ["pharmacology", "next_best_step", "diagnosis"],
         ask: "Which mood stabiliser is first-line for long-term maintenance in {their} condition?",
         answer: "Lithium",
         wrong: ["Fluoxetine", "Haloperidol", "Lorazepam", "Bupropion"],
         why: "Lithium is the classic first-line maintenance treatment for bipolar I disorder",
       },
       {
+        skills: ["pharmacology", "diagnosis"],
         ask: "Which adverse effect is characteristic of the first-line maintenance drug for {their} condition?",
         answer: "Nephrogenic diabetes insipidus",
         wrong: [
@@ -352,6 +410,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Lithium impairs the collecting duct's response to ADH",
       },
       {
+        skills: ["pharmacology", "diagnosis"],
         ask: "Which antihypertensive can raise the level of the first-line maintenance drug for {their} condition into the toxic range?",
         answer: "Hydrochlorothiazide",
         wrong: ["Amlodipine", "Doxazosin", "Hydralazine", "Clonidine"],
@@ -374,18 +433,21 @@ export const CASES: readonly ClinicalCase[] = [
     ],
     chain: [
       {
+        skills: ["diagnosis"],
         ask: "What is the most likely diagnosis?",
         answer: "Gout",
         wrong: ["Pseudogout", "Septic arthritis", "Reactive arthritis", "Rheumatoid arthritis"],
         why: "Negatively birefringent needle-shaped crystals are monosodium urate: gout",
       },
       {
+        skills: ["pharmacology", "next_best_step"],
         ask: "Once the flare settles, which drug is first-line to lower {their} serum urate long term?",
         answer: "Allopurinol",
         wrong: ["Colchicine", "Indomethacin", "Prednisone", "Probenecid"],
         why: "Allopurinol is first-line urate-lowering therapy",
       },
       {
+        skills: ["pharmacology"],
         ask: "What is the mechanism of the first-line urate-lowering drug for {their} condition?",
         answer: "Inhibition of xanthine oxidase",
         wrong: [
@@ -397,6 +459,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Allopurinol inhibits xanthine oxidase, reducing uric acid production",
       },
       {
+        skills: ["pharmacology"],
         ask: "Which drug needs a large dose reduction if given with the first-line urate-lowering drug for {their} condition?",
         answer: "Azathioprine",
         wrong: ["Metformin", "Lisinopril", "Atorvastatin", "Omeprazole"],
@@ -414,6 +477,7 @@ export const CASES: readonly ClinicalCase[] = [
     findings: ["cogwheel rigidity", "reduced facial expression", "micrographia", "a normal MRI of the brain"],
     chain: [
       {
+        skills: ["diagnosis"],
         ask: "What is the most likely diagnosis?",
         answer: "Parkinson disease",
         wrong: [
@@ -425,12 +489,14 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Resting tremor, bradykinesia and rigidity indicate Parkinson disease",
       },
       {
+        skills: ["pharmacology", "next_best_step", "diagnosis"],
         ask: "Which drug combination is the most effective symptomatic treatment of {their} condition?",
         answer: "Levodopa with carbidopa",
         wrong: ["Haloperidol", "Donepezil", "Propranolol", "Tetrabenazine"],
         why: "Levodopa-carbidopa is the most effective symptomatic therapy",
       },
       {
+        skills: ["pharmacology", "diagnosis"],
         ask: "In the most effective symptomatic treatment of {their} condition, what does the second component of the combination do?",
         answer: "Inhibits peripheral DOPA decarboxylase",
         wrong: [
@@ -458,6 +524,7 @@ export const CASES: readonly ClinicalCase[] = [
     ],
     chain: [
       {
+        skills: ["diagnosis"],
         ask: "What is the most likely diagnosis?",
         answer: "Myasthenia gravis",
         wrong: [
@@ -469,6 +536,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Fatigable ocular and bulbar weakness with normal pupils indicates myasthenia gravis",
       },
       {
+        skills: ["pathophysiology", "diagnosis"],
         ask: "Antibodies against which target cause {their} condition?",
         answer: "The nicotinic acetylcholine receptor",
         wrong: [
@@ -480,6 +548,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Myasthenia gravis is caused by antibodies to the postsynaptic nicotinic receptor",
       },
       {
+        skills: ["next_best_step", "diagnosis"],
         ask: "Which imaging looks for the tumour associated with {their} condition?",
         answer: "CT of the chest for a thymoma",
         wrong: [
@@ -507,6 +576,7 @@ export const CASES: readonly ClinicalCase[] = [
     ],
     chain: [
       {
+        skills: ["diagnosis"],
         ask: "What is the most likely diagnosis?",
         answer: "Childhood absence epilepsy",
         wrong: [
@@ -518,12 +588,14 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Brief staring with 3-Hz spike-and-wave and no post-ictal state indicates absence epilepsy",
       },
       {
+        skills: ["pharmacology", "next_best_step", "diagnosis"],
         ask: "Which drug is first-line for {their} condition?",
         answer: "Ethosuximide",
         wrong: ["Carbamazepine", "Phenytoin", "Gabapentin", "Vigabatrin"],
         why: "Ethosuximide is first-line for typical absence seizures",
       },
       {
+        skills: ["pharmacology", "diagnosis"],
         ask: "What is the mechanism of the first-line drug for {their} condition?",
         answer: "Blocking T-type calcium channels in thalamic neurons",
         wrong: [
@@ -551,12 +623,14 @@ export const CASES: readonly ClinicalCase[] = [
     ],
     chain: [
       {
+        skills: ["microbiology_and_infection", "diagnosis"],
         ask: "Which organism is most likely responsible?",
         answer: "Helicobacter pylori",
         wrong: ["Escherichia coli", "Campylobacter jejuni", "Clostridioides difficile", "Giardia lamblia"],
         why: "A duodenal ulcer with a positive urea breath test points to Helicobacter pylori",
       },
       {
+        skills: ["microbiology_and_infection", "pharmacology", "next_best_step"],
         ask: "Which regimen is appropriate first-line treatment of the responsible organism?",
         answer: "A proton pump inhibitor with clarithromycin and amoxicillin",
         wrong: [
@@ -568,6 +642,7 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Eradication needs acid suppression plus two antibiotics",
       },
       {
+        skills: ["pharmacology", "microbiology_and_infection"],
         ask: "What is the mechanism of the acid-suppressing drug in the appropriate first-line regimen?",
         answer: "Irreversible inhibition of the parietal-cell H+/K+ ATPase",
         wrong: [
@@ -595,6 +670,7 @@ export const CASES: readonly ClinicalCase[] = [
     ],
     chain: [
       {
+        skills: ["diagnosis", "lab_and_imaging_interpretation"],
         ask: "What is the most likely diagnosis?",
         answer: "Iron deficiency anaemia",
         wrong: [
@@ -606,22 +682,97 @@ export const CASES: readonly ClinicalCase[] = [
         why: "Microcytosis with low ferritin and high TIBC indicates iron deficiency",
       },
       {
+        skills: ["pharmacology", "next_best_step", "diagnosis"],
         ask: "What is the most appropriate initial treatment of {their} condition?",
         answer: "Oral ferrous sulfate",
         wrong: ["Intramuscular vitamin B12", "Red cell transfusion", "Oral folic acid", "Erythropoietin"],
         why: "Oral iron is first-line for uncomplicated iron deficiency",
       },
       {
+        skills: ["pharmacology", "diagnosis"],
         ask: "Which adverse effect should {they} expect from the most appropriate initial treatment of {their} condition?",
         answer: "Constipation and dark stools",
         wrong: ["Peripheral neuropathy", "Hyperkalaemia", "Dry cough", "Gingival hyperplasia"],
         why: "Oral iron commonly causes constipation and black stools",
       },
       {
+        skills: ["pharmacology", "diagnosis"],
         ask: "Taking the most appropriate initial treatment of {their} condition with which of these improves its absorption?",
         answer: "Vitamin C (ascorbic acid)",
         wrong: ["Calcium carbonate", "Black tea", "Omeprazole", "Milk"],
         why: "Ascorbic acid keeps iron in the absorbable ferrous form",
+      },
+    ],
+  },
+  {
+    patients: ["boy", "girl"],
+    ages: [2, 7],
+    complaints: [
+      "puffy eyes in the mornings and frothy urine for a week",
+      "swelling of the face and legs after a cold",
+    ],
+    findings: [
+      "3+ protein on urine dipstick",
+      "a serum albumin of 1.8 g/dL",
+      "a raised serum cholesterol",
+      "a normal blood pressure",
+      "no blood in the urine",
+    ],
+    chain: [
+      {
+        skills: ["pathophysiology"],
+        ask: "What is the main mechanism of {their} swelling?",
+        answer: "Low plasma oncotic pressure from protein lost in the urine",
+        wrong: [
+          "Raised capillary hydrostatic pressure from heart failure",
+          "Lymphatic obstruction",
+          "Increased capillary permeability from systemic inflammation",
+          "Venous obstruction by a mass",
+        ],
+        why: "Heavy proteinuria lowers the serum albumin and with it the plasma oncotic pressure",
+      },
+      {
+        skills: ["diagnosis"],
+        ask: "What is the most likely cause of {their} condition?",
+        answer: "Minimal change disease",
+        wrong: [
+          "Post-streptococcal glomerulonephritis",
+          "IgA nephropathy",
+          "Membranous nephropathy",
+          "Alport syndrome",
+        ],
+        why: "Nephrotic syndrome in a young child without haematuria or hypertension is usually minimal change disease",
+      },
+      {
+        skills: ["pathophysiology", "diagnosis"],
+        ask: "What would electron microscopy of a kidney biopsy show in the most likely cause of {their} condition?",
+        answer: "Effacement of the podocyte foot processes",
+        wrong: [
+          "Subepithelial immune-complex humps",
+          "Subepithelial spike-and-dome deposits",
+          "Mesangial IgA deposits",
+          "Splitting of the glomerular basement membrane",
+        ],
+        why: "Minimal change disease shows normal light microscopy and diffuse foot-process effacement",
+      },
+      {
+        skills: ["pathophysiology", "diagnosis"],
+        ask: "Urinary loss of which protein puts {them} at risk of renal vein thrombosis in {their} condition?",
+        answer: "Antithrombin III",
+        wrong: ["Albumin", "Fibrinogen", "Factor VIII", "Von Willebrand factor"],
+        why: "Antithrombin III is small enough to be lost in nephrotic urine, leaving the blood hypercoagulable",
+      },
+      {
+        skills: ["pathophysiology", "diagnosis"],
+        ask: "Why does {their} serum cholesterol rise in {their} condition?",
+        answer: "The liver makes more lipoproteins as the plasma oncotic pressure falls",
+        wrong: [
+          "Lipoprotein lipase is lost in the urine",
+          "Bile acid excretion is blocked",
+          "Dietary fat absorption increases",
+          "Thyroid hormone is lost in the urine",
+        ],
+        why: "Low oncotic pressure drives hepatic synthesis of lipoproteins, raising the serum cholesterol",
       },
     ],
   },

@@ -15,7 +15,7 @@ const GENES = [
 
 export const centralDogma: ScienceFamily = {
   name: "central-dogma",
-  skills: ["sequence", "expression", "translation", "mutation"],
+  skills: ["gene_expression", "sequence_analysis"],
   minHops: 1,
   maxHops: 5,
   draft(rng, hops) {

@@ -3,7 +3,10 @@ import type { ChoiceDraft } from "../choice.ts";
 import { reverseComplement, sequenceWithoutPam } from "./dna.ts";
 import type { ScienceFamily } from "./family.ts";
 
-/** CRISPR facts (one hop) and target-site questions computed on a planted NGG PAM (two or three hops). */
+/**
+ * CRISPR design: facts about guides, PAMs and Cas enzymes (one hop) and target-site questions computed on a
+ * planted NGG PAM (two to five hops). What an edit does to the gene is editing-outcomes.ts.
+ */
 
 const FACTS: readonly ChoiceDraft[] = [
   {
@@ -43,18 +46,6 @@ const FACTS: readonly ChoiceDraft[] = [
   },
   {
     question:
-      "Which DNA repair pathway most often produces small insertions or deletions at a Cas9-induced double-strand break?",
-    correct: "Non-homologous end joining",
-    distractors: [
-      "Homology-directed repair",
-      "Mismatch repair",
-      "Base excision repair",
-      "Nucleotide excision repair",
-    ],
-    steps: ["Error-prone non-homologous end joining ligates the broken ends and often leaves indels"],
-  },
-  {
-    question:
       "Which SpCas9 variant binds its target without cutting either strand, as used for CRISPR interference?",
     correct: "dCas9 (D10A and H840A)",
     distractors: ["Cas9 D10A nickase", "Cas9 H840A nickase", "High-fidelity SpCas9-HF1", "Wild-type SpCas9"],
@@ -77,7 +68,12 @@ function targetSite(rng: Rng, hops: number): ChoiceDraft {
   const sequence = `${before}${n}GG${after.startsWith("G") ? `A${after.slice(1)}` : after}`;
   const pam = before.length; // 0-based index of the PAM's N
   const protospacer = sequence.slice(pam - 20, pam);
-  const intro = `A lab wants to ${rng.pick(PURPOSES)} with SpCas9 (PAM 5'-NGG-3'). The top strand of the region reads 5'-${sequence}-3', and it holds exactly one NGG.`;
+  // From four hops the region is given as its bottom strand, so the top strand must be worked out first.
+  const fromBottom = hops >= 4;
+  const strand = fromBottom
+    ? `The bottom strand of the region reads 5'-${reverseComplement(sequence)}-3', and the top strand holds exactly one NGG.`
+    : `The top strand of the region reads 5'-${sequence}-3', and it holds exactly one NGG.`;
+  const intro = `A lab wants to ${rng.pick(PURPOSES)} with SpCas9 (PAM 5'-NGG-3'). ${strand}`;
   const findPam = `The only NGG on the top strand is ${n}GG at positions ${pam + 1}-${pam + 3}`;
   if (hops === 2) {
     return {
@@ -92,23 +88,36 @@ function targetSite(rng: Rng, hops: number): ChoiceDraft {
       steps: [findPam, `The protospacer is the 20 nt immediately 5' of the PAM: ${protospacer}`],
     };
   }
+  const cut = pam - 3; // the cut falls between nucleotides cut and cut + 1
   const between = (a: number) => `Between nucleotides ${a} and ${a + 1}`;
+  const toCut = [
+    ...(fromBottom ? [`The top strand is the reverse complement: 5'-${sequence}-3'`] : []),
+    findPam,
+    `The protospacer spans positions ${pam - 19}-${pam}`,
+    `SpCas9 cuts 3 bp upstream of the PAM: ${between(cut).toLowerCase()}`,
+  ];
+  if (hops < 5) {
+    return {
+      question: `${intro} Counting from the 5' end of the top strand, where does SpCas9 cut?`,
+      correct: between(cut),
+      distractors: [between(pam), between(cut + 1), between(pam + 3), between(pam - 17)],
+      steps: toCut,
+    };
+  }
+  const edit = cut - rng.int(2, 12);
+  const gap = (count: number) => `${count} nucleotides`;
   return {
-    question: `${intro} Counting from the 5' end of the top strand, where does SpCas9 cut?`,
-    correct: between(pam - 3),
-    distractors: [between(pam), between(pam - 2), between(pam + 3), between(pam - 17)],
-    steps: [
-      findPam,
-      `The protospacer spans positions ${pam - 19}-${pam}`,
-      `SpCas9 cuts 3 bp upstream of the PAM: ${between(pam - 3).toLowerCase()}`,
-    ],
+    question: `${intro} An HDR template will change nucleotide ${edit} of the top strand (counting from its 5' end). How many nucleotides lie between that nucleotide and the cut site?`,
+    correct: gap(cut - edit),
+    distractors: [gap(cut - edit + 1), gap(pam - edit), gap(pam + 3 - edit), gap(cut - edit - 1)],
+    steps: [...toCut, `Nucleotides ${edit + 1}-${cut} lie between them: ${cut} - ${edit} = ${cut - edit}`],
   };
 }
 
 export const crispr: ScienceFamily = {
   name: "crispr",
-  skills: ["crispr", "editing", "guide"],
+  skills: ["crispr_design"],
   minHops: 1,
-  maxHops: 3,
+  maxHops: 5,
   draft: (rng, hops) => (hops === 1 ? rng.pick(FACTS) : targetSite(rng, hops)),
 };

@@ -1,11 +1,12 @@
 import type { Rng } from "../../random.ts";
 import type { ChoiceDraft } from "../choice.ts";
+import type { ScienceSkill } from "./skills.ts";
 
 /** A kind of science question that can be asked at any depth from minHops to maxHops. */
 export interface ScienceFamily {
   name: string;
-  /** Words in a requested skill (e.g. "population_genetics") that this family serves. */
-  skills: readonly string[];
+  /** The science pack's skills every question of this family exercises, most specific first. */
+  skills: readonly ScienceSkill[];
   minHops: number;
   maxHops: number;
   draft: (rng: Rng, hops: number) => ChoiceDraft;

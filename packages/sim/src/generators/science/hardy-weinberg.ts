@@ -25,7 +25,7 @@ const POPULATIONS = [
 
 export const hardyWeinberg: ScienceFamily = {
   name: "hardy-weinberg",
-  skills: ["population", "hardy", "allele"],
+  skills: ["population_genetics"],
   minHops: 1,
   maxHops: 5,
   draft(rng, hops) {

@@ -106,7 +106,7 @@ const SHAPES = [
 
 export const mendel: ScienceFamily = {
   name: "mendelian-cross",
-  skills: ["mendel", "inherit", "cross", "genetics"],
+  skills: ["mendelian_genetics"],
   minHops: 1,
   maxHops: 5,
   draft(rng, hops) {
