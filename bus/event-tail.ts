@@ -29,9 +29,13 @@ export interface TailOptions {
   logger: Logger;
 }
 
-/** Tries to apply one event this many times before the tail gives up (and every caughtUp rejects). */
-const APPLY_ATTEMPTS = 5;
-const APPLY_BACKOFF = { baseDelayMs: 200, maxDelayMs: 3000 };
+/**
+ * An event that cannot be applied (the store's disk is full for a while) is tried again, with backoff, for as
+ * long as it takes: the tail never skips one, and readers wait (up to CAUGHT_UP_PATIENCE_MS each) meanwhile.
+ */
+const APPLY_BACKOFF = { baseDelayMs: 200, maxDelayMs: 5000 };
+/** How long one caughtUp waits before it says the view is behind. */
+const CAUGHT_UP_PATIENCE_MS = 30_000;
 
 interface Waiter {
   seq: number;
@@ -67,12 +71,12 @@ export async function tailRunStage(options: TailOptions): Promise<EventTail> {
     },
   });
 
+  let stopping = false;
   const applyWithRetries = async (event: RunEvent) => {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; !stopping; attempt++) {
       try {
         return await options.apply(event);
       } catch (err) {
-        if (attempt >= APPLY_ATTEMPTS) throw err;
         options.logger.warn({ subject, attempt, err: String(err) }, "applying an event failed; trying again");
         await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt, APPLY_BACKOFF)));
       }
@@ -100,9 +104,23 @@ export async function tailRunStage(options: TailOptions): Promise<EventTail> {
       const last = (await options.jsm.streams.getMessage(STREAM_NAME, { last_by_subj: subject }))?.seq ?? 0;
       if (last <= applied) return;
       if (failure) throw failure;
-      await new Promise<void>((resolve, reject) => waiters.push({ seq: last, resolve, reject }));
+      let timer: NodeJS.Timeout | undefined;
+      const waiter = new Promise<void>((resolve, reject) => {
+        waiters.push({ seq: last, resolve, reject });
+        timer = setTimeout(
+          () =>
+            reject(
+              new SystemError(
+                `this replica's view is ${CAUGHT_UP_PATIENCE_MS / 1000} s behind ${subject} (at ${applied} of ${last}); is its store writable?`,
+              ),
+            ),
+          CAUGHT_UP_PATIENCE_MS,
+        );
+      });
+      await waiter.finally(() => clearTimeout(timer));
     },
     stop: async () => {
+      stopping = true;
       await follower.stop();
       await loop;
       fail(new SystemError(`stopped following ${subject}`));

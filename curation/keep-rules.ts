@@ -13,7 +13,7 @@ import { ConfigError } from "../protocol/errors.ts";
 function keepRules(curation: Partial<CurationConfig>): Record<string, unknown> {
   const decontamination = curation.decontamination;
   return {
-    levels: curation.levels,
+    levels: curation.levels ? [...curation.levels].sort() : undefined,
     accept: curation.accept,
     noveltyThreshold: curation.noveltyThreshold,
     screenReplays: curation.screenReplays,

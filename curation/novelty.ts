@@ -90,14 +90,14 @@ export class NoveltyGate {
 
   /** Checks a round's question and reserves it when novel. A round that holds a reservation passes at once. */
   async screen(roundId: string, text: string): Promise<NoveltyScreen> {
-    // The final check of a reserved question costs no embedding and no search.
-    const reserved = (await this.#book.read()).entries.find((e) => e.roundId === roundId);
-    if (reserved?.text === text) return this.#decide(reserved.report ?? { maxSimilarity: 0, source: "none" });
+    // The final check of a reserved question costs no embedding and no search; a lapsed reservation holds nothing.
+    const reserved = this.#held(await this.#book.read(), roundId, text);
+    if (reserved) return this.#decide(reserved.report ?? { maxSimilarity: 0, source: "none" });
     const [vector] = await this.options.embedder.embed([text]);
     return this.#book.change(async (book) => {
       const held = book.entries.find((e) => e.roundId === roundId);
-      if (held?.text === text)
-        return { result: this.#decide(held.report ?? { maxSimilarity: 0, source: "none" }) };
+      const live = this.#held(book, roundId, text);
+      if (live) return { result: this.#decide(live.report ?? { maxSimilarity: 0, source: "none" }) };
       // After the read of the book: whatever left the book before it is in the stream by now.
       await this.#caughtUp();
       const report = await this.#nearest(vector as Float32Array, book, roundId);
@@ -112,19 +112,35 @@ export class NoveltyGate {
 
   /**
    * Keeps the round's question: marked kept in the book (so every replica goes on seeing it until its close is
-   * recorded), then added to this replica's store. Works without a reservation too (e.g. after a restart).
+   * recorded), then added to this replica's store. A round whose reservation is live keeps it at once; one
+   * without (it lapsed, or the replica restarted) is checked in full in the same write, and is refused, with
+   * the reason, when another question came close meanwhile.
    */
-  async commit(roundId: string, row: Omit<QuestionRow, "roundId" | "vector">): Promise<void> {
-    await this.#book.change((book) => {
-      const held = book.entries.find((e) => e.roundId === roundId);
-      if (held?.kept && held.text === row.text) return { result: undefined };
-      const others = this.#live(book).filter((e) => e.roundId !== roundId);
-      const entry: BookEntry = { roundId, text: row.text, at: held?.at ?? this.#now(), kept: true };
-      if (held?.report) entry.report = held.report;
-      return { next: this.#checkedSize({ entries: [...others, entry] }), result: undefined };
-    });
+  async commit(roundId: string, row: Omit<QuestionRow, "roundId" | "vector">): Promise<NoveltyScreen> {
     const [vector] = await this.options.embedder.embed([row.text]);
-    await this.options.store.add([{ ...row, roundId, vector: vector as Float32Array }]);
+    const screen = await this.#book.change(async (book) => {
+      const held = this.#held(book, roundId, row.text);
+      if (held?.kept) return { result: this.#decide(held.report ?? { maxSimilarity: 0, source: "none" }) };
+      let report: NoveltyReport = held?.report ?? { maxSimilarity: 0, source: "none" };
+      if (!held) {
+        await this.#caughtUp();
+        report = await this.#nearest(vector as Float32Array, book, roundId);
+      }
+      const checked = this.#decide(report);
+      if (!checked.novel) return { result: checked };
+      const others = this.#live(book).filter((e) => e.roundId !== roundId);
+      const { nearestText: _, ...compact } = report;
+      const entry: BookEntry = {
+        roundId,
+        text: row.text,
+        at: held?.at ?? this.#now(),
+        kept: true,
+        report: compact,
+      };
+      return { next: this.#checkedSize({ entries: [...others, entry] }), result: checked };
+    });
+    if (screen.novel) await this.options.store.add([{ ...row, roundId, vector: vector as Float32Array }]);
+    return screen;
   }
 
   /**
@@ -160,6 +176,11 @@ export class NoveltyGate {
     const [vector] = await this.options.embedder.embed([text]);
     this.#played.set(roundId, { text, vector: vector as Float32Array });
     if (this.#played.size > MAX_PLAYED) this.#played.delete(this.#played.keys().next().value as string);
+  }
+
+  /** The round's own live entry for this text: reserved within the time to live, or kept. */
+  #held(book: NoveltyBook, roundId: string, text: string): BookEntry | undefined {
+    return this.#live(book).find((e) => e.roundId === roundId && e.text === text);
   }
 
   /** The book without lapsed reservations and without rounds whose close this replica has seen. */

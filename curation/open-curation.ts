@@ -30,6 +30,8 @@ export interface CurationDeps {
   book?: SharedDocument<NoveltyBook>;
   /** Resolves once the store holds every question any replica kept before the call (see NoveltyGate). */
   storeCaughtUp?: () => Promise<void>;
+  /** How long a reservation holds (see NoveltyGate); at least as long as a round may take. */
+  reservationTtlMs?: number;
 }
 
 export interface Curation {
@@ -71,6 +73,7 @@ export async function openCuration(deps: CurationDeps): Promise<Curation> {
     screenReplays: config.screenReplays,
     book: deps.book,
     storeCaughtUp: deps.storeCaughtUp,
+    reservationTtlMs: deps.reservationTtlMs,
   });
   return {
     embedder,

@@ -150,7 +150,7 @@ export function renderCompute(comparison: Comparison, full: string | undefined):
     );
   const rows = [...training].map(([label, compute]) => {
     const ratio =
-      baseline && label !== full
+      baseline && label !== full && compute.trainedTokens > 0 && compute.flops !== 0
         ? baseline.flops !== undefined && compute.flops !== undefined
           ? baseline.flops / compute.flops
           : baseline.trainedTokens / compute.trainedTokens

@@ -82,8 +82,10 @@ export function updateDifficulty(state: DifficultyState, round: RoundOutcome): D
   if (!settings.adapt || round.outcome === "invalid_question") return state;
   const key = pairingKey(round);
   const empty = new Array<number>(LEVELS).fill(0);
-  const current = state.pairings[key] ?? {
-    complexity: settings.startComplexity,
+  // A record from an older snapshot (a resumed run) keeps its complexity and starts counting afresh.
+  const stored = state.pairings[key];
+  const current = PairingRecord.safeParse(stored).data ?? {
+    complexity: Complexity.safeParse(stored?.complexity).data ?? settings.startComplexity,
     played: empty,
     defended: empty,
   };

@@ -48,7 +48,10 @@ export async function readTrainingCompute(runDir: string): Promise<TrainingCompu
   return parsed.success ? parsed.data : undefined;
 }
 
-/** The job this run already started on this backend, so a restarted Trainer follows it instead of paying twice. */
+/**
+ * The job this run already started on this backend, so a restarted Trainer follows it instead of paying twice;
+ * none when the recorded one failed.
+ */
 async function startedJob(recordFile: string, backend: TrainingBackend): Promise<TrainingJob | undefined> {
   let text: string;
   try {
@@ -62,7 +65,10 @@ async function startedJob(recordFile: string, backend: TrainingBackend): Promise
     throw new ConfigError(
       `${recordFile} is not a training job record (${errorMessage(parsed.error)}); delete it to train anew`,
     );
-  return parsed.data.backend === backend.name ? parsed.data : undefined;
+  // A job that failed or was cancelled is tried again: only a running or succeeded one is worth following.
+  const job = parsed.data;
+  const retry = isTerminal(job.status) && job.status !== "succeeded";
+  return job.backend === backend.name && !retry ? job : undefined;
 }
 
 /**

@@ -95,7 +95,7 @@ export function createCuratorActors(context: Pick<AgentContext, "settings">, par
       const counts = await parts.ledger.claim(spec.roundId, spec.complexity, spec.domain);
       const sample = sampleOf(input, verdict, new Date().toISOString());
       try {
-        await parts.gate.commit(spec.roundId, {
+        const kept = await parts.gate.commit(spec.roundId, {
           id: sample.id,
           runId: spec.runId,
           domain: spec.domain,
@@ -104,6 +104,11 @@ export function createCuratorActors(context: Pick<AgentContext, "settings">, par
           level: verdict.level,
           text: input.question.text,
         });
+        if (!kept.novel) {
+          // Its reservation lapsed and a near-duplicate came first: the place in the ledger goes back.
+          await parts.ledger.release(spec.roundId);
+          return { committed: false, reasonCode: "duplicate", reason: kept.reason };
+        }
       } catch (err) {
         // The round closes as failed: its place in the ledger goes back, or the run could never reach its target.
         await parts.ledger.release(spec.roundId);
@@ -179,6 +184,8 @@ async function createCurator(context: AgentContext): Promise<AgentParts<typeof C
       EMPTY_NOVELTY_BOOK,
       `novelty book of run ${runId}`,
     ),
+    // A reservation outlives any round that may still be working on its question.
+    reservationTtlMs: Math.max(MIN_RESERVATION_TTL_MS, 2 * settings.run.roundTimeoutMs),
     storeCaughtUp: async () => {
       if (!tail) throw new SystemError("the curator's store is not following the run yet");
       await tail.caughtUp();
@@ -225,6 +232,7 @@ async function createCurator(context: AgentContext): Promise<AgentParts<typeof C
 }
 
 const CATCH_UP_ON_CLOSE_MS = 5000;
+const MIN_RESERVATION_TTL_MS = 30 * 60_000;
 
 /** Waits for `work`, or gives up after `ms`. */
 function settleWithin(ms: number, work: Promise<void> | undefined): Promise<void> {

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
 import { connectNats } from "../../bus/connection.ts";
 import { type Topology, TrainingConfig } from "../../config/topology.ts";
 import { writeFileAtomic } from "../../core/atomic-file.ts";
@@ -20,8 +22,8 @@ import type { PreparedTopology } from "../prepare-topology.ts";
 import { runSession } from "../run-session.ts";
 import { ablationCells, generationTarget, sliceFor } from "./cells.ts";
 import { accuracyChart, lossChart } from "./charts.ts";
-import type { AblationRecord, CellResult, EvalRef, FineTuneResult, LossPoint } from "./record.ts";
-import type { AblationSpec } from "./spec.ts";
+import { type AblationRecord, type CellResult, EvalRef, FineTuneResult, type LossPoint } from "./record.ts";
+import { type AblationSpec, TOKEN } from "./spec.ts";
 import { ablationMarkdown } from "./table.ts";
 
 /**
@@ -148,6 +150,11 @@ async function generate(
   return { samples: (await readRunSamples(runDir)).samples, ran: !finished };
 }
 
+/** A stable digest of a step's inputs: the step is redone when they change. */
+function fingerprint(inputs: unknown): string {
+  return createHash("sha256").update(JSON.stringify(inputs)).digest("hex");
+}
+
 async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(file, "utf8"));
@@ -159,8 +166,19 @@ async function readJson(file: string): Promise<unknown> {
 export async function runAblation(options: AblationOptions): Promise<AblationResult> {
   const { prepared, spec, signal } = options;
   const name = spec.name ?? prepared.topology.name;
+  if (!TOKEN.test(name))
+    throw new ConfigError(
+      `the ablation is named "${name.slice(0, 80)}" (the topology's name), which cannot name a folder: give name: in the spec`,
+    );
   const dir = resolve(prepared.topology.run.outDir, "ablations", name);
-  const runId = `ablate-${name}`;
+  // The generation run belongs to what it generates for: other levels or complexities make another run.
+  const generating = {
+    levels: spec.levels,
+    complexities: spec.complexities,
+    sizes: spec.sizes,
+    domains: spec.domains,
+  };
+  const runId = `ablate-${name}-${fingerprint(generating).slice(0, 8)}`;
   // Bad benchmark names fail here, before a run is paid for.
   await loadBenchmark(spec.benchmark);
   if (spec.fullBenchmark) await loadBenchmark(spec.fullBenchmark);
@@ -197,23 +215,45 @@ export async function runAblation(options: AblationOptions): Promise<AblationRes
           signal,
         },
       );
-      const { accuracy, ci95, n, correct } = summary;
-      return { summaryFile, accuracy, ci95, n, correct };
+      const { accuracy, ci95, n, correct, errors } = summary;
+      return { summaryFile, accuracy, ci95, n, correct, errors };
     };
 
-    /** A step done before is read back from its file; otherwise done now and written down. */
-    const once = async <T>(file: string, what: string, work: () => Promise<T>): Promise<T> => {
-      const done = (await readJson(file)) as T | undefined;
-      if (done !== undefined) {
+    /**
+     * A step done before, with the same inputs, is read back from its file (checked by its schema); otherwise it
+     * is done now and written down, unless `worthKeeping` says the result is a failure to try again next time.
+     */
+    const once = async <T>(
+      file: string,
+      what: string,
+      inputs: unknown,
+      schema: z.ZodType<T>,
+      work: () => Promise<T>,
+      worthKeeping: (result: T) => boolean = () => true,
+    ): Promise<T> => {
+      const key = fingerprint(inputs);
+      const done = z.object({ key: z.literal(key), result: schema }).safeParse(await readJson(file));
+      if (done.success) {
         options.say?.(`${what}: done before`);
-        return done;
+        return done.data.result;
       }
       options.say?.(`${what}: working`);
       const result = await work();
       worked++;
-      await mkdir(join(file, ".."), { recursive: true });
-      await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
+      if (worthKeeping(result)) {
+        await mkdir(dirname(file), { recursive: true });
+        await writeFileAtomic(file, `${JSON.stringify({ key, result }, null, 2)}\n`);
+      }
       return result;
+    };
+    const succeeded = (result: FineTuneResult) => !result.job || result.job.status === "succeeded";
+    /** What every evaluation, and so every step, depends on (not where the models are served: that may move). */
+    const evaluation = { benchmark: spec.benchmark, evalItems: spec.evalItems, seed: spec.seed };
+    const training = {
+      baseModel: trainer.baseModel,
+      hyperparameters: trainer.training.hyperparameters,
+      parameters: spec.parameters,
+      evaluation,
     };
 
     const fineTune = async (
@@ -257,28 +297,39 @@ export async function runAblation(options: AblationOptions): Promise<AblationRes
       simulated: prepared.simulator !== undefined,
       cells: [],
     };
-    record.base = await once(join(dir, "base", "eval.json"), `base model ${trainer.baseModel}`, () =>
-      evaluate(trainer.baseModel, "base", join(dir, "base", "eval")),
+    record.base = await once(
+      join(dir, "base", "eval.json"),
+      `base model ${trainer.baseModel}`,
+      { model: trainer.baseModel, evaluation },
+      EvalRef,
+      () => evaluate(trainer.baseModel, "base", join(dir, "base", "eval")),
     );
     if (spec.fullBenchmark) {
       const full = spec.fullBenchmark;
       record.full = await once(
         join(dir, "full", "result.json"),
         `full-benchmark fine-tune on ${full}`,
+        { full, training },
+        FineTuneResult,
         async () => {
           const items = (await loadBenchmark(full)).items;
           return fineTune("full", join(dir, "full"), items.map(benchmarkItemToChat));
         },
+        succeeded,
       );
     }
     const cells = ablationCells(spec);
     for (const [i, cell] of cells.entries()) {
       signal?.throwIfAborted();
       const cellDir = join(dir, "cells", cell.id);
+      const slice = sliceFor(samples, cell);
       const result = await once(
         join(cellDir, "result.json"),
         `cell ${i + 1}/${cells.length} ${cell.id}`,
-        () => fineTune(cell.id, cellDir, sliceFor(samples, cell).map(sampleToChat)),
+        { cell, samples: slice.map((sample) => sample.id), training },
+        FineTuneResult,
+        () => fineTune(cell.id, cellDir, slice.map(sampleToChat)),
+        succeeded,
       );
       record.cells.push({ ...cell, ...result } satisfies CellResult);
     }

@@ -9,10 +9,18 @@ import { Level } from "../../protocol/schemas.ts";
  * one dataset size (x one domain, when domains are listed); the paper's curves are accuracy against level and
  * complexity, with the base model and, if asked, a fine-tune on a whole benchmark for comparison.
  */
+/** A name that is safe as a folder: never a path. */
+export const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A list whose entries differ: a repeated level would pay for its cells twice. */
+function distinct<T extends z.ZodArray<z.ZodType>>(list: T) {
+  return list.refine((items) => new Set(items).size === items.length, "list each entry once");
+}
+
 export const AblationSpec = z.strictObject({
   name: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, "1-64 letters, digits, '-' or '_'")
+    .regex(TOKEN, "1-64 letters, digits, '-' or '_'")
     .optional()
     .describe("names the output folder and the generation run; default the topology's name"),
   benchmark: z
@@ -20,10 +28,13 @@ export const AblationSpec = z.strictObject({
     .min(1)
     .describe("benchmark to evaluate on: gsmhard, gsm8k, medqa, ... or a .jsonl file"),
   evalItems: z.number().int().positive().max(100_000).default(200).describe("items drawn from it, seeded"),
-  levels: z.array(Level).min(1).max(5).default(["L4"]),
-  complexities: z.array(z.number().int().min(1).max(5)).min(1).max(5).default([3]),
-  sizes: z.array(z.number().int().positive().max(100_000)).min(1).max(8).default([100]),
-  domains: z.array(z.string().min(1)).min(1).max(16).optional(),
+  levels: distinct(z.array(Level).min(1).max(5)).default(["L4"]),
+  complexities: distinct(z.array(z.number().int().min(1).max(5)).min(1).max(5)).default([3]),
+  sizes: distinct(z.array(z.number().int().positive().max(100_000)).min(1).max(8)).default([100]),
+  // Domains name folders: tokens only.
+  domains: distinct(
+    z.array(z.string().regex(TOKEN, "letters, digits, '-' or '_'")).min(1).max(16),
+  ).optional(),
   fullBenchmark: z
     .string()
     .min(1)

@@ -120,7 +120,7 @@ describe("nanoflux ablate", () => {
     const { code, output } = await ablate();
     expect(code, output).toBe(0);
     expect(output).toMatch(/Nothing new to do/);
-    expect(output).toMatch(/generating: run ablate-levels finished before/);
+    expect(output).toMatch(/generating: run ablate-levels-[0-9a-f]{8} finished before/);
     expect(output.match(/: done before/g)?.length).toBe(6);
     expect((await stat(join(out, "cells", "L4-c2-n3", "result.json"))).mtimeMs).toBe(before.mtimeMs);
   });

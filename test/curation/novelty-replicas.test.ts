@@ -27,7 +27,7 @@ function cluster() {
   const book = new MemoryDocument(EMPTY_NOVELTY_BOOK);
   const stream = new ClosedRounds();
   const embedder = new BagOfWordsEmbedder(256);
-  const replica = () => {
+  const replica = (clock: { now?: () => number; reservationTtlMs?: number } = {}) => {
     const store = new MemoryQuestionStore(embedder.dims);
     let applied = 0;
     /** Applies what the stream holds that this replica has not heard yet (its tail catching up). */
@@ -47,6 +47,7 @@ function cluster() {
       threshold: 0.88,
       book,
       storeCaughtUp: catchUp,
+      ...clock,
     });
     return { gate, store, catchUp };
   };
@@ -125,5 +126,23 @@ describe("one novelty view for curator replicas on several hosts", () => {
     expect((await heir.gate.screen("r1", A)).novel).toBe(true);
     await heir.gate.commit("r1", meta("s1", A));
     expect(await heir.store.count()).toBe(1);
+  });
+
+  test("a round whose reservation lapsed cannot keep its question over a near-duplicate reserved since", async () => {
+    const { replica } = cluster();
+    let now = 0;
+    const clock = { now: () => now, reservationTtlMs: 1_000 };
+    const slow = replica(clock);
+    const quick = replica(clock);
+    expect((await slow.gate.screen("r1", A)).novel).toBe(true);
+    now = 5_000;
+    // r1's reservation lapsed: another replica may now reserve a rewording, and r1's final check is a full one.
+    expect((await quick.gate.screen("r2", A_REWORDED)).novel).toBe(true);
+    expect((await slow.gate.screen("r1", A)).novel).toBe(false);
+    const kept = await slow.gate.commit("r1", meta("s1", A));
+    expect(kept.novel).toBe(false);
+    expect(kept.reason).toMatch(/in flight in round r2/);
+    expect(await slow.store.count()).toBe(0);
+    expect((await quick.gate.commit("r2", meta("s2", A_REWORDED))).novel).toBe(true);
   });
 });

@@ -213,3 +213,20 @@ describe("difficulty state", () => {
     expect(estimates[2]).toBeCloseTo(0.5);
   });
 });
+
+describe("difficulty state from an older snapshot", () => {
+  it("keeps a pairing's complexity and counts afresh, instead of failing the resumed run", () => {
+    const state = createDifficultyState(ADAPTIVE);
+    const old = {
+      ...state,
+      pairings: { "ant->bee": { level: 4.2, complexity: 4 } },
+    } as unknown as DifficultyState;
+    const next = updateDifficulty(old, {
+      attacker: "ant",
+      defender: "bee",
+      complexity: 4,
+      outcome: "defended",
+    });
+    expect(complexityFor(next, { attacker: "ant", defender: "bee" })).toBe(5);
+  });
+});
