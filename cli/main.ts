@@ -51,5 +51,7 @@ try {
 } catch (err) {
   process.exitCode = err instanceof CommanderError ? usageExitCode(err) : reportFatal(err);
 }
-// A command that has returned (or reported its error) is done: nothing left behind may keep it running.
+// A command that has returned (or reported its error) is done: nothing left behind may keep it running, and a
+// stop signal now only hastens the exit, with the command's own exit code.
 setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit());

@@ -1,5 +1,4 @@
-import { parse, View } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import type { AblationRecord } from "./record.ts";
 
 /**
@@ -12,6 +11,8 @@ const WIDTH = 520;
 const HEIGHT = 300;
 
 async function toSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded when a chart is drawn, not with every command: Vega is a large library.
+  const [{ parse, View }, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const view = new View(parse(compile(spec).spec), { renderer: "none" });
   try {
     return await view.toSVG();
