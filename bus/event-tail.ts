@@ -1,4 +1,5 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import { settleWithin } from "../core/settle-within.ts";
 import { backoffDelayMs } from "../llm/retry-policy.ts";
 import type { Logger } from "../log/logger.ts";
 import { SystemError } from "../protocol/errors.ts";
@@ -104,20 +105,15 @@ export async function tailRunStage(options: TailOptions): Promise<EventTail> {
       const last = (await options.jsm.streams.getMessage(STREAM_NAME, { last_by_subj: subject }))?.seq ?? 0;
       if (last <= applied) return;
       if (failure) throw failure;
-      let timer: NodeJS.Timeout | undefined;
-      const waiter = new Promise<void>((resolve, reject) => {
-        waiters.push({ seq: last, resolve, reject });
-        timer = setTimeout(
-          () =>
-            reject(
-              new SystemError(
-                `this replica's view is ${CAUGHT_UP_PATIENCE_MS / 1000} s behind ${subject} (at ${applied} of ${last}); is its store writable?`,
-              ),
-            ),
-          CAUGHT_UP_PATIENCE_MS,
-        );
-      });
-      await waiter.finally(() => clearTimeout(timer));
+      const waiter = new Promise<void>((resolve, reject) => waiters.push({ seq: last, resolve, reject }));
+      await settleWithin(
+        CAUGHT_UP_PATIENCE_MS,
+        waiter,
+        () =>
+          new SystemError(
+            `this replica's view is ${CAUGHT_UP_PATIENCE_MS / 1000} s behind ${subject} (at ${applied} of ${last}); is its store writable?`,
+          ),
+      );
     },
     stop: async () => {
       stopping = true;

@@ -1,10 +1,12 @@
 import { join, resolve } from "node:path";
 import { fromPromise } from "xstate";
+import { settleWithin } from "../../core/settle-within.ts";
 import { checkOf, contaminationNovelty, type Decontaminator } from "../../curation/decontamination.ts";
 import { assertRunKeepRules } from "../../curation/keep-rules.ts";
 import { EMPTY_NOVELTY_BOOK, NoveltyBook, type NoveltyGate } from "../../curation/novelty.ts";
 import { type Curation, openCuration } from "../../curation/open-curation.ts";
 import { decideCuration } from "../../curation/policy.ts";
+import type { QuestionRow } from "../../curation/question-store.ts";
 import { defineAgent, stage } from "../../host/define-agent.ts";
 import type { AgentContext, AgentParts, EventTail } from "../../host/definition.ts";
 import {
@@ -58,6 +60,19 @@ function sampleOf(message: VerdictIssued, verdict: ValidVerdict, now: string): S
   };
 }
 
+/** A kept sample as the question store holds it, less the round and the vector. */
+function questionRowOf(sample: Sample): Omit<QuestionRow, "roundId" | "vector"> {
+  return {
+    id: sample.id,
+    runId: sample.runId,
+    domain: sample.domain,
+    skill: sample.skill,
+    complexity: sample.complexity,
+    level: sample.verdict.level,
+    text: sample.question.text,
+  };
+}
+
 export function createCuratorActors(context: Pick<AgentContext, "settings">, parts: CuratorParts) {
   const { curation } = context.settings;
   return {
@@ -95,15 +110,7 @@ export function createCuratorActors(context: Pick<AgentContext, "settings">, par
       const counts = await parts.ledger.claim(spec.roundId, spec.complexity, spec.domain);
       const sample = sampleOf(input, verdict, new Date().toISOString());
       try {
-        const kept = await parts.gate.commit(spec.roundId, {
-          id: sample.id,
-          runId: spec.runId,
-          domain: spec.domain,
-          skill: sample.skill,
-          complexity: spec.complexity,
-          level: verdict.level,
-          text: input.question.text,
-        });
+        const kept = await parts.gate.commit(spec.roundId, questionRowOf(sample));
         if (!kept.novel) {
           // Its reservation lapsed and a near-duplicate came first: the place in the ledger goes back.
           await parts.ledger.release(spec.roundId);
@@ -139,17 +146,7 @@ async function applyClose(event: RunEvent, curation: Curation): Promise<void> {
   if (event.status === "accepted" && sample) {
     const [vector] = await curation.embedder.embed([sample.question.text]);
     await curation.store.add([
-      {
-        id: sample.id,
-        runId: sample.runId,
-        roundId: sample.roundId,
-        domain: sample.domain,
-        skill: sample.skill,
-        complexity: sample.complexity,
-        level: sample.verdict.level,
-        text: sample.question.text,
-        vector: vector as Float32Array,
-      },
+      { ...questionRowOf(sample), roundId: sample.roundId, vector: vector as Float32Array },
     ]);
   }
   const played =
@@ -222,7 +219,12 @@ async function createCurator(context: AgentContext): Promise<AgentParts<typeof C
     close: async () => {
       // The store outlives the run (curation.storePath is shared by runs): it first takes in the closes that
       // the stream holds by now, the last ones of a completed run included, for a bounded time.
-      await settleWithin(CATCH_UP_ON_CLOSE_MS, tail?.caughtUp()).catch((err: unknown) =>
+      const caughtUp = tail?.caughtUp() ?? Promise.resolve();
+      await settleWithin(
+        CATCH_UP_ON_CLOSE_MS,
+        caughtUp,
+        () => new Error("the run's last closes did not arrive in time"),
+      ).catch((err: unknown) =>
         logger.warn({ err: String(err) }, "curator store stopped before it caught up with the run"),
       );
       await tail?.stop();
@@ -233,15 +235,6 @@ async function createCurator(context: AgentContext): Promise<AgentParts<typeof C
 
 const CATCH_UP_ON_CLOSE_MS = 5000;
 const MIN_RESERVATION_TTL_MS = 30 * 60_000;
-
-/** Waits for `work`, or gives up after `ms`. */
-function settleWithin(ms: number, work: Promise<void> | undefined): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms);
-  });
-  return Promise.race([work ?? Promise.resolve(), timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Says on the bus which benchmarks this replica checks against: the run's report is made from the bus. */
 async function announceIndex(context: AgentContext, decontaminator: Decontaminator): Promise<void> {

@@ -134,5 +134,12 @@ describe("nanoflux ablate", () => {
     );
     expect(await exited(child)).toBe(2);
     expect(child.output()).toMatch(/levels\.0: /);
+    // A name is a folder: a path in it is refused, and nothing is written outside the ablations folder.
+    const traversal = spec.replace(".yaml", "-traversal.yaml");
+    await writeFile(traversal, stringify({ name: "../../escape", benchmark: "gsm8k" }));
+    const escaping = spawnNanoflux(["ablate", topology, "--spec", traversal], {}, { cwd: dir });
+    expect(await exited(escaping)).toBe(2);
+    expect(escaping.output()).toMatch(/name: 1-64 letters/);
+    await expect(stat(join(dir, "escape"))).rejects.toThrow(/ENOENT/);
   });
 });
