@@ -184,8 +184,11 @@ describe("nanoflux dashboard in a browser", () => {
     beat(runId, 1);
     await byTestId(page, "accepted", /^3 \/ 4$/).waitFor({ timeout: TIMEOUT });
     await byTestId(page, "rejections", /duplicate/).waitFor({ timeout: TIMEOUT });
+    // The page applies the batch event by event: round 6 may land a moment after round 5's close.
+    await byTestId(page, "in-flight", /^1$/).waitFor({ timeout: TIMEOUT });
     expect(await byTestId(page, "in-flight").textContent()).toBe("1");
     // Four judged rounds of 2,700 tokens, a duplicate and a round in flight of 1,500 each, at $3 per million.
+    await byTestId(page, "tokens", /^13\.8k$/).waitFor({ timeout: TIMEOUT });
     expect(await byTestId(page, "tokens").textContent()).toBe("13.8k");
     expect(await byTestId(page, "cost").textContent()).toBe("$0.04");
 
