@@ -3,7 +3,9 @@ import { hasUrlCredentials, looksLikeSecret } from "../log/redaction.ts";
 import { Level } from "../protocol/schemas.ts";
 import { Hyperparameters, TrainingBackendName } from "../protocol/training.ts";
 import { crossReferenceIssues } from "./cross-references.ts";
+import { DatasetConfig } from "./dataset-config.ts";
 import { quoted, SECRET_FIELDS } from "./issues.ts";
+import { ResponseCacheConfig } from "./response-cache-config.ts";
 
 /**
  * The topology file: which models exist, which agents run, what the run is for. Objects are strict, so a
@@ -388,6 +390,12 @@ export const Topology = z
     curation: CurationConfig.default(CurationConfig.parse({})),
     nats: NatsConfig.default({ replicas: 1 }),
     training: TrainingConfig.optional().describe("how the trainer agent fine-tunes on the finished dataset"),
+    dataset: DatasetConfig.default(DatasetConfig.parse({})).describe(
+      "how the dataset is published: licence, name, card",
+    ),
+    responseCache: ResponseCacheConfig.default(ResponseCacheConfig.parse({})).describe(
+      "answer a model request already paid for from the cache; off unless asked",
+    ),
     simulator: boundedRecord(z.unknown(), LIMITS.optionKeys, "simulator options")
       .optional()
       .describe(

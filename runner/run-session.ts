@@ -10,7 +10,7 @@ import { DecontaminationTally } from "../curation/decontamination-report.ts";
 import { acceptedSamples, buildRunReport, type RunReport } from "../curation/run-report.ts";
 import { startAgents } from "../host/runtime.ts";
 import type { Logger } from "../log/logger.ts";
-import type { RoundClosed, RunCompleted, UsageRecorded } from "../protocol/messages.ts";
+import type { RoundClosed, RunCompleted, RunEvent, UsageRecorded } from "../protocol/messages.ts";
 import { ProgressLine } from "../terminal/progress.ts";
 import { DatasetFile } from "./dataset-file.ts";
 import type { PreparedTopology } from "./prepare-topology.ts";
@@ -25,6 +25,8 @@ export interface RunSessionOptions {
   progress?: ProgressLine;
   /** Resolves to stop the run early (SIGINT). */
   interrupt?: Promise<string>;
+  /** Sees every event of the run, in stream order, as the session reads it. */
+  onEvent?: (event: RunEvent) => void;
 }
 
 export interface RunResult {
@@ -34,6 +36,9 @@ export interface RunResult {
   reportPath: string;
   report: RunReport;
 }
+
+/** The run's `run.started` record (topology without secrets, models), kept beside its dataset for exports. */
+export const RUN_RECORD_FILE = "run.json";
 
 /**
  * Runs (or resumes) one run in this process: NATS (embedded unless given), the agents, and a follower of the
@@ -93,7 +98,10 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
       }
       if (next.done) break;
       const { event } = next.value;
+      options.onEvent?.(event);
       decontamination.add(event);
+      if (event.type === "run.started.v1")
+        await writeFileAtomic(join(runDir, RUN_RECORD_FILE), `${JSON.stringify(event, null, 2)}\n`);
       if (event.type === "usage.recorded.v1") {
         usage.push(event);
         tokens += event.promptTokens + event.completionTokens;

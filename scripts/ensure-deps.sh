@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm ci rejects the lock file npm 11 writes (it leaves out other platforms' optional packages), so install.
-  npm install --no-audit --no-fund
+  # The lock holds every platform's LanceDB binary (scripts/lock-platforms.mjs), so npm ci installs from it as it is.
+  npm ci --no-audit --no-fund
 fi
 need=()
 command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
