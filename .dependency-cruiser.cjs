@@ -1,8 +1,8 @@
 /**
  * The import rules of the architecture (docs/ARCHITECTURE.md), checked in CI by scripts/check-imports.mjs.
  * Layers, bottom up: protocol; infrastructure that knows no roles; pure machines; the host; the roles
- * (agents/<role>); the runner that composes a run; the apps on top (dashboard, cli). The simulator is a package
- * of its own that only the CLI composes.
+ * (agents/<role>); the runner that composes a run; the apps on top (dashboard, the library api/, cli). The
+ * simulator is a package of its own that only the library and the CLI compose.
  */
 const INFRASTRUCTURE = "^(bus|llm|tools|curation|tournament|domains|config|eval|trainer|log|terminal|core)/";
 const PRODUCTION =
@@ -27,7 +27,8 @@ module.exports = {
     {
       name: "no-simulator-in-production",
       severity: "error",
-      comment: "only the CLI composes the simulator package (tests and benches may use it)",
+      comment:
+        "only the library (api/) and the CLI compose the simulator package (tests and benches may use it)",
       from: { path: PRODUCTION },
       to: { path: "^packages/sim/" },
     },
@@ -79,7 +80,15 @@ module.exports = {
       severity: "error",
       comment: "the runner composes a run; the apps (dashboard, CLI) sit on it",
       from: { path: "^runner/" },
-      to: { path: "^(dashboard|cli)/" },
+      to: { path: "^(dashboard|api|cli)/" },
+    },
+    {
+      name: "api-on-top",
+      severity: "error",
+      comment:
+        "the library composes runs for callers of the package: only the package entry and the CLI import it",
+      from: { pathNot: "^(api|cli|bin|test|bench|scripts|examples)/|^index\\.ts$" },
+      to: { path: "^api/" },
     },
   ],
   options: {

@@ -4,6 +4,9 @@ FROM node:20-bookworm-slim
 
 WORKDIR /app
 ENV NODE_ENV=production
+# Log lines as JSON objects, for whatever collects the containers' logs; NANOFLUX_LOG_FORMAT=text (in
+# deploy/nanoflux.env, or `docker run -e`) gives the concise lines a person reads.
+ENV NANOFLUX_LOG_FORMAT=json
 
 COPY package.json package-lock.json ./
 # The CLI runs the TypeScript sources through tsx, a runtime dependency: no build step, no dev dependencies.

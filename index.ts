@@ -1,8 +1,18 @@
 /**
- * The public surface of NanoFlux for plug-in authors and library users. Everything else is internal.
+ * The public surface of NanoFlux for plug-in authors and library users. Everything else is internal. Importing it
+ * starts nothing: no logger, server or run exists until a function is called.
  */
 
-export { loadTopology, parseTopology } from "./config/load.ts";
+export {
+  DEMO_TOPOLOGY,
+  type GenerateOptions,
+  generate,
+  type RunHandle,
+  type RunOutcome,
+  type RunTopologyOptions,
+  runTopology,
+} from "./api/run-topology.ts";
+export { loadTopology, parseTopology, TopologyError } from "./config/load.ts";
 export { Topology } from "./config/topology.ts";
 export { type AgentSpec, defineAgent, stage } from "./host/define-agent.ts";
 export type {
@@ -26,6 +36,7 @@ export type {
   Stop,
 } from "./host/definition.ts";
 export type { ChatModel, StructuredRequest, StructuredResult } from "./llm/chat-model.ts";
+export { createLogger, type Logger, type LoggerOptions, silentLogger } from "./log/logger.ts";
 export { closeRound, type Emission, type StageInput, type StageOutput } from "./machines/emission.ts";
 export {
   BudgetExceededError,
@@ -50,8 +61,10 @@ export {
   RunCompleted,
   RunEvent,
   RunStarted,
+  UsageRecorded,
   VerdictIssued,
 } from "./protocol/messages.ts";
+export { RunReport } from "./protocol/run-report.ts";
 export {
   Answer,
   NoveltyReport,

@@ -97,8 +97,31 @@ export class RunSpendLedger implements SpendLedger {
     };
   }
 
+  /**
+   * An answer served from the response cache: a `usage.recorded` event that bills nothing and says what the
+   * answer had cost (`saved`). It reserves and spends none of the budget.
+   */
+  async recordCached(charge: CallCharge, saved: Tokens): Promise<void> {
+    const price = this.#options.prices.get(charge.model);
+    await this.#publish(
+      charge,
+      { promptTokens: 0, completionTokens: 0, ...(price ? { costUsd: 0 } : {}) },
+      {
+        cached: { ...saved, ...(price ? { costUsd: spendOf(saved, price).usd } : {}) },
+      },
+    );
+  }
+
   async #record(charge: CallCharge, billed: Tokens | undefined, price: Price | undefined): Promise<void> {
     if (!billed) return;
+    await this.#publish(charge, { ...billed, ...(price ? { costUsd: spendOf(billed, price).usd } : {}) });
+  }
+
+  async #publish(
+    charge: CallCharge,
+    billed: Pick<UsageRecorded, "promptTokens" | "completionTokens" | "costUsd">,
+    extra: Pick<UsageRecorded, "cached"> = {},
+  ): Promise<void> {
     const { bus, runId } = this.#options;
     const event: UsageRecorded = {
       type: "usage.recorded.v1",
@@ -107,7 +130,7 @@ export class RunSpendLedger implements SpendLedger {
       producer: bus.producer,
       ...charge,
       ...billed,
-      ...(price ? { costUsd: spendOf(billed, price).usd } : {}),
+      ...extra,
     };
     await bus.publish(runId, "usage.recorded", UsageRecorded, event, `${runId}:usage:${randomUUID()}`);
   }

@@ -4,6 +4,7 @@ import { createLogger } from "../log/logger.ts";
 import { runAblation } from "../runner/ablation/run-ablation.ts";
 import { loadAblationSpec } from "../runner/ablation/spec.ts";
 import { ABLATION_HEADERS, ablationRows } from "../runner/ablation/table.ts";
+import { note } from "../terminal/live-line.ts";
 import { untilInterrupted } from "../terminal/signals.ts";
 import { renderTable } from "../terminal/table.ts";
 import { prepareTopology } from "./prepare-topology.ts";
@@ -19,18 +20,13 @@ export function ablateCommand(): Command {
       "--spec <file>",
       "ablation spec YAML: benchmark, levels, complexities, sizes, fullBenchmark, ...",
     )
-    .addHelpText(
-      "after",
-      "\nExample:\n  nanoflux ablate topologies/ablation-demo.yaml --spec examples/ablation/spec.yaml\n" +
-        "Runs again resume: generation, every finished fine-tune and evaluation are reused.",
-    )
     .action(async (file: string, flags: { spec: string }) => {
       // Both files are checked before anything starts or is written.
       const spec = await loadAblationSpec(flags.spec);
       const logger = createLogger();
       const prepared = await prepareTopology(file, {}, logger);
       try {
-        const say = (line: string) => process.stderr.write(`ablate: ${line}\n`);
+        const say = (line: string) => note(`ablate: ${line}`);
         const { dir, record, worked } = await untilInterrupted((signal) =>
           runAblation({ prepared, spec, logger, signal, say }),
         );

@@ -10,6 +10,7 @@ import { type AgentRuntime, startAgents } from "../host/runtime.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import { allRunsSubject } from "../protocol/subjects.ts";
+import { note } from "../terminal/live-line.ts";
 import { onStopSignal } from "../terminal/signals.ts";
 import { DEFAULT_WAIT_FOR_RUN_S, positiveInteger, runIdArgument } from "./arguments.ts";
 import { type PreparedTopology, prepareTopology } from "./prepare-topology.ts";
@@ -59,7 +60,7 @@ async function serveRun(worker: Worker, runId: string, stopped: Promise<string>)
       logger.warn(message),
     );
     if (found.state === "completed") {
-      process.stderr.write(`run ${runId} has already completed (${found.completed.reason}); nothing to do\n`);
+      note(`run ${runId} has already completed (${found.completed.reason}); nothing to do`);
       return;
     }
   }

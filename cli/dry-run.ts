@@ -7,6 +7,7 @@ import type { Logger } from "../log/logger.ts";
 import { startSimulator } from "../packages/sim/src/index.ts";
 import type { PreparedTopology } from "../runner/prepare-topology.ts";
 import { runSession } from "../runner/run-session.ts";
+import { ProgressLine } from "../terminal/progress.ts";
 
 export interface CostEstimate {
   sampleRounds: number;
@@ -23,7 +24,9 @@ export interface CostEstimate {
 
 /**
  * The same topology with every model served by a private simulator, on an embedded NATS server in a scratch
- * folder: a dry run never reaches a real endpoint, a shared NATS server or the real runs folder.
+ * folder: a dry run never reaches a real endpoint, a shared NATS server or the real runs folder. Its answers are
+ * never cached: the private simulator's address changes every time, so nothing could hit them, and a sample
+ * served from a cache would estimate nothing.
  */
 function dryTopology(topology: Topology, simUrl: string, outDir: string, rounds: number): Topology {
   return {
@@ -32,6 +35,7 @@ function dryTopology(topology: Topology, simUrl: string, outDir: string, rounds:
     run: { ...topology.run, outDir, maxRounds: rounds, budget: undefined },
     nats: { replicas: 1 },
     simulator: undefined,
+    responseCache: { enabled: false },
   };
 }
 
@@ -64,6 +68,15 @@ export function estimateFromSample(report: RunReport, target: number): CostEstim
   };
 }
 
+/**
+ * The sample's own log: its run starts and ends in a scratch folder, which is nothing to tell the user about;
+ * warnings still show, and with --verbose everything does.
+ */
+function sampleLogger(logger: Logger): Logger {
+  const atInfo = logger.isLevelEnabled("info") && !logger.isLevelEnabled("debug");
+  return atInfo ? logger.child({ dryRun: true }, { level: "warn" }) : logger;
+}
+
 /** Runs a short simulated sample of the topology and extrapolates the cost of the whole run. */
 export async function dryRun(
   prepared: PreparedTopology,
@@ -78,7 +91,8 @@ export async function dryRun(
     const { NATS_URL: _, ...env } = prepared.env;
     const result = await runSession({
       prepared: { ...prepared, topology: dryTopology(topology, simulator.url, scratch, rounds), env },
-      logger,
+      logger: sampleLogger(logger),
+      progress: new ProgressLine({ label: "dry run", rounds }),
     });
     return estimateFromSample(result.report, topology.curation.target);
   } finally {

@@ -1,6 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "commander";
+import { DEFAULT_RESPONSE_CACHE_DIR } from "../config/response-cache-config.ts";
 import { formatLineProblem } from "../eval/benchmarks.ts";
 import {
   compareEvaluations,
@@ -11,9 +12,11 @@ import {
 } from "../eval/compare.ts";
 import { createEvalModel } from "../eval/eval-model.ts";
 import { type EvalSummary, loadEvaluation } from "../eval/results.ts";
-import { runBenchmark } from "../eval/run-benchmark.ts";
+import { type BenchmarkRun, runBenchmark } from "../eval/run-benchmark.ts";
+import { ResponseCache } from "../llm/response-cache.ts";
 import { createLogger } from "../log/logger.ts";
 import { ConfigError } from "../protocol/errors.ts";
+import { type ProgressBar, progressBar } from "../terminal/progress-bar.ts";
 import { untilInterrupted } from "../terminal/signals.ts";
 import { readTrainingCompute } from "../trainer/train-run.ts";
 import { integer, nonNegativeNumber, positiveInteger } from "./arguments.ts";
@@ -33,6 +36,9 @@ interface EvalFlags {
   temperature: number;
   maxTokens?: number;
   out: string;
+  /** false with --no-cache. */
+  cache: boolean;
+  cacheDir: string;
 }
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -41,10 +47,21 @@ function percent(value: number): string {
   return `${(100 * value).toFixed(1)}%`;
 }
 
+/** The closing line of one benchmark: accuracy with its interval, items, tokens billed, what the cache saved. */
 export function summaryLine(summary: EvalSummary, summaryFile: string): string {
-  const { benchmark, accuracy, correct, n, ci95, errors } = summary;
+  const { benchmark, accuracy, correct, n, ci95, errors, usage } = summary;
   const failed = errors > 0 ? `, ${errors} failed calls counted wrong` : "";
-  return `${benchmark}: ${percent(accuracy)} (${correct}/${n}${failed}), 95% CI [${percent(ci95.low)}, ${percent(ci95.high)}] -> ${summaryFile}`;
+  const spent = usage
+    ? ` · ${n} items · ${usage.promptTokens + usage.completionTokens} tokens billed · ` +
+      `cache: ${usage.cachedItems} hits, ${usage.savedTokens} tokens saved`
+    : ` · ${n} items`;
+  return `${benchmark}: ${percent(accuracy)} (${correct}/${n}${failed}), 95% CI [${percent(ci95.low)}, ${percent(ci95.high)}]${spent} -> ${summaryFile}`;
+}
+
+/** The bar's detail: the accuracy so far and how many answers came from the cache. */
+function runningDetail(correct: number, finished: number, cached: number): string {
+  const accuracy = finished === 0 ? "-" : percent(correct / finished);
+  return cached > 0 ? `acc ${accuracy} · ${cached} cached` : `acc ${accuracy}`;
 }
 
 /** `nanoflux eval`: accuracy of one model on benchmarks, with 95% Wilson intervals and per-item results. */
@@ -74,9 +91,16 @@ export function evalCommand(): Command {
     .option("--temperature <t>", "sampling temperature", nonNegativeNumber, 0)
     .option("--max-tokens <n>", "completion token limit per item", positiveInteger)
     .option("--out <dir>", "folder for the result files", "evals")
+    .option(
+      "--cache-dir <dir>",
+      "response cache: answers already paid for, reused for the same request",
+      DEFAULT_RESPONSE_CACHE_DIR,
+    )
+    .option("--no-cache", "ask the model every item afresh; read and write no response cache")
     .action(async (flags: EvalFlags) => {
       const logger = createLogger();
-      const model = createEvalModel(flags, { env: process.env, logger });
+      const cache = flags.cache ? new ResponseCache({ dir: flags.cacheDir, logger }) : undefined;
+      const model = createEvalModel(flags, { env: process.env, logger, ...(cache ? { cache } : {}) });
       const training = flags.trainedBy ? await readTrainingCompute(flags.trainedBy) : undefined;
       if (flags.trainedBy && !training)
         throw new ConfigError(
@@ -84,23 +108,35 @@ export function evalCommand(): Command {
         );
       await untilInterrupted(async (signal) => {
         for (const benchmark of flags.benchmark) {
-          const run = await runBenchmark(model, {
-            benchmark,
-            benchmarksDir: flags.benchmarksDir,
-            selection: { limit: flags.limit, sample: flags.sample, seed: flags.seed },
-            concurrency: flags.concurrency,
-            label: flags.label ?? flags.model,
-            model: flags.model,
-            baseUrl: flags.baseUrl,
-            outDir: flags.out,
-            ...(training ? { training } : {}),
-            signal,
-            onProblem: (problem) => logger.warn(`skipped malformed line ${formatLineProblem(problem)}`),
-            onProgress: (finished, total) => {
-              if (finished % Math.max(1, Math.ceil(total / 10)) === 0)
-                logger.info({ benchmark, finished, total }, "evaluating");
-            },
-          });
+          let bar: ProgressBar | undefined;
+          let correct = 0;
+          let cached = 0;
+          let run: BenchmarkRun;
+          try {
+            run = await runBenchmark(model, {
+              benchmark,
+              benchmarksDir: flags.benchmarksDir,
+              selection: { limit: flags.limit, sample: flags.sample, seed: flags.seed },
+              concurrency: flags.concurrency,
+              label: flags.label ?? flags.model,
+              model: flags.model,
+              baseUrl: flags.baseUrl,
+              outDir: flags.out,
+              ...(training ? { training } : {}),
+              signal,
+              onProblem: (problem) => logger.warn(`skipped malformed line ${formatLineProblem(problem)}`),
+              onStart: (total) => {
+                bar = progressBar({ label: benchmark, total, unit: "items" });
+              },
+              onProgress: (finished, _, result) => {
+                if (result.correct) correct += 1;
+                if (result.cached) cached += 1;
+                bar?.update(finished, runningDetail(correct, finished, cached));
+              },
+            });
+          } finally {
+            bar?.stop();
+          }
           process.stdout.write(`${summaryLine(run.summary, run.summaryFile)}\n`);
         }
       });
@@ -136,16 +172,22 @@ async function loadResultArguments(args: readonly string[]): Promise<LabelledEva
 export function compareCommand(): Command {
   return new Command("compare")
     .description(
-      "compare evaluation results: rows are benchmarks, columns the labelled results, first column the baseline",
+      "compare evaluation results: rows are benchmarks, columns the labelled results, first column the baseline " +
+        "(--base, else the result evaluated first among those without a recorded fine-tune: the base model)",
     )
     .argument("<results...>", "*.summary.json files or folders of them, optionally as label=path")
     .option("--alpha <p>", "significance level", nonNegativeNumber, DEFAULT_ALPHA)
     .option(
+      "--base <label>",
+      "the label every other result is compared with (default: the result evaluated first among those " +
+        "without a recorded fine-tune, else the result evaluated first)",
+    )
+    .option(
       "--full <label>",
       "the full-benchmark fine-tune: print every fine-tune's compute ratio against it",
     )
-    .action(async (args: string[], flags: { alpha: number; full?: string }) => {
-      const comparison = compareEvaluations(await loadResultArguments(args), flags.alpha);
+    .action(async (args: string[], flags: { alpha: number; full?: string; base?: string }) => {
+      const comparison = compareEvaluations(await loadResultArguments(args), flags.alpha, flags.base);
       process.stdout.write(`${renderComparison(comparison)}\n`);
       const compute = renderCompute(comparison, flags.full);
       if (compute) process.stdout.write(`\n${compute}\n`);

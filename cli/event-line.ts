@@ -44,7 +44,9 @@ function detail(recorded: RecordedEvent): string {
     case "dlq.v1":
       return `dead letter from ${event.subject}${recorded.errorCode ? ` [${recorded.errorCode}]` : ""}: ${clip(event.reason, 60)}`;
     case "usage.recorded.v1":
-      return `${event.model} as ${event.role}: ${event.promptTokens} + ${event.completionTokens} tokens`;
+      return event.cached
+        ? `${event.model} as ${event.role}: from the response cache, ${event.cached.promptTokens} + ${event.cached.completionTokens} tokens saved`
+        : `${event.model} as ${event.role}: ${event.promptTokens} + ${event.completionTokens} tokens`;
     case "decontamination.indexed.v1":
       return `checking against ${event.benchmarks.map((b) => `${b.file} (${b.items})`).join(", ") || "no benchmarks"}`;
   }

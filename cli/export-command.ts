@@ -1,95 +1,125 @@
-import { mkdir } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { Command, Option } from "commander";
-import { CARD_FILE, writeDatasetCard } from "../curation/export/dataset-card.ts";
-import { defaultFileName, ExportFormat, exportDataset } from "../curation/export/export-dataset.ts";
-import { assertMayWrite, MANIFEST_FILE, recordWritten } from "../curation/export/owned-files.ts";
-import { readDatasetFile, readReportFile } from "../curation/export/run-files.ts";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { type ExportRequest, type ExportResult, exportRun } from "../curation/export/export-run.ts";
+import { ExportFormat } from "../curation/export/formats.ts";
 import { ConfigError } from "../protocol/errors.ts";
 
-export interface ExportRequest {
-  runDir: string;
-  format: ExportFormat;
-  /** Output file; default `<runDir>/export/<default name>`. */
-  out?: string;
-  systemPrompt?: string;
-  /** Write README.md (the dataset card) beside the output. */
-  card: boolean;
-  /** Overwrite files that no earlier export wrote (see owned-files.ts). */
-  force?: boolean;
+export type { ExportRequest, ExportResult };
+
+/** `nanoflux export` without the command line (see curation/export/export-run.ts). */
+export const runExport = exportRun;
+
+const CHOICES = ExportFormat.options.join(", ");
+
+/** `--format parquet,openai-chat`: one or more formats, comma-separated. */
+function parseFormats(value: string): ExportFormat[] {
+  const names = value
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  const formats = names.map((name) => ExportFormat.safeParse(name));
+  if (names.length === 0 || formats.some((f) => !f.success))
+    throw new InvalidArgumentError(`Allowed choices are ${CHOICES} (comma-separated for several).`);
+  return formats.flatMap((f) => (f.success ? [f.data] : []));
 }
 
-export interface ExportResult {
-  outFile: string;
-  cardFile?: string;
-  samples: number;
-}
-
-/** The file names the export writes into its folder, refused when one would overwrite another. */
-function targetNames(outFile: string, card: boolean): string[] {
-  const name = basename(outFile);
-  if (name === MANIFEST_FILE || (card && name === CARD_FILE))
-    throw new ConfigError(
-      `--out ${outFile}: the export keeps ${card ? `${CARD_FILE} and ` : ""}${MANIFEST_FILE} beside its output; give the output another name`,
-    );
-  return card ? [name, CARD_FILE] : [name];
-}
-
-/**
- * `nanoflux export` without the command line: reads the run folder, writes the export and its card. Every
- * check (a run folder, a folder to write into, no file in the way) passes before any folder or file is made.
- */
-export async function runExport(request: ExportRequest): Promise<ExportResult> {
-  const samples = await readDatasetFile(join(request.runDir, "dataset.jsonl"));
-  const report = await readReportFile(join(request.runDir, "report.json"));
-  const outFile = request.out ?? join(request.runDir, "export", defaultFileName(request.format));
-  const dir = dirname(outFile);
-  const names = targetNames(outFile, request.card);
-  await assertMayWrite(dir, names, request.force ?? false);
-  await mkdir(dir, { recursive: true });
-  await exportDataset(samples, request.format, outFile, { systemPrompt: request.systemPrompt });
-  const cardFile = request.card ? await writeDatasetCard(dir, { samples, report }) : undefined;
-  await recordWritten(dir, names);
-  return { outFile, cardFile, samples: samples.length };
+/** A number flag, read whole: `0.1x` or an empty value is a mistake, not 0.1 or 0. */
+function parseNumber(
+  flag: string,
+  value: string | undefined,
+  pattern: RegExp,
+  example: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (!pattern.test(value.trim())) throw new ConfigError(`${flag} ${JSON.stringify(value)}: ${example}`);
+  return Number(value);
 }
 
 interface ExportFlags {
-  format: ExportFormat;
+  format: ExportFormat[];
   out?: string;
   system?: string;
-  card: boolean;
   force?: boolean;
+  validation?: string;
+  splitSeed?: string;
+  license?: string;
+  card?: boolean;
 }
+
+function report(result: ExportResult): void {
+  const splits = Object.entries(result.splits)
+    .map(([name, rows]) => `${name} ${rows}`)
+    .join(", ");
+  process.stdout.write(
+    `wrote ${result.samples} samples (${splits}) to ${result.outDir}\n` +
+      `configs: ${result.configs.join(", ")} (default ${result.configs[0]}); card: ${result.cardFile}\n` +
+      `load it in Python: datasets.load_dataset(${JSON.stringify(result.outDir)})\n`,
+  );
+  for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+}
+
+const LAYOUT_HELP = `
+The export folder (default <runDir>/export) is a Hugging Face dataset folder:
+  README.md                  the dataset card; its front matter lists one config per format
+  <format>/train.parquet     every config's rows in Parquet (what datasets.load_dataset reads)
+  <format>/train.jsonl       the same rows as JSON Lines, for the JSONL formats
+  <format>/validation.*      with --validation
+Exporting another format into the same folder adds a config; the card describes them all.
+
+Example:
+  nanoflux export runs/<runId> --format parquet,openai-chat --validation 0.1 --license cc-by-4.0
+  python -c 'from datasets import load_dataset; print(load_dataset("runs/<runId>/export", "openai-chat"))'
+`;
 
 export function exportCommand(): Command {
   return new Command("export")
-    .description("write a run's dataset in a fine-tuning format, with a dataset card (README.md)")
-    .argument("<runDir>", "run folder holding dataset.jsonl (and report.json)")
-    .addOption(
-      new Option("--format <format>", "output format").choices(ExportFormat.options).default("openai-chat"),
+    .description(
+      "write a run's dataset as a Hugging Face dataset folder: one config per format, with a dataset card (README.md)",
     )
+    .argument("<runDir>", "run folder holding dataset.jsonl (and report.json, run.json)")
+    .addOption(
+      new Option("--format <formats>", `output format(s), comma-separated: ${CHOICES}`)
+        .argParser(parseFormats)
+        .default(["openai-chat"], "openai-chat"),
+    )
+    .option("--out <dir>", "export folder (default: <runDir>/export)")
+    .option("--validation <fraction>", "share of samples for a validation split, e.g. 0.1 (default: none)")
+    .option("--split-seed <n>", "seed of the train/validation split (default: dataset.splitSeed, or 1)")
     .option(
-      "--out <file>",
-      "output file (default: <runDir>/export/dataset.<format>.jsonl or dataset.parquet)",
+      "--license <id>",
+      "licence id for the card, e.g. apache-2.0 (default: the topology's dataset.license)",
     )
     .option("--system <text>", "system prompt of every example")
-    .option("--no-card", "do not write the dataset card")
     .option(
       "--force",
-      "overwrite files in the output folder that no earlier export wrote (by default the export refuses)",
+      "overwrite files in the export folder that no earlier export wrote, and replace an export of another dataset",
     )
+    .addOption(new Option("--no-card").hideHelp())
+    .addHelpText("after", LAYOUT_HELP)
     .action(async (runDir: string, flags: ExportFlags) => {
-      const result = await runExport({
+      if (flags.card === false)
+        throw new ConfigError(
+          "--no-card: the card is what lists the configs datasets.load_dataset reads, so every export writes it; leave --no-card out",
+        );
+      const result = await exportRun({
         runDir,
-        format: flags.format,
+        formats: flags.format,
         out: flags.out,
         systemPrompt: flags.system,
-        card: flags.card,
         force: flags.force,
+        validation: parseNumber(
+          "--validation",
+          flags.validation,
+          /^\d*\.?\d+$/,
+          "give the share of samples for the validation split, e.g. --validation 0.1",
+        ),
+        splitSeed: parseNumber(
+          "--split-seed",
+          flags.splitSeed,
+          /^-?\d+$/,
+          "give a whole number, e.g. --split-seed 1",
+        ),
+        license: flags.license,
       });
-      const card = result.cardFile ? `; card: ${result.cardFile}` : "";
-      process.stdout.write(
-        `wrote ${result.samples} samples as ${flags.format} to ${result.outFile}${card}\n`,
-      );
+      report(result);
     });
 }

@@ -1,10 +1,12 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
+import { chooseOutput, LOG_FORMATS, type OutputChoice, outputSettings } from "../terminal/output.ts";
 import { ablateCommand } from "./ablate-command.ts";
 import { agentCommand } from "./agent-command.ts";
 import { dashboardCommand } from "./dashboard-command.ts";
 import { reportFatal } from "./errors.ts";
 import { compareCommand, evalCommand } from "./eval-command.ts";
 import { exportCommand } from "./export-command.ts";
+import { addHelpExamples } from "./help-examples.ts";
 import { runCommand, upCommand } from "./run-command.ts";
 import { simCommand } from "./sim-command.ts";
 import { standingsCommand } from "./standings-command.ts";
@@ -18,6 +20,17 @@ const EXIT_GRACE_MS = 2000;
 const program = new Command("nanoflux")
   .description("Adversarial generation of small, high-precision reasoning datasets")
   .version("0.1.0")
+  .addOption(
+    new Option("-q, --quiet", "warnings, errors and results only: no progress bars or notes").conflicts(
+      "verbose",
+    ),
+  )
+  .addOption(new Option("-v, --verbose", "debug lines too: routine events, model calls, stack traces"))
+  .addOption(
+    new Option("--log-format <format>", "log lines as concise text or as JSON objects (default: text)")
+      .choices(LOG_FORMATS)
+      .env("NANOFLUX_LOG_FORMAT"),
+  )
   .showHelpAfterError()
   .addCommand(runCommand())
   .addCommand(upCommand())
@@ -32,7 +45,17 @@ const program = new Command("nanoflux")
   .addCommand(compareCommand())
   .addCommand(trainCommand())
   .addCommand(trainerHostCommand())
-  .addCommand(ablateCommand());
+  .addCommand(ablateCommand())
+  // The global flags hold for every logger and progress bar the command creates (terminal/output.ts); a bad
+  // NANOFLUX_LOG_LEVEL is the user's input, reported before the command starts.
+  .hook("preAction", () => {
+    chooseOutput(program.opts<OutputChoice>());
+    outputSettings();
+  });
+
+addHelpExamples(program);
+// Each command's help lists the global flags too: they work after the command's name as well.
+for (const command of program.commands) command.configureHelp({ showGlobalOptions: true });
 
 // Commander exits by itself (code 1) on a usage error; a usage error is the user's input: exit code 2.
 function throwInsteadOfExiting(command: Command): void {

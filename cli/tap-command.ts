@@ -6,6 +6,7 @@ import { followRunEvents, type RecordedEvent } from "../bus/run-events.ts";
 import { awaitRun } from "../bus/run-lookup.ts";
 import { createLogger } from "../log/logger.ts";
 import { allRunsSubject, runEventsSubject, SUBJECT_ROOT } from "../protocol/subjects.ts";
+import { note } from "../terminal/live-line.ts";
 import { onStopSignal } from "../terminal/signals.ts";
 import { DEFAULT_WAIT_FOR_RUN_S, nonNegativeNumber, runIdArgument } from "./arguments.ts";
 import { formatEventLine } from "./event-line.ts";
@@ -83,12 +84,10 @@ export function tapCommand(): Command {
       try {
         const stopAtCompletion = runId !== undefined && !flags.follow;
         if (runId) {
-          const found = await awaitRun(nc, runId, flags.waitForRun * 1000, (message) =>
-            process.stderr.write(`${message}\n`),
-          );
+          const found = await awaitRun(nc, runId, flags.waitForRun * 1000, note);
           if (found.state === "completed" && stopAtCompletion && !flags.fromStart) {
-            process.stderr.write(
-              `run ${runId} completed (${found.completed.reason}); --from-start replays its events, --follow waits for more\n`,
+            note(
+              `run ${runId} completed (${found.completed.reason}); --from-start replays its events, --follow waits for more`,
             );
             return;
           }

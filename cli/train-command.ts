@@ -2,16 +2,29 @@ import { basename, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { Bus } from "../bus/bus.ts";
 import { formatLineProblem } from "../eval/benchmarks.ts";
-import { createLogger } from "../log/logger.ts";
+import { createLogger, type Logger } from "../log/logger.ts";
 import { assertToken, STAGES } from "../protocol/subjects.ts";
-import { Hyperparameters, type TrainingBackendName, TrainingUpdated } from "../protocol/training.ts";
+import {
+  Hyperparameters,
+  type TrainingBackendName,
+  type TrainingEvent,
+  type TrainingJob,
+  TrainingUpdated,
+} from "../protocol/training.ts";
+import { type ProgressBar, progressBar } from "../terminal/progress-bar.ts";
 import { onStopSignal, untilInterrupted } from "../terminal/signals.ts";
+import type { TrainingBackend } from "../trainer/backend.ts";
 import { createBackend } from "../trainer/backends.ts";
 import { sampleToChat } from "../trainer/chat-export.ts";
 import { assertValidTemplate, DEFAULT_COMMAND_TEMPLATE } from "../trainer/command-template.ts";
-import { computeLine } from "../trainer/compute.ts";
+import { expectedSteps, totalStepsIn } from "../trainer/progress-line.ts";
 import { readRunSamples } from "../trainer/run-dataset.ts";
-import { readTrainingCompute, trainRun } from "../trainer/train-run.ts";
+import {
+  readTrainingCompute,
+  renderTrainingSummary,
+  summarizeTraining,
+  trainRun,
+} from "../trainer/train-run.ts";
 import { progressMessage, startTrainerHost } from "../trainer/trainer-host.ts";
 import { DEFAULT_HOST_CONSUMER } from "../trainer/training-bus.ts";
 import { nonNegativeNumber, positiveInteger, positiveNumber, runIdArgument } from "./arguments.ts";
@@ -35,6 +48,57 @@ interface TrainFlags {
 /** Copies of the training queue, datasets and job records when NATS is a cluster (the topology's nats.replicas). */
 function replicasOption(): [string, string, (value: string) => number, number] {
   return ["--replicas <n>", "copies of the training queue and records on a NATS cluster", positiveInteger, 1];
+}
+
+/**
+ * What `train` shows while it follows a job: a status change as a log line, each step on a progress bar with its
+ * loss (a debug line too), the job's warnings and errors as such; its other messages are debug lines.
+ */
+function trainingProgress(logger: Logger, expected: number) {
+  // Drawn from the first step on: a job that is queued, or already finished, has no bar.
+  let bar: ProgressBar | undefined;
+  let total = expected;
+  let done = 0;
+  return {
+    onUpdate(job: TrainingJob, event?: TrainingEvent) {
+      if (!event) {
+        logger.info({ job: job.id, ...(job.host ? { host: job.host } : {}) }, `training job ${job.status}`);
+        return;
+      }
+      const { progress } = event;
+      if (!progress) {
+        if (event.level === "info") logger.debug({ job: job.id }, event.message);
+        else logger[event.level]({ job: job.id }, event.message);
+        return;
+      }
+      done = Math.max(done, progress.step ?? 0);
+      // The job's own count when its messages state one ("Step 12/40"); never less than the steps seen.
+      const known = Math.max(totalStepsIn(event.message) ?? total, done);
+      if (bar && known !== total) bar.setTotal(known);
+      total = known;
+      bar ??= progressBar({ label: "train", total, unit: "steps" });
+      bar.update(
+        done,
+        progress.loss === undefined ? undefined : `loss ${Number(progress.loss.toPrecision(4))}`,
+      );
+      logger.debug({ job: job.id, ...progress }, progressMessage(progress));
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+/** The job's events for its summary; without them the summary says the loss was not reported. */
+async function jobEvents(
+  backend: TrainingBackend,
+  job: TrainingJob,
+  logger: Logger,
+): Promise<TrainingEvent[]> {
+  try {
+    return await backend.events(job.id);
+  } catch (err) {
+    logger.warn({ err, job: job.id }, "could not read the job's events for its summary");
+    return [];
+  }
 }
 
 /** `nanoflux train <runDir>`: fine-tunes on a finished run's dataset and follows the job to its end. */
@@ -87,6 +151,7 @@ export function trainCommand(): Command {
           { ...flags, producer: `nanoflux-train-${runId}` },
           { env: process.env, nats: bus?.nc, natsReplicas: flags.replicas },
         );
+        const progress = trainingProgress(logger, expectedSteps(samples.length, hyperparameters));
         // Interrupting stops following; the job goes on, and running the command again follows it.
         const job = await untilInterrupted((signal) =>
           trainRun({
@@ -101,21 +166,13 @@ export function trainCommand(): Command {
             publish:
               bus &&
               ((update, msgId) => bus.publish(runId, STAGES.trainingUpdated, TrainingUpdated, update, msgId)),
-            onUpdate: (current, event) =>
-              logger.info(
-                { job: current.id, status: current.status },
-                event?.progress ? progressMessage(event.progress) : (event?.message ?? current.status),
-              ),
+            onUpdate: progress.onUpdate,
             signal,
           }),
-        );
-        const outcome =
-          job.status === "succeeded"
-            ? `fine-tuned model: ${job.fineTunedModel}${job.artifact ? ` (${job.artifact})` : ""}`
-            : (job.error ?? "");
-        process.stdout.write(`job ${job.id} ${job.status}${outcome ? `: ${outcome}` : ""}\n`);
+        ).finally(progress.stop);
         const compute = job.status === "succeeded" ? await readTrainingCompute(runDir) : undefined;
-        if (compute) process.stdout.write(`${computeLine(compute)}\n`);
+        const summary = summarizeTraining(job, await jobEvents(backend, job, logger), compute);
+        process.stdout.write(`${renderTrainingSummary(summary)}\n`);
         process.exitCode = job.status === "succeeded" ? 0 : 1;
       } finally {
         await bus?.close();

@@ -42,6 +42,14 @@ function unloadedPluginNotes(topology: Topology): string {
     .join("");
 }
 
+/** What a valid topology still lacks for publishing its dataset: one indented line each, under the file. */
+function publishingWarnings(topology: Topology): string {
+  return topology.dataset.license
+    ? ""
+    : "  warning: dataset.license is not set: an export's dataset card will say `license: unknown`; " +
+        "set it to the Hugging Face licence id you publish under (e.g. apache-2.0, cc-by-4.0)\n";
+}
+
 /** Checks topology files without running anything; every problem is listed with its field path and a hint. */
 export function validateCommand(): Command {
   return new Command("validate")
@@ -63,7 +71,7 @@ export function validateCommand(): Command {
             process.stderr.write(`${new TopologyError(file, issues).message}\n${notes}`);
           } else {
             process.stdout.write(
-              `${file}: ok (${topology.models.length} models, ${topology.agents.length} agents)\n${notes}`,
+              `${file}: ok (${topology.models.length} models, ${topology.agents.length} agents)\n${notes}${publishingWarnings(topology)}`,
             );
           }
         } catch (err) {

@@ -8,11 +8,26 @@ export const DatasetConfig = z.strictObject({
   license: z
     .string()
     .max(100)
+    .regex(
+      /^[a-z0-9][a-z0-9.+-]*$/,
+      "write the Hugging Face Hub's licence id, lower case, e.g. apache-2.0, cc-by-4.0, mit or other",
+    )
     .optional()
     .describe(
-      "the dataset's licence as the Hugging Face Hub names it (apache-2.0, cc-by-4.0, mit, other...)",
+      "the dataset's licence as the Hugging Face Hub names it (apache-2.0, cc-by-4.0, mit, other...); unset, the card says `license: unknown`",
     ),
   prettyName: z.string().max(200).optional().describe("the dataset's display name on the card"),
   description: z.string().max(4000).optional().describe("a paragraph for the card"),
+  validation: z
+    .number()
+    .min(0)
+    .lt(1)
+    .optional()
+    .describe("share of samples `nanoflux export` puts in a validation split (default 0: train only)"),
+  splitSeed: z
+    .number()
+    .int()
+    .optional()
+    .describe("seed of the train/validation split (default 1); the same seed gives the same split"),
 });
 export type DatasetConfig = z.infer<typeof DatasetConfig>;

@@ -21,7 +21,10 @@ function tokensOf(usage: Pick<UsageRecorded, "promptTokens" | "completionTokens"
   return usage.promptTokens + usage.completionTokens;
 }
 
-/** The books by model and role: one row per pair, its calls, tokens and cost. */
+/**
+ * The books by model and role: one row per pair, its calls, tokens and cost. Answers served from the response
+ * cache billed nothing: they are counted apart (`cachedCalls`, and the tokens they saved), not as calls.
+ */
 export function usageRows(records: readonly UsageRecorded[]): UsageRow[] {
   const rows = new Map<string, UsageRow>();
   for (const u of records) {
@@ -34,7 +37,10 @@ export function usageRows(records: readonly UsageRecorded[]): UsageRow[] {
       completionTokens: 0,
       costUsd: undefined,
     };
-    row.calls += 1;
+    if (u.cached) {
+      row.cachedCalls = (row.cachedCalls ?? 0) + 1;
+      row.savedTokens = (row.savedTokens ?? 0) + tokensOf(u.cached);
+    } else row.calls += 1;
     row.promptTokens += u.promptTokens;
     row.completionTokens += u.completionTokens;
     if (u.costUsd !== undefined) row.costUsd = (row.costUsd ?? 0) + u.costUsd;
@@ -98,6 +104,8 @@ export function buildRunReport(
   const totalTokens = records.reduce((n, u) => n + tokensOf(u), 0);
   const wastedTokens = roundLedger.filter((r) => r.wasted).reduce((n, r) => n + r.tokens, 0);
   const closedIds = new Set(closed.map((c) => c.spec.roundId));
+  const cachedCalls = usage.reduce((n, u) => n + (u.cachedCalls ?? 0), 0);
+  const savedTokens = usage.reduce((n, u) => n + (u.savedTokens ?? 0), 0);
   const report: RunReport = {
     runId,
     status: completed?.status ?? "running",
@@ -122,6 +130,7 @@ export function buildRunReport(
     totalCostUsd: costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : undefined,
     wastedTokens,
     wastedShare: totalTokens > 0 ? wastedTokens / totalTokens : 0,
+    ...(cachedCalls > 0 ? { cachedCalls, savedTokens } : {}),
     unroundedTokens: records
       .filter((u) => u.roundId === undefined || !closedIds.has(u.roundId))
       .reduce((n, u) => n + tokensOf(u), 0),

@@ -143,10 +143,20 @@ function newRound(event: RoundEvent): RoundDetail {
   return { spec: event.spec, stages: [], usage: [] };
 }
 
-/** A billed call: into the books, and into its round's ledger when the round is known. */
+/**
+ * A billed call: into the books, and into its round's ledger when the round is known. An answer from the
+ * response cache billed nothing: it is counted apart, with the tokens it saved, not as a call.
+ */
 function foldUsage(view: RunView, event: UsageRecorded): RunView {
-  const { model, role, promptTokens, completionTokens, costUsd } = event;
-  const call = { model, role, promptTokens, completionTokens, calls: 1 };
+  const { model, role, promptTokens, completionTokens, costUsd, cached } = event;
+  const call = {
+    model,
+    role,
+    promptTokens,
+    completionTokens,
+    calls: cached ? 0 : 1,
+    ...(cached && { cachedCalls: 1, savedTokens: cached.promptTokens + cached.completionTokens }),
+  };
   const round = event.roundId === undefined ? undefined : view.rounds.get(event.roundId);
   const rounds = round
     ? new Map(view.rounds).set(round.spec.roundId, { ...round, usage: [...round.usage, call] })
@@ -167,6 +177,10 @@ function addToBooks(
           promptTokens: r.promptTokens + call.promptTokens,
           completionTokens: r.completionTokens + call.completionTokens,
           costUsd: call.costUsd === undefined ? r.costUsd : (r.costUsd ?? 0) + call.costUsd,
+          ...(call.cachedCalls && {
+            cachedCalls: (r.cachedCalls ?? 0) + call.cachedCalls,
+            savedTokens: (r.savedTokens ?? 0) + (call.savedTokens ?? 0),
+          }),
         }
       : r,
   );

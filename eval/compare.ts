@@ -7,7 +7,12 @@ import { mcnemarTest, type TestResult, twoProportionZTest } from "./statistics.t
 
 /**
  * The paper-style table: one row per benchmark, one column per labelled result (base, NanoFlux fine-tune,
- * full-benchmark fine-tune, ...), and each later column's difference from the first with its significance.
+ * full-benchmark fine-tune, ...), and each later column's difference from the baseline with its significance.
+ *
+ * The baseline is the label the caller names (`--base`); otherwise the base model: the label evaluated first
+ * among those that record no fine-tune (`eval --trained-by` records one), or the label evaluated first when
+ * every one records a fine-tune. "Evaluated first" is the earliest `startedAt` of the label's results; a tie
+ * goes to the label given first. The baseline is the first column, the others follow in the order given.
  */
 
 export const DEFAULT_ALPHA = 0.05;
@@ -31,10 +36,55 @@ export interface ComparisonRow {
   differences: Difference[];
 }
 
+/** How the baseline was chosen, for the legend. */
+export type BaselineChoice = "named" | "base model" | "earliest";
+
 export interface Comparison {
+  /** The baseline first. */
   labels: string[];
+  baselineChoice: BaselineChoice;
   rows: ComparisonRow[];
   alpha: number;
+}
+
+interface LabelFacts {
+  /** Earliest startedAt of the label's results, in ms; Infinity when unreadable. */
+  firstStarted: number;
+  fineTuned: boolean;
+}
+
+/** The label to compare against: `base` when given (it must be one of the labels), else the default above. */
+export function chooseBaseline(
+  labelled: readonly LabelledEvaluation[],
+  base?: string,
+): { baseline: string | undefined; choice: BaselineChoice } {
+  const facts = new Map<string, LabelFacts>();
+  for (const { label, evaluation } of labelled) {
+    const started = Date.parse(evaluation.summary.startedAt);
+    const entry = facts.get(label) ?? { firstStarted: Number.POSITIVE_INFINITY, fineTuned: false };
+    if (!Number.isNaN(started)) entry.firstStarted = Math.min(entry.firstStarted, started);
+    entry.fineTuned ||= evaluation.summary.training !== undefined;
+    facts.set(label, entry);
+  }
+  if (base !== undefined) {
+    if (facts.has(base)) return { baseline: base, choice: "named" };
+    const known = [...facts.keys()];
+    throw new ConfigError(
+      `--base ${base}: no result is labelled "${base}"; the labels here are ${known.length > 0 ? known.join(", ") : "(none)"}`,
+    );
+  }
+  const all = [...facts];
+  const untuned = all.filter(([, entry]) => !entry.fineTuned);
+  const candidates = untuned.length > 0 ? untuned : all;
+  // sort is stable: among equal start times, the label given first stays first.
+  const [first] = [...candidates].sort(([, a], [, b]) => compareTimes(a.firstStarted, b.firstStarted));
+  const choice = untuned.length > 0 && untuned.length < all.length ? "base model" : "earliest";
+  return { baseline: first?.[0], choice };
+}
+
+function compareTimes(a: number, b: number): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 /** Correctness per item id, when every id occurs once. */
@@ -71,8 +121,14 @@ export function differenceTest(baseline: SavedEvaluation, other: SavedEvaluation
 export function compareEvaluations(
   labelled: readonly LabelledEvaluation[],
   alpha = DEFAULT_ALPHA,
+  base?: string,
 ): Comparison {
-  const labels = [...new Set(labelled.map((entry) => entry.label))];
+  const { baseline: baselineLabel, choice } = chooseBaseline(labelled, base);
+  const given = [...new Set(labelled.map((entry) => entry.label))];
+  const labels = [
+    ...(baselineLabel === undefined ? [] : [baselineLabel]),
+    ...given.filter((label) => label !== baselineLabel),
+  ];
   const rows = new Map<string, ComparisonRow>();
   for (const { label, evaluation } of labelled) {
     const benchmark = evaluation.summary.benchmark;
@@ -85,7 +141,6 @@ export function compareEvaluations(
     row.results.set(label, evaluation);
     rows.set(benchmark, row);
   }
-  const baselineLabel = labels[0];
   for (const row of rows.values()) {
     const baseline = baselineLabel === undefined ? undefined : row.results.get(baselineLabel);
     if (!baseline) continue;
@@ -97,8 +152,15 @@ export function compareEvaluations(
       row.differences.push({ label, deltaPp, test, significant: test.pValue < alpha });
     }
   }
-  return { labels, rows: [...rows.values()], alpha };
+  return { labels, baselineChoice: choice, rows: [...rows.values()], alpha };
 }
+
+const BASELINE_WHY: Record<BaselineChoice, string> = {
+  named: "named by --base",
+  "base model":
+    "the result evaluated first among those without a recorded fine-tune; choose another with --base",
+  earliest: "the result evaluated first; choose another with --base",
+};
 
 function percent(value: number): string {
   return (100 * value).toFixed(1);
@@ -129,7 +191,8 @@ export function renderComparison(comparison: Comparison): string {
   const legend =
     `accuracy with 95% Wilson interval; * = significant at alpha ${comparison.alpha} ` +
     "(McNemar when both answered the same items, else two-proportion z-test)";
-  return `${renderTable(headers, rows)}\n\n${legend}`;
+  if (baseline === undefined) return `${renderTable(headers, rows)}\n\n${legend}`;
+  return `${renderTable(headers, rows)}\n\n${legend}\nbaseline: ${baseline} (${BASELINE_WHY[comparison.baselineChoice]})`;
 }
 
 /**

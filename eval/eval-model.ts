@@ -1,5 +1,6 @@
 import { ModelConfig } from "../config/topology.ts";
 import { OpenAIChatModel } from "../llm/openai-model.ts";
+import type { ResponseCache } from "../llm/response-cache.ts";
 import type { Logger } from "../log/logger.ts";
 import { ConfigError } from "../protocol/errors.ts";
 
@@ -18,7 +19,7 @@ export interface EndpointOptions {
 /** A plain-chat model on any OpenAI-compatible endpoint, with the llm/ adapter's retries on 429 and 5xx. */
 export function createEvalModel(
   options: EndpointOptions,
-  deps: { env: NodeJS.ProcessEnv; logger: Logger },
+  deps: { env: NodeJS.ProcessEnv; logger: Logger; cache?: ResponseCache },
 ): OpenAIChatModel {
   const config = ModelConfig.safeParse({
     id: "eval",

@@ -20,10 +20,42 @@ export const ItemResult = z.object({
   /** Set when the model could not be reached or refused; the item counts as wrong. */
   error: z.string().optional(),
   latencyMs: z.number().nonnegative(),
+  /** What this evaluation was billed for the item: 0 when the answer came from the response cache. */
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
+  /** Set when the answer came from the response cache: what the stored answer had cost, saved this time. */
+  cached: z
+    .object({
+      promptTokens: z.number().int().nonnegative(),
+      completionTokens: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type ItemResult = z.infer<typeof ItemResult>;
+
+/** What an evaluation spent, and what the response cache saved it. Absent from files of older versions. */
+export const EvalUsage = z.object({
+  /** Tokens billed. */
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  /** Items answered from the response cache, and the tokens those answers had cost. */
+  cachedItems: z.number().int().nonnegative(),
+  savedTokens: z.number().int().nonnegative(),
+});
+export type EvalUsage = z.infer<typeof EvalUsage>;
+
+/** The usage of a set of item results. */
+export function usageOf(items: readonly ItemResult[]): EvalUsage {
+  const usage: EvalUsage = { promptTokens: 0, completionTokens: 0, cachedItems: 0, savedTokens: 0 };
+  for (const item of items) {
+    usage.promptTokens += item.promptTokens;
+    usage.completionTokens += item.completionTokens;
+    if (!item.cached) continue;
+    usage.cachedItems += 1;
+    usage.savedTokens += item.cached.promptTokens + item.cached.completionTokens;
+  }
+  return usage;
+}
 
 export const EvalSummary = z.object({
   type: z.literal("eval.summary.v1"),
@@ -50,6 +82,7 @@ export const EvalSummary = z.object({
   durationMs: z.number().nonnegative(),
   /** The fine-tune that made the model, when known: `compare` prints compute ratios from it. */
   training: TrainingCompute.optional(),
+  usage: EvalUsage.optional(),
 });
 export type EvalSummary = z.infer<typeof EvalSummary>;
 

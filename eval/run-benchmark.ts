@@ -2,7 +2,7 @@ import type { TextModel } from "../llm/chat-model.ts";
 import { SystemError } from "../protocol/errors.ts";
 import type { TrainingCompute } from "../protocol/training.ts";
 import { type LineProblem, loadBenchmark } from "./benchmarks.ts";
-import { type EvalSummary, type ItemResult, saveEvaluation } from "./results.ts";
+import { type EvalSummary, type ItemResult, saveEvaluation, usageOf } from "./results.ts";
 import { accuracyOf, evaluateItems } from "./runner.ts";
 import { type Selection, selectItems } from "./selection.ts";
 
@@ -22,7 +22,10 @@ export interface BenchmarkRunOptions {
   training?: TrainingCompute;
   signal?: AbortSignal;
   onProblem?(problem: LineProblem): void;
-  onProgress?(finished: number, total: number): void;
+  /** Called once the items are chosen, before the first is asked. */
+  onStart?(total: number): void;
+  /** Called as each item finishes, in completion order. */
+  onProgress?(finished: number, total: number, result: ItemResult): void;
 }
 
 export interface BenchmarkRun {
@@ -37,10 +40,11 @@ export async function runBenchmark(model: TextModel, options: BenchmarkRunOption
   for (const problem of benchmark.problems) options.onProblem?.(problem);
   const selected = selectItems(benchmark.items, options.selection);
   const startedAt = new Date();
+  options.onStart?.(selected.length);
   const items = await evaluateItems(model, selected, {
     concurrency: options.concurrency,
     signal: options.signal,
-    onResult: (_, finished) => options.onProgress?.(finished, selected.length),
+    onResult: (result, finished) => options.onProgress?.(finished, selected.length, result),
   });
   const accuracy = accuracyOf(items);
   if (accuracy.n > 0 && accuracy.errors === accuracy.n) {
@@ -61,6 +65,7 @@ export async function runBenchmark(model: TextModel, options: BenchmarkRunOption
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     ...(options.training ? { training: options.training } : {}),
+    usage: usageOf(items),
   };
   const { summary, summaryFile } = await saveEvaluation(options.outDir, draft, items);
   return { summary, summaryFile, items };

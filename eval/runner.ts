@@ -29,6 +29,7 @@ async function evaluateItem(
       signal,
     });
     const grade = gradeReply(item, text);
+    const { cached } = usage;
     return {
       id: item.id,
       expected: item.answer,
@@ -37,6 +38,9 @@ async function evaluateItem(
       latencyMs: Date.now() - started,
       promptTokens: usage.promptTokens,
       completionTokens: usage.completionTokens,
+      ...(cached && cached.calls > 0
+        ? { cached: { promptTokens: cached.promptTokens, completionTokens: cached.completionTokens } }
+        : {}),
     };
   } catch (err) {
     // A cancelled evaluation stops; a model that failed after its retries costs the item, not the run.

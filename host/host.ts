@@ -257,7 +257,7 @@ export async function hostAgent(options: HostedAgentOptions): Promise<RunningAge
   }
   beat();
   const timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
-  logger.info({ stages: Object.keys(definition.consumes).map(routed) }, "agent started");
+  logger.debug({ stages: Object.keys(definition.consumes).map(routed) }, "agent started");
 
   return {
     type: agent.type,
@@ -270,7 +270,7 @@ export async function hostAgent(options: HostedAgentOptions): Promise<RunningAge
       status = "stopped";
       clearInterval(timer);
       beat();
-      logger.info("agent stopped");
+      logger.debug("agent stopped");
     },
   };
 }

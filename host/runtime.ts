@@ -1,9 +1,11 @@
 import { Bus, instanceName } from "../bus/bus.ts";
 import { RunSpendLedger } from "../bus/spend-ledger.ts";
+import { DEFAULT_RESPONSE_CACHE_DIR } from "../config/response-cache-config.ts";
 import type { AgentConfig, Topology } from "../config/topology.ts";
 import { loadDomainPacks } from "../domains/pack.ts";
 import type { ChatModel } from "../llm/chat-model.ts";
 import { createChatModels, probeModelEndpoint } from "../llm/models.ts";
+import { ResponseCache } from "../llm/response-cache.ts";
 import type { Logger } from "../log/logger.ts";
 import { agentSettings } from "./agent-settings.ts";
 import type { AgentDefinition } from "./definition.ts";
@@ -60,7 +62,15 @@ export async function startAgents(
     budget: topology.run.budget,
     prices: new Map(topology.models.map((m) => [m.id, m.price])),
   });
-  const models: Map<string, ChatModel> = createChatModels(topology.models, { env, logger, ledger });
+  const { responseCache } = topology;
+  const models: Map<string, ChatModel> = createChatModels(topology.models, {
+    env,
+    logger,
+    ledger,
+    ...(responseCache.enabled
+      ? { cache: new ResponseCache({ dir: responseCache.dir ?? DEFAULT_RESPONSE_CACHE_DIR, logger, env }) }
+      : {}),
+  });
   const running: RunningAgent[] = [];
   const stop = async () => {
     const stopping = running.splice(0).reverse();

@@ -24,8 +24,15 @@ import type {
 } from "./chat-model.ts";
 import { CircuitBreaker } from "./circuit-breaker.ts";
 import { endpointContext } from "./endpoint-failure.ts";
-import { createOpenAIClient } from "./openai-client.ts";
+import { createOpenAIClient, endpointAddress } from "./openai-client.ts";
 import { ResilientCaller } from "./resilient-call.ts";
+import {
+  type CachedAnswer,
+  type EndpointKey,
+  endpointKey,
+  type ResponseCache,
+  storableAnswer,
+} from "./response-cache.ts";
 import { DEFAULT_RETRY_TIMING, type RetryTiming } from "./retry-policy.ts";
 import {
   type CallCharge,
@@ -50,7 +57,7 @@ import {
   systemMessage,
 } from "./structured-output.ts";
 import { runToolCalls, toOpenAITools } from "./tool-calls.ts";
-import { addUsage, billedByFailure, billedTokens, noUsage } from "./usage.ts";
+import { addUsage, billedByFailure, billedTokens, cachedUsage, noUsage } from "./usage.ts";
 
 export const DEFAULT_MAX_TOOL_ROUNDS = 4;
 
@@ -69,6 +76,8 @@ export interface ChatModelDeps {
   /** Shared by every model on one endpoint (createChatModels does this); otherwise the model gets its own. */
   breaker?: CircuitBreaker;
   retryTiming?: RetryTiming;
+  /** Answers already paid for, served again for the same request (llm/response-cache.ts); none by default. */
+  cache?: ResponseCache;
 }
 
 type FinalReply<T> =
@@ -79,6 +88,8 @@ interface Completion {
   message: ChatCompletionMessage;
   finishReason: ChatCompletion.Choice["finish_reason"];
   usage: TokenUsage;
+  /** Puts a complete, fresh answer in the response cache; called once the caller has accepted it. */
+  keep?: () => Promise<void>;
 }
 
 /**
@@ -93,6 +104,8 @@ export class OpenAIChatModel implements ChatModel, TextModel {
   readonly #caller: ResilientCaller;
   readonly #logger: Logger;
   readonly #ledger: SpendLedger;
+  readonly #cache: ResponseCache | undefined;
+  readonly #endpoint: EndpointKey;
   /** Starts as configured; drops to json_object for good if the server rejects json_schema. */
   #mode: StructuredMode;
 
@@ -103,6 +116,8 @@ export class OpenAIChatModel implements ChatModel, TextModel {
     this.#client = createOpenAIClient(config, deps.env);
     this.#logger = deps.logger.child({ model: config.id });
     this.#ledger = deps.ledger ?? unlimitedLedger();
+    this.#cache = deps.cache;
+    this.#endpoint = endpointKey(endpointAddress(config).baseUrl);
     this.#mode = config.structuredOutput;
     this.#caller = new ResilientCaller({
       context: endpointContext(config),
@@ -130,6 +145,7 @@ export class OpenAIChatModel implements ChatModel, TextModel {
       const { message } = reply;
       const toolCalls = message.tool_calls ?? [];
       if (toolsOffered && request.tools && toolCalls.length > 0) {
+        await reply.keep?.();
         const round = await runToolCalls(toolCalls, request.tools, request.signal);
         turns.push({ role: "assistant", content: message.content, tool_calls: toolCalls }, ...round.messages);
         evidence.push(...round.evidence);
@@ -137,7 +153,10 @@ export class OpenAIChatModel implements ChatModel, TextModel {
         continue;
       }
       const outcome = this.#readFinalReply(reply, request.schema, spec, toolCalls.length > 0);
-      if (outcome.ok) return { value: outcome.value, usage, evidence };
+      if (outcome.ok) {
+        await reply.keep?.();
+        return { value: outcome.value, usage, evidence };
+      }
       if (repaired) throw outcome.error;
       repaired = true;
       this.#logger.info(
@@ -192,6 +211,7 @@ export class OpenAIChatModel implements ChatModel, TextModel {
       request,
     );
     if (reply.message.refusal) throw this.#refusal(undefined, reply.message.refusal);
+    await reply.keep?.();
     return { text: reply.message.content ?? "", usage: reply.usage };
   }
 
@@ -226,6 +246,8 @@ export class OpenAIChatModel implements ChatModel, TextModel {
   /**
    * One chat completion under the ledger: each HTTP attempt reserves its worst case first and settles what it
    * was billed, whatever comes of it (a reply the caller then rejects, a failure whose body reports usage).
+   * With a response cache, the body exactly as it would be sent is looked up first: a stored answer is served
+   * without a call, a reservation or a bill, and recorded in the books as cached.
    */
   async #complete(body: ChatCompletionCreateParamsNonStreaming, request: CallContext): Promise<Completion> {
     const { role, roundId, signal } = request;
@@ -240,13 +262,17 @@ export class OpenAIChatModel implements ChatModel, TextModel {
       promptTokens: estimatePromptTokens(capped),
       completionTokens: capped.max_tokens ?? DEFAULT_COMPLETION_CAP,
     };
+    const lookup = await this.#cache?.lookup(this.#endpoint, capped, roundId);
+    if (lookup?.hit) return this.#served(lookup.hit, charge, signal);
     let usage = noUsage(this.id, role);
+    let answered: Tokens | undefined;
     const completion = await this.#caller.call(async (attempt) => {
       const reservation = await this.#ledger.reserve(charge, worst);
       let billed: Tokens | undefined;
       try {
         const result = await this.#client.chat.completions.create(capped, { signal: attempt });
         billed = billedTokens(result.usage);
+        answered = billed;
         return result;
       } catch (err) {
         billed = billedByFailure(err);
@@ -263,7 +289,29 @@ export class OpenAIChatModel implements ChatModel, TextModel {
       });
     }
     this.#logger.debug({ role, message: choice.message, finishReason: choice.finish_reason }, "model reply");
-    return { message: choice.message, finishReason: choice.finish_reason, usage };
+    const answer =
+      lookup && answered ? storableAnswer(choice.message, choice.finish_reason, answered) : undefined;
+    return {
+      message: choice.message,
+      finishReason: choice.finish_reason,
+      usage,
+      ...(lookup && answer ? { keep: () => lookup.keep(answer) } : {}),
+    };
+  }
+
+  /** An answer from the response cache: no call and nothing billed; the books record what it saved. */
+  async #served(answer: CachedAnswer, charge: CallCharge, signal?: AbortSignal): Promise<Completion> {
+    signal?.throwIfAborted();
+    this.#logger.debug(
+      { role: charge.role, message: answer.message, finishReason: answer.finishReason },
+      "model reply from the response cache",
+    );
+    await this.#ledger.recordCached?.(charge, answer.usage);
+    return {
+      message: answer.message,
+      finishReason: answer.finishReason,
+      usage: cachedUsage(this.id, charge.role, answer.usage),
+    };
   }
 
   #sampling(): Pick<ChatCompletionCreateParamsNonStreaming, "model" | "temperature" | "max_tokens"> {

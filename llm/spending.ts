@@ -31,6 +31,11 @@ export interface SpendLedger {
   /** A budget is set: every call must carry max_tokens, so its reserve bounds what it can cost. */
   readonly bounded: boolean;
   reserve(charge: CallCharge, worst: Tokens): Promise<Reservation>;
+  /**
+   * Records an answer served from the response cache: it billed nothing and spends none of the budget; `saved`
+   * is what the stored answer had cost. Books that keep no such record leave it out.
+   */
+  recordCached?(charge: CallCharge, saved: Tokens): Promise<void>;
 }
 
 /** A run's limits; either may be absent. */
@@ -94,9 +99,13 @@ export function estimatePromptTokens(request: { messages: readonly unknown[]; to
   return Math.ceil(bytes / 3) + 4 * request.messages.length;
 }
 
-/** Books without a budget: every call is admitted and what it was billed is recorded. */
+/**
+ * Books without a budget: every call is admitted and what it was billed is recorded; an answer from the
+ * response cache goes to `recordCached`, when given.
+ */
 export function unlimitedLedger(
   record: (charge: CallCharge, billed: Tokens) => Promise<void> = async () => {},
+  recordCached?: (charge: CallCharge, saved: Tokens) => Promise<void>,
 ): SpendLedger {
   return {
     bounded: false,
@@ -105,5 +114,6 @@ export function unlimitedLedger(
         if (billed) await record(charge, billed);
       },
     }),
+    ...(recordCached ? { recordCached } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { APIError } from "openai";
 import type { CompletionUsage } from "openai/resources/completions";
 import { z } from "zod";
-import type { TokenUsage } from "../protocol/schemas.ts";
+import type { CachedTokens, TokenUsage } from "../protocol/schemas.ts";
 import type { Tokens } from "./spending.ts";
 
 /** Token accounting: one record per HTTP call, summed per request. */
@@ -32,11 +32,28 @@ export function billedByFailure(err: unknown): Tokens | undefined {
   return reported.success ? billedTokens(reported.data) : undefined;
 }
 
+/** Sums two usages; answers from the response cache are summed apart, in `cached`, never as billed tokens. */
 export function addUsage(total: TokenUsage, part: TokenUsage): TokenUsage {
+  const cached = addCached(total.cached, part.cached);
   return {
     ...total,
     promptTokens: total.promptTokens + part.promptTokens,
     completionTokens: total.completionTokens + part.completionTokens,
     calls: total.calls + part.calls,
+    ...(cached ? { cached } : {}),
   };
+}
+
+function addCached(a: CachedTokens | undefined, b: CachedTokens | undefined): CachedTokens | undefined {
+  if (!a || !b) return a ?? b;
+  return {
+    calls: a.calls + b.calls,
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+  };
+}
+
+/** One answer served from the response cache: nothing billed, and what the stored answer had cost. */
+export function cachedUsage(model: string, role: string, saved: Tokens): TokenUsage {
+  return { ...noUsage(model, role), cached: { calls: 1, ...saved } };
 }

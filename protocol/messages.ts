@@ -27,6 +27,13 @@ const Envelope = {
 
 const RoundEnvelope = { ...Envelope, spec: RoundSpec };
 
+/** What made a run beyond its topology: NanoFlux's version and a content hash of each domain pack used. */
+export const RunProvenance = z.object({
+  nanofluxVersion: z.string(),
+  promptPacks: z.array(z.object({ domain: z.string(), sha256: z.string() })),
+});
+export type RunProvenance = z.infer<typeof RunProvenance>;
+
 export const RunStarted = z.object({
   type: z.literal("run.started.v1"),
   ...Envelope,
@@ -35,6 +42,8 @@ export const RunStarted = z.object({
   domains: z.array(z.string()),
   models: z.array(z.object({ id: z.string(), model: z.string() })),
   config: z.record(z.string(), z.unknown()).describe("the validated topology without secrets"),
+  /** Absent in runs recorded before it existed. */
+  provenance: RunProvenance.optional(),
 });
 export type RunStarted = z.infer<typeof RunStarted>;
 
@@ -132,7 +141,8 @@ export type DecontaminationIndexed = z.infer<typeof DecontaminationIndexed>;
 
 /**
  * One HTTP call an endpoint billed, whatever became of its reply: the run's books. Published by the process
- * that made the call, against the round it served; reports, budgets and dashboards add these up.
+ * that made the call, against the round it served; reports, budgets and dashboards add these up. An answer
+ * served from the response cache is recorded too, billing nothing, with `cached` saying what it saved.
  */
 export const UsageRecorded = z.object({
   type: z.literal("usage.recorded.v1"),
@@ -147,6 +157,16 @@ export const UsageRecorded = z.object({
     .nonnegative()
     .optional()
     .describe("at the model's price; absent for a model without one"),
+  cached: z
+    .object({
+      promptTokens: z.number().int().nonnegative(),
+      completionTokens: z.number().int().nonnegative(),
+      costUsd: z.number().nonnegative().optional(),
+    })
+    .optional()
+    .describe(
+      "set when the answer came from the response cache: nothing was billed (the tokens above are 0) and this is what the stored answer had cost",
+    ),
 });
 export type UsageRecorded = z.infer<typeof UsageRecorded>;
 

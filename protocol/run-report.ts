@@ -38,6 +38,10 @@ export const UsageRow = z.object({
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
   costUsd: z.number().nonnegative().optional(),
+  /** Answers served from the response cache (not in `calls`: nothing was billed for them). */
+  cachedCalls: z.number().int().nonnegative().optional(),
+  /** Tokens those cached answers had cost when first bought: what the cache saved. */
+  savedTokens: z.number().int().nonnegative().optional(),
 });
 export type UsageRow = z.infer<typeof UsageRow>;
 
@@ -106,6 +110,9 @@ export const RunReport = z.object({
   wastedTokens: z.number().int().nonnegative(),
   /** wastedTokens over totalTokens: the share of the spending that bought nothing. */
   wastedShare: z.number().nonnegative(),
+  /** Answers served from the response cache, and the tokens they had cost: none of it is in the totals. */
+  cachedCalls: z.number().int().nonnegative().optional(),
+  savedTokens: z.number().int().nonnegative().optional(),
   /** Tokens billed outside any round (evaluation, probes): part of the total, in no round's ledger. */
   unroundedTokens: z.number().int().nonnegative(),
   noveltyThreshold: z.number(),

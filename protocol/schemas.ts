@@ -14,12 +14,25 @@ export type Level = z.infer<typeof Level>;
 export const Outcome = z.enum(["attack_succeeded", "defended", "invalid_question"]);
 export type Outcome = z.infer<typeof Outcome>;
 
+/** What answers served from the response cache had cost when they were first bought: what the cache saved. */
+export const CachedTokens = z.object({
+  calls: z.number().int().nonnegative(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+});
+export type CachedTokens = z.infer<typeof CachedTokens>;
+
 export const TokenUsage = z.object({
   model: z.string(),
   role: z.string(),
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
   calls: z.number().int().nonnegative().default(1),
+  /**
+   * Answers served from the response cache: billed nothing (they are in neither the tokens nor the calls
+   * above); their tokens are what the stored answers had cost, the spending the cache saved.
+   */
+  cached: CachedTokens.optional(),
 });
 export type TokenUsage = z.infer<typeof TokenUsage>;
 

@@ -7,6 +7,7 @@ import { followRunEvents } from "../bus/run-events.ts";
 import type { AgentConfig } from "../config/topology.ts";
 import { writeFileAtomic } from "../core/atomic-file.ts";
 import { DecontaminationTally } from "../curation/decontamination-report.ts";
+import { RUN_RECORD_FILE } from "../curation/export/run-files.ts";
 import { acceptedSamples, buildRunReport, type RunReport } from "../curation/run-report.ts";
 import { startAgents } from "../host/runtime.ts";
 import type { Logger } from "../log/logger.ts";
@@ -36,9 +37,6 @@ export interface RunResult {
   reportPath: string;
   report: RunReport;
 }
-
-/** The run's `run.started` record (topology without secrets, models), kept beside its dataset for exports. */
-export const RUN_RECORD_FILE = "run.json";
 
 /**
  * Runs (or resumes) one run in this process: NATS (embedded unless given), the agents, and a follower of the

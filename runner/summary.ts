@@ -76,6 +76,10 @@ export function renderSummary(report: RunReport, datasetPath: string | undefined
       `${report.accepted - report.target} sample(s) beyond the target came from rounds already in flight when it was reached: kept, since they were paid for`,
     );
   }
+  if (report.cachedCalls)
+    lines.push(
+      `response cache: ${report.cachedCalls} answers reused, ${report.savedTokens ?? 0} tokens not paid again`,
+    );
   if (datasetPath) lines.push(`dataset: ${datasetPath} (${report.accepted} samples)`);
   return lines.join("\n");
 }

@@ -10,7 +10,7 @@ const require = createRequire(import.meta.url);
 const config = require("../.dependency-cruiser.cjs");
 const ROOTS = [
   ...["protocol", "bus", "llm", "tools", "curation", "tournament", "domains", "config", "eval", "trainer"],
-  ...["log", "terminal", "core", "machines", "host", "agents", "runner", "dashboard", "cli", "bin"],
+  ...["log", "terminal", "core", "machines", "host", "agents", "runner", "dashboard", "api", "cli", "bin"],
   ...["packages", "index.ts"],
 ];
 

@@ -1,4 +1,7 @@
-/** A live status line on a TTY: accepted/target, rounds per minute, tokens and ETA. Silent elsewhere. */
+import { formatCount } from "./numbers.ts";
+import { type ProgressBar, progressBar, progressWanted } from "./progress-bar.ts";
+
+/** Where a run stands, as its session reports it after every round that closes. */
 export interface ProgressState {
   accepted: number;
   target: number;
@@ -7,41 +10,58 @@ export interface ProgressState {
   startedAt: number;
 }
 
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return "?";
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+export interface ProgressLineOptions {
+  stream?: NodeJS.WriteStream;
+  /**
+   * A fixed number of rounds to count toward (a dry run's sample); by default the bar counts accepted samples
+   * toward the run's target.
+   */
+  rounds?: number;
+  /** The bar's label (default: "run"). */
+  label?: string;
 }
 
-export function progressLine(state: ProgressState, now: number): string {
+function perMinute(state: ProgressState, now: number): string {
   const minutes = Math.max((now - state.startedAt) / 60_000, 1e-9);
-  const perMinute = state.rounds / minutes;
-  const acceptedPerMs = state.accepted / Math.max(now - state.startedAt, 1);
-  const eta = state.accepted > 0 ? (state.target - state.accepted) / acceptedPerMs : Number.NaN;
-  const tokens = state.tokens >= 1000 ? `${(state.tokens / 1000).toFixed(1)}k` : String(state.tokens);
-  return `accepted ${state.accepted}/${state.target} | rounds ${state.rounds} (${perMinute.toFixed(1)}/min) | tokens ${tokens} | ETA ${formatDuration(eta)}`;
+  return (state.rounds / minutes).toFixed(1);
 }
 
+/**
+ * A run's progress as a bar on a terminal (silent elsewhere, and with `--quiet`): accepted/target with its ETA,
+ * rounds per minute and tokens; or, for a dry run's sample, rounds/rounds with what was accepted.
+ */
 export class ProgressLine {
-  private lastWidth = 0;
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+  #bar: ProgressBar | undefined;
+
+  constructor(private readonly options: ProgressLineOptions = {}) {}
 
   get enabled(): boolean {
-    return Boolean(this.stream.isTTY);
+    return progressWanted(this.options.stream);
   }
 
   update(state: ProgressState): void {
     if (!this.enabled) return;
-    const text = progressLine(state, Date.now());
-    this.stream.write(`\r${text.padEnd(this.lastWidth)}`);
-    this.lastWidth = text.length;
+    const { rounds } = this.options;
+    this.#bar ??= progressBar({
+      label: this.options.label ?? "run",
+      total: rounds ?? state.target,
+      unit: rounds === undefined ? "accepted" : "rounds",
+      stream: this.options.stream,
+      startedAt: state.startedAt,
+    });
+    const tokens = `tokens ${formatCount(state.tokens)}`;
+    if (rounds === undefined) {
+      this.#bar.update(
+        state.accepted,
+        `rounds ${state.rounds} (${perMinute(state, Date.now())}/min) | ${tokens}`,
+      );
+    } else {
+      this.#bar.update(state.rounds, `accepted ${state.accepted} | ${tokens}`);
+    }
   }
 
   done(): void {
-    if (this.enabled && this.lastWidth > 0) this.stream.write("\n");
-    this.lastWidth = 0;
+    this.#bar?.stop();
+    this.#bar = undefined;
   }
 }

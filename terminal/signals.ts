@@ -1,4 +1,5 @@
 import { constants } from "node:os";
+import { writeStderr } from "./live-line.ts";
 
 /** How long a command may drain after the first SIGINT/SIGTERM before it is forced out; NANOFLUX_DRAIN_MS overrides. */
 export function drainLimitMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -14,9 +15,9 @@ export function signalExitCode(signal: string): number {
 /** Says what the stop does, and exits with the signal's code if it is not done within the drain limit. */
 function boundDrain(signal: NodeJS.Signals, what: string): void {
   const limit = drainLimitMs();
-  process.stderr.write(`\n${signal}: ${what} (at most ${limit / 1000} s; again to force quit)\n`);
+  writeStderr(`\n${signal}: ${what} (at most ${limit / 1000} s; again to force quit)\n`);
   const force = setTimeout(() => {
-    process.stderr.write(`nanoflux: still stopping after ${limit / 1000} s; exiting now\n`);
+    writeStderr(`nanoflux: still stopping after ${limit / 1000} s; exiting now\n`);
     process.exit(signalExitCode(signal));
   }, limit);
   // The timer only bounds a drain that hangs; it must not keep a finished process alive.

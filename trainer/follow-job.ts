@@ -6,6 +6,11 @@ export interface FollowOptions {
   /** Time between looks at the job. */
   pollMs: number;
   signal?: AbortSignal;
+  /**
+   * Read the job's events while following it. Default: only for backends whose workers do not publish their
+   * own (the Trainer publishes what it sees); a command that shows progress reads them from any backend.
+   */
+  events?: boolean;
   /** A status change (event undefined) or a new event of the job. */
   onUpdate?(job: TrainingJob, event?: TrainingEvent): Promise<void>;
 }
@@ -18,8 +23,9 @@ export async function followJob(
 ): Promise<TrainingJob> {
   const seen = new Set<string>();
   let last: TrainingJob | undefined;
+  const readEvents = options.events ?? !backend.reportsEvents;
   for (let job = first; ; job = await backend.status(first.id)) {
-    if (!backend.reportsEvents) {
+    if (readEvents) {
       for (const event of await backend.events(job.id)) {
         if (seen.has(event.id)) continue;
         seen.add(event.id);

@@ -10,6 +10,7 @@ import {
   TrainingJob,
   type TrainingUpdated,
 } from "../protocol/training.ts";
+import { formatDuration, formatFlops } from "../terminal/numbers.ts";
 import type { TrainingBackend } from "./backend.ts";
 import { type ChatExample, writeChatExamples } from "./chat-export.ts";
 import { trainingCompute } from "./compute.ts";
@@ -30,7 +31,7 @@ export interface TrainRunOptions {
   producer: string;
   /** Publishes a `training.updated` event; used for backends whose workers do not publish their own. */
   publish?(update: TrainingUpdated, msgId: string): Promise<void>;
-  /** Every change seen, for progress output. */
+  /** Every change seen, for progress output: the job's events are read from any backend when this is given. */
   onUpdate?(job: TrainingJob, event?: TrainingEvent): void;
   signal?: AbortSignal;
 }
@@ -109,6 +110,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainingJob> {
   const final = await followJob(backend, job, {
     pollMs: options.pollMs,
     signal: options.signal,
+    events: !backend.reportsEvents || options.onUpdate !== undefined,
     onUpdate: async (current, event) => {
       options.onUpdate?.(current, event);
       if (backend.reportsEvents || !options.publish) return;
@@ -127,4 +129,87 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainingJob> {
     },
   });
   return finish(final);
+}
+
+/** A loss the job reported, at its step. */
+export interface LossPoint {
+  step: number;
+  loss: number;
+}
+
+/** What a finished fine-tune comes to, for the summary `nanoflux train` prints. */
+export interface TrainingSummary {
+  job: TrainingJob;
+  first?: LossPoint;
+  last?: LossPoint;
+  best?: LossPoint;
+  /** The highest step the job reported. */
+  steps?: number;
+  compute?: TrainingCompute;
+}
+
+/** The summary of a job from its events (oldest first, as backends list them) and its compute record. */
+export function summarizeTraining(
+  job: TrainingJob,
+  events: readonly TrainingEvent[],
+  compute?: TrainingCompute,
+): TrainingSummary {
+  const byStep = new Map<number, number>();
+  for (const { progress } of events)
+    if (progress?.step !== undefined && progress.loss !== undefined) byStep.set(progress.step, progress.loss);
+  const points = [...byStep].map(([step, loss]) => ({ step, loss })).sort((a, b) => a.step - b.step);
+  const steps = events.flatMap(({ progress }) => (progress?.step === undefined ? [] : [progress.step]));
+  return {
+    job,
+    first: points[0],
+    last: points.at(-1),
+    best: points.reduce<LossPoint | undefined>(
+      (best, p) => (best && best.loss <= p.loss ? best : p),
+      undefined,
+    ),
+    steps: steps.length > 0 ? Math.max(...steps) : undefined,
+    compute,
+  };
+}
+
+function lossAt(point: LossPoint): string {
+  return `${Number(point.loss.toPrecision(4))} (step ${point.step})`;
+}
+
+/** The job's outcome, then loss, steps, tokens, compute and wall time, one per line. */
+export function renderTrainingSummary(summary: TrainingSummary): string {
+  const { job, first, last, best, compute } = summary;
+  const outcome =
+    job.status === "succeeded"
+      ? `fine-tuned model: ${job.fineTunedModel}${job.artifact ? ` (${job.artifact})` : ""}`
+      : (job.error ?? "");
+  const rows: Array<[string, string | undefined]> = [
+    [
+      "loss",
+      first && last && best
+        ? `first ${lossAt(first)}, last ${lossAt(last)}, best ${lossAt(best)}`
+        : "not reported",
+    ],
+    ["steps", summary.steps === undefined ? undefined : String(summary.steps)],
+    [
+      "tokens",
+      compute &&
+        `${compute.trainedTokens.toLocaleString("en")} trained over ${compute.epochs} epoch(s)${compute.tokensEstimated ? " (estimated)" : ""}`,
+    ],
+    [
+      "compute",
+      compute &&
+        (compute.parameters === undefined
+          ? "FLOPs unknown (give --parameters)"
+          : `${formatFlops(compute.flops)} FLOPs (6 x ${compute.parameters.toExponential(1).replace("e+", "e")} parameters x tokens)`),
+    ],
+    [
+      "wall time",
+      compute?.wallSeconds === undefined ? undefined : formatDuration(compute.wallSeconds * 1000),
+    ],
+  ];
+  return [
+    `job ${job.id} ${job.status}${outcome ? `: ${outcome}` : ""}`,
+    ...rows.flatMap(([name, value]) => (value === undefined ? [] : [`  ${name.padEnd(10)}${value}`])),
+  ].join("\n");
 }

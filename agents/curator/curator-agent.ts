@@ -191,7 +191,7 @@ async function createCurator(context: AgentContext): Promise<AgentParts<typeof C
   try {
     tail = await context.events.follow(STAGES.roundClosed, (event) => applyClose(event, opened));
     await tail.caughtUp();
-    logger.info({ kept: await opened.store.count() }, "curator store follows the run's kept questions");
+    logger.debug({ kept: await opened.store.count() }, "curator store follows the run's kept questions");
     const decontaminating = curation.decontamination.benchmarks.length > 0;
     if (decontaminating) await announceIndex(context, opened.decontamination);
   } catch (err) {

@@ -1,5 +1,6 @@
 import { createActor, type Snapshot } from "xstate";
 import type { ModelConfig } from "../../config/topology.ts";
+import { runProvenance } from "../../curation/export/provenance.ts";
 import { defineAgent, stage } from "../../host/define-agent.ts";
 import type { AgentContext, AgentParts } from "../../host/definition.ts";
 import { type RunStatus, setRunStatus } from "../../host/run-status.ts";
@@ -13,7 +14,13 @@ import {
   schedulerMachine,
 } from "../../machines/scheduler.ts";
 import { ConfigError, errorMessage } from "../../protocol/errors.ts";
-import { RoundClosed, RoundOpened, RunCompleted, RunStarted } from "../../protocol/messages.ts";
+import {
+  RoundClosed,
+  RoundOpened,
+  RunCompleted,
+  type RunProvenance,
+  RunStarted,
+} from "../../protocol/messages.ts";
 import { idempotencyKey, stateKeys } from "../../protocol/subjects.ts";
 
 export const TICK_MS = 1000;
@@ -70,7 +77,7 @@ export function schedulerInput(
   };
 }
 
-function runStarted(context: AgentContext, target: number): RunStarted {
+function runStarted(context: AgentContext, target: number, provenance?: RunProvenance): RunStarted {
   const { settings } = context;
   return {
     type: "run.started.v1",
@@ -82,7 +89,22 @@ function runStarted(context: AgentContext, target: number): RunStarted {
     domains: settings.run.domains,
     models: settings.models.map((m) => ({ id: m.id, model: m.model })),
     config: settings.record(),
+    ...(provenance && { provenance }),
   };
+}
+
+/** The run's NanoFlux version and prompt-pack hashes; a run starts without them rather than not at all. */
+async function provenanceOf(context: AgentContext): Promise<RunProvenance | undefined> {
+  const packs = context.settings.run.domains.flatMap((name) => {
+    const pack = context.packs.get(name);
+    return pack ? [pack] : [];
+  });
+  try {
+    return await runProvenance(packs);
+  } catch (err) {
+    context.logger.warn({ err: errorMessage(err) }, "cannot record the run's provenance");
+    return undefined;
+  }
 }
 
 /** Closed rounds, one at a time, into the one run-long machine; a step that fails is retried (many times). */
@@ -162,7 +184,7 @@ async function createScheduler(context: AgentContext): Promise<AgentParts<typeof
   } else {
     await context.publish(
       "run.started",
-      runStarted(context, input.target),
+      runStarted(context, input.target, await provenanceOf(context)),
       idempotencyKey(runId, "run", "run.started"),
     );
     await step((spend) => ({ type: "START", now: new Date().toISOString(), spend }));

@@ -1,4 +1,4 @@
-export { formatDuration } from "../../terminal/progress.ts";
+export { formatDuration } from "../../terminal/numbers.ts";
 
 export function count(n: number): string {
   return n.toLocaleString("en-US");

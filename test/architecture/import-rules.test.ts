@@ -28,11 +28,33 @@ describe("the import rules", () => {
         "agents/attacker/agent.ts":
           'import { host } from "../../host/host.ts";\nimport { m } from "../../machines/attacker.ts";\nexport const a = [host, m];\n',
         "cli/main.ts":
-          'import { a } from "../agents/attacker/agent.ts";\nimport { sim } from "../packages/sim/src/server.ts";\nexport const main = [a, sim];\n',
+          'import { a } from "../agents/attacker/agent.ts";\nimport { sim } from "../packages/sim/src/server.ts";\nimport { run } from "../api/run.ts";\nexport const main = [a, sim, run];\n',
+        "api/run.ts":
+          'import { a } from "../agents/attacker/agent.ts";\nimport { sim } from "../packages/sim/src/server.ts";\nexport const run = [a, sim];\n',
+        "index.ts": 'import { run } from "./api/run.ts";\nexport const entry = run;\n',
         "packages/sim/src/server.ts":
           'import { stage } from "../../../protocol/messages.ts";\nexport const sim = stage;\n',
       }),
     ).toEqual([]);
+  });
+
+  it("keep the library (api/) on top: beside the CLI, below it only the package entry", async () => {
+    const violations = await check({
+      "protocol/messages.ts": "export const stage = 1;\n",
+      "api/run.ts": 'import { main } from "../cli/main.ts";\nexport const run = main;\n',
+      "cli/main.ts": "export const main = 1;\n",
+      "runner/session.ts": 'import { run } from "../api/run.ts";\nexport const s = run;\n',
+      "dashboard/board.ts": 'import { run } from "../api/run.ts";\nexport const b = run;\n',
+    });
+    expect(violations).toEqual(
+      expect.arrayContaining([
+        "cli-on-top: api/run.ts -> cli/main.ts",
+        "api-on-top: runner/session.ts -> api/run.ts",
+        "api-on-top: dashboard/board.ts -> api/run.ts",
+        "runner-below-the-apps: runner/session.ts -> api/run.ts",
+      ]),
+    );
+    expect(violations).toHaveLength(4);
   });
 
   it("name each broken rule and each folder cycle", async () => {

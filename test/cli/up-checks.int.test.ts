@@ -51,8 +51,9 @@ async function writeTopology(name: string, changes: Record<string, unknown>): Pr
   return file;
 }
 
+/** At debug, so that "simulator listening" would show had the simulator started. */
 async function up(file: string): Promise<{ code: number | null; output: string }> {
-  const child = spawnNanoflux(["up", file], {});
+  const child = spawnNanoflux(["up", file], { NANOFLUX_LOG_LEVEL: "debug" });
   return { code: await exited(child), output: child.output() };
 }
 

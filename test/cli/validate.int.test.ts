@@ -101,7 +101,9 @@ describe("nanoflux validate", () => {
 
     it("exits with 2, still checking the good file, with no stack trace", () => {
       expect(run.code).toBe(2);
-      expect(reportFor(run.output, join(dir, "good.yaml"))).toMatch(/ok \(2 models, 5 agents\)$/);
+      expect(reportFor(run.output, join(dir, "good.yaml")).split("\n")[0]).toMatch(
+        /ok \(2 models, 5 agents\)$/,
+      );
       expectNoStackTrace(run.output);
     });
 
@@ -136,7 +138,7 @@ export default { type: "marker", create: async () => ({ handlers: [] }), options
       const { code, output } = await validate([file]);
       expect(code).toBe(0);
       expect(reportFor(output, file)).toMatch(
-        /ok \(2 models, 6 agents\)\n {2}note: agents\[5\]\.options not checked: plug-in \.\/plugins\/marker\.mjs was not run; --load-plugins checks its exports and options by running the module's code$/,
+        /ok \(2 models, 6 agents\)\n {2}note: agents\[5\]\.options not checked: plug-in \.\/plugins\/marker\.mjs was not run; --load-plugins checks its exports and options by running the module's code\n/,
       );
       await expect(access(marker())).rejects.toThrow(/ENOENT/);
     });
@@ -144,9 +146,37 @@ export default { type: "marker", create: async () => ({ handlers: [] }), options
     it("validate --load-plugins runs it", async () => {
       const { code, output } = await validate([file], {}, ["--load-plugins"]);
       expect(code, output).toBe(0);
-      expect(reportFor(output, file)).toMatch(/ok \(2 models, 6 agents\)$/);
+      expect(reportFor(output, file).split("\n")[0]).toMatch(/ok \(2 models, 6 agents\)$/);
       await expect(access(marker())).resolves.toBeUndefined();
     });
+  });
+
+  it("warns, without failing, when dataset.license is unset; a licence that is no id is an error", async () => {
+    const unset = await writeTopology(
+      "no-license.yaml",
+      editedTopology(() => undefined),
+    );
+    const set = await writeTopology(
+      "license.yaml",
+      editedTopology((t) => {
+        t.dataset = { license: "cc-by-4.0" };
+      }),
+    );
+    const bad = await writeTopology(
+      "bad-license.yaml",
+      editedTopology((t) => {
+        t.dataset = { license: "Apache 2.0" };
+      }),
+    );
+    const { code, output } = await validate([unset, set, bad]);
+    expect(code).toBe(2);
+    expect(reportFor(output, unset)).toMatch(
+      /: ok \(2 models, 5 agents\)\n {2}warning: dataset\.license is not set: an export's dataset card will say `license: unknown`; set it to the Hugging Face licence id you publish under \(e\.g\. apache-2\.0, cc-by-4\.0\)$/,
+    );
+    expect(reportFor(output, set)).toMatch(/: ok \(2 models, 5 agents\)$/);
+    expect(problemAt(reportFor(output, bad), "dataset.license")?.hint).toMatch(
+      /Hugging Face Hub's licence id, lower case, e\.g\. apache-2\.0/,
+    );
   });
 
   it("refuses a module path outside the topology's folder or not a module, without loading it", async () => {

@@ -1,102 +1,282 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { DatasetCardInput, renderDatasetCard, writeDatasetCard } from "../../curation/export/dataset-card.ts";
+import { parse as parseYaml } from "yaml";
+import { DatasetCardInput } from "../../curation/export/card-input.ts";
+import { hfFeature } from "../../curation/export/columns.ts";
+import { type CardInput, endpointText, renderDatasetCard } from "../../curation/export/dataset-card.ts";
+import { FORMATS } from "../../curation/export/formats.ts";
+import type { ExportedConfig } from "../../curation/export/owned-files.ts";
+import { RecordedTopology, type RunRecord } from "../../curation/export/run-files.ts";
+import {
+  KEY_ENV,
+  REPORT,
+  runStarted,
+  SECRET_KEY,
+  SECRET_PASSWORD,
+  topologyWith,
+} from "../export/support/run-folder.ts";
 import { choiceSample, sample } from "./support/samples.ts";
 
 const samples = [sample(1), sample(2, { skill: "ratios", complexity: 4 }), choiceSample];
-const report = DatasetCardInput.parse({
-  runId: "run-7",
-  rounds: 12,
-  target: 3,
-  byReason: { duplicate: 5, quality_band: 2 },
-  usage: [
-    {
-      model: "alpha",
-      role: "attacker",
-      calls: 12,
-      promptTokens: 9000,
-      completionTokens: 3000,
-      costUsd: 0.0125,
-    },
-    { model: "judge", role: "judge", calls: 10, promptTokens: 20000, completionTokens: 4000 },
-  ],
-  totalTokens: 36000,
-  totalCostUsd: 0.0125,
-  noveltyThreshold: 0.88,
-  decontamination: {
-    benchmarks: [{ file: "gsm8k", items: 1319, malformedLines: 0 }],
-    similarityThreshold: 0.9,
-    ngramSize: 8,
-    ngramOverlap: 0.5,
-    checked: 14,
-    rejected: 1,
-    rejections: [
+
+function config(format: ExportedConfig["format"], train: number, validation = 0): ExportedConfig {
+  return {
+    format,
+    splits: [
       {
-        text: "Janet's ducks lay 20 eggs | per day...",
-        similarity: 0.97,
-        ngramOverlap: 1,
-        nearest: { file: "gsm8k", line: 1, text: "Janet’s ducks" },
+        name: "train",
+        numExamples: train,
+        files: FORMATS[format].encodings.map((e) => `${format}/train.${e}`),
       },
+      ...(validation > 0
+        ? [
+            {
+              name: "validation" as const,
+              numExamples: validation,
+              files: FORMATS[format].encodings.map((e) => `${format}/validation.${e}`),
+            },
+          ]
+        : []),
     ],
-  },
-  standings: [{ ignored: true }],
-});
+    features: FORMATS[format].columns.map(hfFeature),
+    validation: validation > 0 ? validation / (train + validation) : 0,
+    splitSeed: 1,
+    system: "Solve it.",
+  };
+}
 
-describe("renderDatasetCard", () => {
-  const card = renderDatasetCard(samples, report);
-  const section = (title: string) => card.split(`## ${title}`)[1]?.split("\n## ")[0] ?? "";
+function record(dataset: Record<string, unknown> = { license: "cc-by-4.0" }): RunRecord {
+  const started = runStarted(topologyWith(dataset));
+  return { started, topology: RecordedTopology.parse(started.config) };
+}
 
-  test("starts with Hugging Face front matter and names the run", () => {
-    expect(card.startsWith("---\nlanguage:\n- en\n")).toBe(true);
-    expect(card).toContain("size_categories:\n- n<1K");
-    expect(card).toContain("# NanoFlux dataset run-7");
+function input(overrides: Partial<CardInput> = {}): CardInput {
+  return {
+    samples,
+    report: DatasetCardInput.parse(REPORT),
+    record: record(),
+    configs: [config("parquet", 2, 1), config("openai-chat", 3)],
+    license: { id: "cc-by-4.0", from: "dataset.license" },
+    exportedWith: "9.9.9",
+    ...overrides,
+  };
+}
+
+/** The card's front matter, parsed as YAML, and its body. */
+function split(card: string): { front: Record<string, unknown>; body: string } {
+  const match = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(card);
+  if (!match) throw new Error("no front matter");
+  return { front: parseYaml(match[1] ?? "") as Record<string, unknown>, body: match[2] ?? "" };
+}
+
+function section(card: string, title: string): string {
+  return card.split(`\n## ${title}`)[1]?.split("\n## ")[0] ?? "";
+}
+
+describe("the card's front matter", () => {
+  const { front } = split(renderDatasetCard(input()));
+
+  test("holds license, pretty_name, configs with data_files per split, and dataset_info", () => {
+    expect(front).toMatchObject({
+      license: "cc-by-4.0",
+      pretty_name: "gsm-hard-mix (NanoFlux)",
+      language: ["en"],
+      size_categories: ["n<1K"],
+      tags: ["reasoning", "synthetic", "nanoflux", "math", "medical"],
+    });
+    expect(front.configs).toEqual([
+      {
+        config_name: "parquet",
+        default: true,
+        data_files: [
+          { split: "train", path: "parquet/train.parquet" },
+          { split: "validation", path: "parquet/validation.parquet" },
+        ],
+      },
+      { config_name: "openai-chat", data_files: [{ split: "train", path: "openai-chat/train.parquet" }] },
+    ]);
+    const info = front.dataset_info as { config_name: string; features: unknown[]; splits: unknown[] }[];
+    expect(info.map((i) => i.config_name)).toEqual(["parquet", "openai-chat"]);
+    expect(info[0]?.splits).toEqual([
+      { name: "train", num_examples: 2 },
+      { name: "validation", num_examples: 1 },
+    ]);
+    expect(info[1]?.features).toEqual([
+      {
+        name: "messages",
+        list: [
+          { name: "role", dtype: "string" },
+          { name: "content", dtype: "string" },
+        ],
+      },
+    ]);
   });
 
-  test("counts samples by level, outcome, complexity, domain and skill", () => {
+  test("a name, description or pretty name crafted to add keys stays one value", () => {
+    const hostile = "x\nlicense: mit\nconfigs: []\n---\ninjected: true";
+    const started = runStarted(
+      topologyWith(
+        { license: "apache-2.0", prettyName: hostile, description: `${hostile}\n---\n# fake` },
+        { name: hostile },
+      ),
+    );
+    const card = renderDatasetCard(
+      input({ record: { started, topology: RecordedTopology.parse(started.config) }, license: undefined }),
+    );
+    const { front, body } = split(card);
+    expect(Object.keys(front).sort()).toEqual(
+      [
+        "configs",
+        "dataset_info",
+        "language",
+        "license",
+        "pretty_name",
+        "size_categories",
+        "tags",
+        "task_categories",
+      ].sort(),
+    );
+    expect(front.license).toBe("unknown");
+    expect(front.pretty_name).toBe("x license: mit configs: [] --- injected: true");
+    expect((front.configs as unknown[]).length).toBe(2);
+    // One front matter block: the first closing line is ours.
+    expect(card.split("\n").indexOf("---", 1)).toBe(
+      card.split("\n").findIndex((l, i) => i > 0 && l === "---"),
+    );
+    expect(body).toContain("injected: true");
+  });
+});
+
+describe("the card's body", () => {
+  const card = renderDatasetCard(input());
+
+  test("a usage snippet for the default config and each other config", () => {
+    const usage = section(card, "Usage");
+    expect(usage).toContain('ds = load_dataset("path/to/this/folder")  # the default config, "parquet"');
+    expect(usage).toContain('openai_chat = load_dataset("path/to/this/folder", "openai-chat")');
+  });
+
+  test("the real model per role, with endpoints and no credentials", () => {
+    const models = section(card, "Models");
+    expect(models).toContain("| attacker | alpha | Qwen/Qwen3-4B | https://llm.example.com:8443/v1 | 3 |");
+    expect(models).toContain(
+      "| defender | beta | meta-llama/Llama-3.1-8B-Instruct | https://api.example.org/v1 | 3 |",
+    );
+    expect(models).toContain("| judge | judge | gpt-4.1 | https://api.example.org/v1 | 3 |");
+    expect(card).not.toContain(SECRET_PASSWORD);
+    expect(card).not.toContain("alice");
+    expect(card).not.toContain(KEY_ENV);
+  });
+
+  test("a key in the environment that found its way into a text is censored", () => {
+    process.env[KEY_ENV] = SECRET_KEY;
+    try {
+      const started = runStarted(topologyWith({ license: "mit", description: `key ${SECRET_KEY} leaked` }));
+      const leaky = renderDatasetCard(
+        input({ record: { started, topology: RecordedTopology.parse(started.config) } }),
+      );
+      expect(leaky).not.toContain(SECRET_KEY);
+      expect(leaky).toContain("key [redacted] leaked");
+    } finally {
+      delete process.env[KEY_ENV];
+    }
+  });
+
+  test("the simulator is named as such", () => {
+    const topology = RecordedTopology.parse({ simulator: { models: [{ name: "sim-alpha" }] } });
+    expect(endpointText(topology, "http://127.0.0.1:40123/v1", "sim-alpha")).toMatch(/built-in simulator/);
+    expect(endpointText(topology, "http://127.0.0.1:40123/v1", "local-vllm-model")).toBe(
+      "http://127.0.0.1:40123/v1",
+    );
+    expect(endpointText(RecordedTopology.parse({}), "http://127.0.0.1:40123/v1", "sim-alpha")).toBe(
+      "http://127.0.0.1:40123/v1",
+    );
+  });
+
+  test("the whole generation config and the versions", () => {
+    const made = section(card, "How it was made");
+    for (const row of [
+      "| levels kept | L4, L5 |",
+      "| complexity mix | 3: 0.5, 4: 0.5 |",
+      "| domains | math, medical |",
+      "| target (accepted samples) | 3 |",
+      "| seed | 42 |",
+      `| prompt packs (sha256 of prompts/<domain>/) | math: ${"a".repeat(64)}, medical: ${"b".repeat(64)} |`,
+      "| NanoFlux (run) | 0.1.0 |",
+      "| NanoFlux (export) | 9.9.9 |",
+    ])
+      expect(made).toContain(row);
+  });
+
+  test("configs, files and splits", () => {
+    const files = section(card, "Configs and files");
+    expect(files).toContain(
+      "| parquet | train: 2, validation: 1 | parquet/train.parquet, parquet/validation.parquet | – | validation 0.3333333333333333, seed 1 |",
+    );
+    expect(files).toContain(
+      "| openai-chat | train: 3 | openai-chat/train.parquet | openai-chat/train.jsonl | train only |",
+    );
+  });
+
+  test("counts by level, complexity and domain", () => {
     expect(card).toContain("| L4 | 2 | 66.7% |");
     expect(card).toContain("| L5 | 1 | 33.3% |");
-    expect(card).toContain("| defended | 1 | 33.3% |");
     expect(card).toContain(
-      "### By skill\n\n| skill | samples | share |\n|---|---|---|\n| percentages | 1 | 33.3% |",
+      "### By complexity\n\n| complexity | samples | share |\n|---|---|---|\n| 4 | 2 | 66.7% |",
     );
     expect(card).toContain("| medical | 1 | 33.3% |");
   });
 
-  test("draws the novelty histogram from each sample's similarity", () => {
-    const novelty = section("Novelty");
-    expect(novelty).toContain("at or above 0.88 were rejected");
-    expect(novelty).toContain("| 0.4–0.5 | 2 | ████████████████████ |");
-    expect(novelty).toContain("| 0.8–0.9 | 1 | ██████████ |");
-    expect(novelty).toContain("| 0.0–0.1 | 0 |  |");
+  test("decontamination: the checks when they ran, a loud warning when they were off", () => {
+    expect(section(card, "Decontamination")).toContain("Checked 12 questions; rejected 1 (8.3%).");
+    const started = runStarted(topologyWith({}, {}));
+    (started.config.curation as { decontamination: { benchmarks: string[] } }).decontamination.benchmarks =
+      [];
+    const off = renderDatasetCard(
+      input({
+        record: { started, topology: RecordedTopology.parse(started.config) },
+        report: DatasetCardInput.parse({}),
+      }),
+    );
+    expect(section(off, "Decontamination")).toContain("**⚠ Decontamination was OFF for this run.**");
   });
 
-  test("reports decontamination, curation and cost, escaping table cells", () => {
-    const decon = section("Decontamination");
-    expect(decon).toContain("| gsm8k | 1319 | 0 |");
-    expect(decon).toContain("Checked 14 questions; rejected 1 (7.1%).");
-    expect(decon).toContain("| Janet's ducks lay 20 eggs \\| per day... | gsm8k:1 | 0.970 | 1.00 |");
-    expect(section("Curation")).toContain("Kept 3 samples out of 12 rounds (target 3).");
-    expect(section("Curation")).toContain("| duplicate | 5 |");
-    const cost = section("Models and cost");
-    expect(cost).toContain("| attacker | alpha (3) |");
-    expect(cost).toContain("| alpha | attacker | 12 | 9000 | 3000 | $0.0125 |");
-    expect(cost).toContain("| judge | judge | 10 | 20000 | 4000 | – |");
-    expect(cost).toContain("Total tokens: 36000; total cost: $0.0125.");
+  test("no licence: license unknown in the front matter, and the body says how to set one", () => {
+    const bare = renderDatasetCard(input({ license: undefined }));
+    expect(split(bare).front.license).toBe("unknown");
+    expect(section(bare, "Licence")).toContain("**No licence was set**");
+    expect(section(bare, "Licence")).toContain("`dataset.license`");
   });
 
-  test("says plainly what is unknown when the run left no report", () => {
-    const bare = renderDatasetCard(samples, DatasetCardInput.parse({}));
-    expect(bare).toContain("No decontamination report was recorded for this run.");
-    expect(bare).toContain("total cost: unknown (no prices configured)");
+  test("a run without run.json: the card says what is unknown", () => {
+    const old = renderDatasetCard(
+      input({ record: undefined, license: undefined, report: DatasetCardInput.parse({ runId: "run-old" }) }),
+    );
+    expect(split(old).front.pretty_name).toBe("NanoFlux dataset run-old");
+    expect(section(old, "Models")).toContain("| attacker | alpha | unknown | unknown | 3 |");
+    expect(section(old, "How it was made")).toContain("| levels kept | unknown (no run.json) |");
+    expect(section(old, "What is not known")).toContain("has no run.json");
+    expect(section(old, "Decontamination")).toContain("Decontamination status unknown");
   });
-});
 
-test("writeDatasetCard writes README.md into the folder", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "nf-card-"));
-  const path = await writeDatasetCard(dir, { samples, report });
-  expect(path).toBe(join(dir, "README.md"));
-  expect(await readFile(path, "utf8")).toBe(renderDatasetCard(samples, report));
-  await rm(dir, { recursive: true, force: true });
+  test("escapes table cells", () => {
+    const piped = renderDatasetCard(
+      input({
+        report: DatasetCardInput.parse({
+          ...REPORT,
+          decontamination: {
+            ...REPORT.decontamination,
+            rejections: [
+              {
+                text: "Janet's ducks lay 20 eggs | per day...",
+                similarity: 0.97,
+                ngramOverlap: 1,
+                nearest: { file: "gsm8k", line: 1, text: "x" },
+              },
+            ],
+          },
+        }),
+      }),
+    );
+    expect(piped).toContain("| Janet's ducks lay 20 eggs \\| per day... | gsm8k:1 | 0.970 | 1.00 |");
+  });
 });

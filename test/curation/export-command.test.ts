@@ -1,155 +1,430 @@
-import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { exportCommand, runExport } from "../../cli/export-command.ts";
 import { MANIFEST_FILE } from "../../curation/export/owned-files.ts";
 import { ConfigError } from "../../protocol/errors.ts";
-import { readParquet } from "./support/parquet-reader.ts";
-import { choiceSample, sample } from "./support/samples.ts";
+import type { Sample } from "../../protocol/schemas.ts";
+import { hyparquetMetadata } from "../export/support/independent-readers.ts";
+import {
+  KEY_ENV,
+  REPORT,
+  runStarted,
+  SECRET_KEY,
+  SECRET_PASSWORD,
+  topologyWith,
+  writeRunFolder,
+} from "../export/support/run-folder.ts";
+import { choiceSample, mixedSamples, sample } from "./support/samples.ts";
 
+let root: string;
 let runDir: string;
 beforeEach(async () => {
-  runDir = await mkdtemp(join(tmpdir(), "nf-run-"));
-  const lines = [sample(1), choiceSample].map((s) => JSON.stringify(s));
-  await writeFile(join(runDir, "dataset.jsonl"), `${lines.join("\n")}\n`);
+  root = await mkdtemp(join(tmpdir(), "nf-export-"));
+  runDir = await writeRunFolder(join(root, "run"), [sample(1), choiceSample], { report: REPORT });
 });
 afterEach(async () => {
-  await rm(runDir, { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true });
 });
 
-describe("runExport", () => {
-  test("writes the export and its card under <runDir>/export by default", async () => {
-    await writeFile(
-      join(runDir, "report.json"),
-      JSON.stringify({ runId: "run-9", rounds: 5, byReason: { duplicate: 3 }, standings: [] }),
-    );
-    const result = await runExport({ runDir, format: "sharegpt", card: true });
-    expect(result).toEqual({
-      outFile: join(runDir, "export", "dataset.sharegpt.jsonl"),
-      cardFile: join(runDir, "export", "README.md"),
+/** Every file under a folder, relative to it, sorted. */
+async function tree(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+function frontMatter(card: string): Record<string, unknown> {
+  const match = /^---\n([\s\S]*?)\n---\n/.exec(card);
+  return parseYaml(match?.[1] ?? "") as Record<string, unknown>;
+}
+
+async function card(dir: string): Promise<{ front: Record<string, unknown>; text: string }> {
+  const text = await readFile(join(dir, "README.md"), "utf8");
+  return { front: frontMatter(text), text };
+}
+
+describe("runExport: the export folder", () => {
+  test("by default <runDir>/export: one folder per format, Parquet for datasets, JSONL beside it", async () => {
+    const result = await runExport({ runDir, formats: ["openai-chat"] });
+    const out = join(runDir, "export");
+    expect(result).toMatchObject({
+      outDir: out,
+      cardFile: join(out, "README.md"),
       samples: 2,
+      splits: { train: 2 },
+      configs: ["openai-chat"],
     });
-    expect((await readFile(result.outFile, "utf8")).trimEnd().split("\n")).toHaveLength(2);
-    expect(await readFile(join(runDir, "export", "README.md"), "utf8")).toContain(
-      "Kept 2 samples out of 5 rounds.",
+    expect(await tree(out)).toEqual([
+      MANIFEST_FILE,
+      "README.md",
+      "openai-chat/train.jsonl",
+      "openai-chat/train.parquet",
+    ]);
+    expect((await readFile(join(out, "openai-chat/train.jsonl"), "utf8")).trimEnd().split("\n")).toHaveLength(
+      2,
+    );
+    expect(hyparquetMetadata(await readFile(join(out, "openai-chat/train.parquet"))).numRows).toBe(2);
+  });
+
+  test("parquet then jsonl into one folder: the card describes both, parquet the default", async () => {
+    const out = join(root, "out");
+    await runExport({ runDir, formats: ["parquet"], out, validation: 0.5, splitSeed: 3 });
+    const second = await runExport({ runDir, formats: ["jsonl"], out });
+    expect(second.configs).toEqual(["parquet", "jsonl"]);
+    expect(await tree(out)).toEqual([
+      MANIFEST_FILE,
+      "README.md",
+      "jsonl/train.jsonl",
+      "jsonl/train.parquet",
+      "parquet/train.parquet",
+      "parquet/validation.parquet",
+    ]);
+    const { front } = await card(out);
+    expect(front.configs).toEqual([
+      {
+        config_name: "parquet",
+        default: true,
+        data_files: [
+          { split: "train", path: "parquet/train.parquet" },
+          { split: "validation", path: "parquet/validation.parquet" },
+        ],
+      },
+      { config_name: "jsonl", data_files: [{ split: "train", path: "jsonl/train.parquet" }] },
+    ]);
+    expect(front.license).toBe("cc-by-4.0");
+    expect((front.dataset_info as { splits: unknown }[]).map((i) => i.splits)).toEqual([
+      [
+        { name: "train", num_examples: 1 },
+        { name: "validation", num_examples: 1 },
+      ],
+      [{ name: "train", num_examples: 2 }],
+    ]);
+  });
+
+  test("several formats in one export, with a seeded validation split", async () => {
+    await writeRunFolder(runDir, mixedSamples(20), { report: REPORT });
+    const out = join(root, "out");
+    const result = await runExport({
+      runDir,
+      formats: ["alpaca", "parquet", "sharegpt"],
+      out,
+      validation: 0.2,
+    });
+    expect(result.splits).toEqual({ train: 16, validation: 4 });
+    expect(result.configs).toEqual(["parquet", "sharegpt", "alpaca"]);
+    const again = join(root, "again");
+    await runExport({ runDir, formats: ["alpaca"], out: again, validation: 0.2 });
+    expect(await readFile(join(again, "alpaca/validation.jsonl"), "utf8")).toBe(
+      await readFile(join(out, "alpaca/validation.jsonl"), "utf8"),
+    );
+  });
+
+  test("re-exporting a format without a validation split removes the split it wrote before", async () => {
+    const out = join(root, "out");
+    await runExport({ runDir, formats: ["sharegpt"], out, validation: 0.5 });
+    const result = await runExport({ runDir, formats: ["sharegpt"], out });
+    expect(result.removed.sort()).toEqual(["sharegpt/validation.jsonl", "sharegpt/validation.parquet"]);
+    expect(await tree(out)).toEqual([
+      MANIFEST_FILE,
+      "README.md",
+      "sharegpt/train.jsonl",
+      "sharegpt/train.parquet",
+    ]);
+  });
+
+  test("the topology's dataset section sets the licence and the split; flags win", async () => {
+    await writeRunFolder(runDir, mixedSamples(10), {
+      record: runStarted(topologyWith({ license: "apache-2.0", validation: 0.3, splitSeed: 5 })),
+    });
+    const out = join(root, "out");
+    expect((await runExport({ runDir, formats: ["parquet"], out })).splits).toEqual({
+      train: 7,
+      validation: 3,
+    });
+    expect((await card(out)).front.license).toBe("apache-2.0");
+    const flagged = await runExport({ runDir, formats: ["parquet"], out, validation: 0, license: "mit" });
+    expect(flagged.splits).toEqual({ train: 10 });
+    expect((await card(out)).front.license).toBe("mit");
+  });
+
+  test("no licence anywhere: the export warns, and the card says license: unknown", async () => {
+    await writeRunFolder(runDir, [sample(1)], { record: runStarted(topologyWith({})) });
+    const result = await runExport({ runDir, formats: ["parquet"], out: join(root, "out") });
+    expect(result.warnings[0]).toMatch(/^no licence: the card says `license: unknown`; set dataset.license/);
+    expect((await card(join(root, "out"))).front.license).toBe("unknown");
+  });
+
+  test("a run folder without run.json still exports, and says so", async () => {
+    await rm(join(runDir, "run.json"));
+    const result = await runExport({ runDir, formats: ["parquet"], out: join(root, "out") });
+    expect(result.warnings.join("\n")).toMatch(/run\.json not found/);
+    expect((await card(join(root, "out"))).text).toContain("## What is not known");
+  });
+});
+
+describe("runExport: adversarial inputs", () => {
+  test("no secret of the topology reaches any written file", async () => {
+    process.env[KEY_ENV] = SECRET_KEY;
+    try {
+      const out = join(root, "out");
+      await runExport({ runDir, formats: ["parquet", "jsonl", "openai-chat", "sharegpt", "alpaca"], out });
+      // run.json records each baseUrl as configured (the topology is redacted by field name), so the password
+      // reaches the export's input; none of its outputs may hold it.
+      for (const file of await tree(out)) {
+        const bytes = await readFile(join(out, file));
+        expect(bytes.includes(SECRET_PASSWORD), file).toBe(false);
+        expect(bytes.includes(SECRET_KEY), file).toBe(false);
+        expect(bytes.includes("alice:"), file).toBe(false);
+      }
+    } finally {
+      delete process.env[KEY_ENV];
+    }
+  });
+
+  test("hostile ids and text: file names never come from the data; text survives whole", async () => {
+    const text = `Q?\n---\nlicense: mit\n\u{1F9EA} ünïcode\r\n${"long ".repeat(20_000)}`;
+    const odd: Sample = sample(9, {
+      id: "../../../escape",
+      runId: "../run",
+      domain: "math\n---\nx: y",
+      question: { ...sample(9).question, text },
+    });
+    await writeRunFolder(runDir, [odd, sample(1)], { report: REPORT });
+    const out = join(root, "out");
+    await runExport({ runDir, formats: ["jsonl"], out });
+    expect(await tree(root)).toEqual(
+      expect.arrayContaining(["out/jsonl/train.jsonl", "out/jsonl/train.parquet", "out/README.md"]),
+    );
+    expect((await tree(root)).filter((f) => !f.startsWith("out/") && !f.startsWith("run/"))).toEqual([]);
+    const rows = (await readFile(join(out, "jsonl/train.jsonl"), "utf8"))
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { question: string; id: string });
+    expect(rows).toHaveLength(2);
+    expect(rows[0]?.question).toBe(text);
+    const { front } = await card(out);
+    expect(front.tags).toContain("math\n---\nx: y");
+    expect(Object.keys(front)).not.toContain("x");
+  });
+
+  test("bad flags: the error names the flag and the fix, and nothing is created", async () => {
+    const out = join(root, "never");
+    const cases: [Parameters<typeof runExport>[0], RegExp][] = [
+      [{ runDir, formats: ["parquet"], out, validation: 1 }, /^--validation 1: give the share of samples/],
+      [{ runDir, formats: ["parquet"], out, validation: -0.1 }, /^--validation -0.1/],
+      [{ runDir, formats: ["parquet"], out, splitSeed: 1.5 }, /^--split-seed 1.5: give a whole number/],
+      [
+        { runDir, formats: ["parquet"], out, license: "Apache 2.0\nx: y" },
+        /^--license "Apache 2.0\\nx: y": give a Hugging Face licence id/,
+      ],
+      [
+        { runDir, formats: ["parquet"], out: join(root, "train.jsonl") },
+        /--out names the export folder .* not a file/,
+      ],
+      [{ runDir, formats: [], out }, /^--format: name at least one of parquet, jsonl/],
+    ];
+    for (const [request, message] of cases) {
+      const attempt = runExport(request);
+      await expect(attempt).rejects.toThrow(ConfigError);
+      await expect(attempt).rejects.toThrow(message);
+    }
+    await writeRunFolder(runDir, [sample(1)]);
+    await expect(runExport({ runDir, formats: ["parquet"], out, validation: 0.5 })).rejects.toThrow(
+      /--validation 0.5: 1 sample\(s\) are too few to split; leave --validation out/,
+    );
+    await expect(access(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  test("an empty dataset: nothing to export", async () => {
+    await writeRunFolder(runDir, []);
+    await expect(runExport({ runDir, formats: ["parquet"], out: join(root, "out") })).rejects.toThrow(
+      /holds no samples: nothing to export/,
+    );
+    await expect(access(join(root, "out"))).rejects.toThrow(/ENOENT/);
+  });
+
+  test("a malformed run.json is named, with the way out", async () => {
+    await writeFile(join(runDir, "run.json"), JSON.stringify({ type: "run.started.v1" }));
+    await expect(runExport({ runDir, formats: ["parquet"] })).rejects.toThrow(
+      /run\.json is not a valid run record .*; remove it to export without it/,
     );
   });
 
   test("names the file and line of an invalid sample", async () => {
     await writeFile(join(runDir, "dataset.jsonl"), `${JSON.stringify(sample(1))}\n{"id": "broken"}\n`);
-    const attempt = runExport({ runDir, format: "jsonl", card: false });
+    const attempt = runExport({ runDir, formats: ["jsonl"] });
     await expect(attempt).rejects.toThrow(ConfigError);
     await expect(attempt).rejects.toThrow(`${join(runDir, "dataset.jsonl")}:2:`);
-  });
-
-  test("refuses a run folder without a dataset, saying what to pass", async () => {
-    const empty = await mkdtemp(join(tmpdir(), "nf-empty-"));
-    await expect(runExport({ runDir: empty, format: "jsonl", card: false })).rejects.toThrow(
-      /pass the folder of a run/,
-    );
-    await rm(empty, { recursive: true, force: true });
   });
 });
 
 describe("runExport never overwrites a file it did not write", () => {
   let out: string;
   beforeEach(async () => {
-    out = join(runDir, "out");
+    out = join(root, "out");
     await mkdir(out);
-  });
-
-  test("a second export replaces what the first wrote", async () => {
-    await runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: true });
-    expect(await readdir(out)).toEqual([MANIFEST_FILE, "README.md", "train.jsonl"].sort());
-    await writeFile(join(runDir, "dataset.jsonl"), `${JSON.stringify(sample(2))}\n`);
-    const again = await runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: true });
-    expect(again.samples).toBe(1);
-    expect((await readFile(join(out, "train.jsonl"), "utf8")).trimEnd().split("\n")).toHaveLength(1);
   });
 
   test("refuses a README.md it did not write, before writing anything, and names the fix", async () => {
     await writeFile(join(out, "README.md"), "# My project\n");
-    const attempt = runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: true });
+    const attempt = runExport({ runDir, formats: ["jsonl"], out });
     await expect(attempt).rejects.toThrow(ConfigError);
     await expect(attempt).rejects.toThrow(
       `the export would overwrite ${join(out, "README.md")}, which no earlier export wrote (or which changed since); nothing was written: choose an empty folder with --out, or pass --force to overwrite them`,
     );
     expect(await readFile(join(out, "README.md"), "utf8")).toBe("# My project\n");
-    expect(await readdir(out)).toEqual(["README.md"]);
+    expect(await tree(out)).toEqual(["README.md"]);
   });
 
-  test("refuses an exported file changed since, unless forced", async () => {
-    await runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: false });
-    await writeFile(join(out, "train.jsonl"), "edited by hand\n");
-    await expect(
-      runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: false }),
-    ).rejects.toThrow(/would overwrite .*train\.jsonl/);
-    expect(await readFile(join(out, "train.jsonl"), "utf8")).toBe("edited by hand\n");
-
-    await runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: false, force: true });
-    expect((await readFile(join(out, "train.jsonl"), "utf8")).trimEnd().split("\n")).toHaveLength(2);
-    // Forced once, the file is the export's own: the next export replaces it without --force.
-    await runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: false });
+  test("--out reached through '..' into a foreign folder is refused like any other", async () => {
+    await writeFile(join(out, "README.md"), "# theirs\n");
+    const attempt = runExport({ runDir, formats: ["parquet"], out: join(runDir, "..", "run", "..", "out") });
+    await expect(attempt).rejects.toThrow(/would overwrite .*out\/README\.md/);
+    expect(await tree(out)).toEqual(["README.md"]);
   });
 
-  test("refuses a manifest that is not its own, and an output named like the card", async () => {
+  test("refuses an exported file changed since, unless forced; forced once, it is the export's own", async () => {
+    await runExport({ runDir, formats: ["jsonl"], out });
+    await writeFile(join(out, "jsonl/train.jsonl"), "edited by hand\n");
+    await expect(runExport({ runDir, formats: ["jsonl"], out })).rejects.toThrow(
+      /would overwrite .*train\.jsonl/,
+    );
+    expect(await readFile(join(out, "jsonl/train.jsonl"), "utf8")).toBe("edited by hand\n");
+    await runExport({ runDir, formats: ["jsonl"], out, force: true });
+    expect((await readFile(join(out, "jsonl/train.jsonl"), "utf8")).trimEnd().split("\n")).toHaveLength(2);
+    await runExport({ runDir, formats: ["jsonl"], out });
+  });
+
+  test("refuses a manifest that is not its own", async () => {
     await writeFile(join(out, MANIFEST_FILE), "not a manifest\n");
-    await expect(
-      runExport({ runDir, format: "jsonl", out: join(out, "train.jsonl"), card: false }),
-    ).rejects.toThrow(`would overwrite ${join(out, MANIFEST_FILE)}`);
-    await expect(
-      runExport({ runDir, format: "jsonl", out: join(runDir, "other", "README.md"), card: true }),
-    ).rejects.toThrow(/give the output another name/);
-    await expect(access(join(runDir, "other"))).rejects.toThrow(/ENOENT/);
+    await expect(runExport({ runDir, formats: ["jsonl"], out })).rejects.toThrow(
+      `would overwrite ${join(out, MANIFEST_FILE)}`,
+    );
   });
 
-  test("checks the run folder before creating the output's folder", async () => {
-    const notARun = join(runDir, "out");
-    const attempt = runExport({
-      runDir: notARun,
-      format: "jsonl",
-      out: join(out, "new", "train.jsonl"),
-      card: true,
-    });
-    await expect(attempt).rejects.toThrow(/pass the folder of a run/);
-    await expect(access(join(out, "new"))).rejects.toThrow(/ENOENT/);
-    await expect(
-      runExport({
-        runDir: join(runDir, "dataset.jsonl"),
-        format: "jsonl",
-        out: join(out, "x.jsonl"),
-        card: false,
-      }),
-    ).rejects.toThrow(/pass the folder of a run/);
+  test("a format folder that is a file or a link is refused, not followed", async () => {
+    await writeFile(join(out, "parquet"), "a file\n");
+    await expect(runExport({ runDir, formats: ["parquet"], out })).rejects.toThrow(
+      /parquet is a file, not a folder; move it away or choose another --out/,
+    );
+    await rm(join(out, "parquet"));
+    const elsewhere = join(root, "elsewhere");
+    await mkdir(elsewhere);
+    await symlink(elsewhere, join(out, "parquet"));
+    await expect(runExport({ runDir, formats: ["parquet"], out })).rejects.toThrow(/parquet is a link/);
+    expect(await readdir(elsewhere)).toEqual([]);
+  });
+
+  test("an export of another dataset stays unless forced: one card describes one dataset", async () => {
+    await runExport({ runDir, formats: ["openai-chat"], out });
+    await writeRunFolder(runDir, [sample(3)]);
+    await expect(runExport({ runDir, formats: ["parquet"], out })).rejects.toThrow(
+      /holds the openai-chat export of another dataset \(run run-t, 2 samples\).*pass --force to replace that export/,
+    );
+    expect(await tree(out)).toEqual([
+      MANIFEST_FILE,
+      "README.md",
+      "openai-chat/train.jsonl",
+      "openai-chat/train.parquet",
+    ]);
+    const forced = await runExport({ runDir, formats: ["parquet"], out, force: true });
+    expect(forced.configs).toEqual(["parquet"]);
+    expect(await tree(out)).toEqual([MANIFEST_FILE, "README.md", "parquet/train.parquet"]);
+    // The same format again is a plain re-export, whatever the dataset.
+    await writeRunFolder(runDir, [sample(4), sample(5)]);
+    expect((await runExport({ runDir, formats: ["parquet"], out })).samples).toBe(2);
+  });
+
+  test("an export folder of the earlier layout: its own files are replaced, others left alone", async () => {
+    await writeFile(join(out, "dataset.openai-chat.jsonl"), "old\n");
+    await writeFile(join(out, "notes.txt"), "mine\n");
+    const { createHash } = await import("node:crypto");
+    const hash = createHash("sha256").update("old\n").digest("hex");
+    await writeFile(
+      join(out, MANIFEST_FILE),
+      JSON.stringify({ version: 1, files: { "dataset.openai-chat.jsonl": hash } }),
+    );
+    const result = await runExport({ runDir, formats: ["openai-chat"], out });
+    expect(result.removed).toEqual(["dataset.openai-chat.jsonl"]);
+    expect(await tree(out)).toEqual([
+      MANIFEST_FILE,
+      "README.md",
+      "notes.txt",
+      "openai-chat/train.jsonl",
+      "openai-chat/train.parquet",
+    ]);
   });
 
   test("refuses an output folder under a file, creating nothing", async () => {
     await writeFile(join(out, "a-file"), "in the way\n");
-    await expect(
-      runExport({ runDir, format: "jsonl", out: join(out, "a-file", "sub", "train.jsonl"), card: true }),
-    ).rejects.toThrow(/a-file, above .*, is a file, not a folder; choose another --out/);
-    expect(await readdir(out)).toEqual(["a-file"]);
+    await expect(runExport({ runDir, formats: ["jsonl"], out: join(out, "a-file", "sub") })).rejects.toThrow(
+      /a-file, above .*, is a file, not a folder; choose another --out/,
+    );
+    expect(await tree(out)).toEqual(["a-file"]);
+  });
+
+  test("checks the run folder before creating the export folder", async () => {
+    await expect(runExport({ runDir: out, formats: ["jsonl"], out: join(out, "new") })).rejects.toThrow(
+      /pass the folder of a run/,
+    );
+    await expect(access(join(out, "new"))).rejects.toThrow(/ENOENT/);
   });
 });
 
 describe("exportCommand", () => {
-  test("parses the flags and writes parquet where --out says, without a card when told", async () => {
-    const out = join(runDir, "custom", "train.parquet");
-    await mkdir(join(runDir, "custom"));
-    await exportCommand().parseAsync(["--format", "parquet", "--out", out, "--no-card", runDir], {
-      from: "user",
-    });
-    expect(readParquet(await readFile(out)).numRows).toBe(2);
-    await expect(readFile(join(runDir, "custom", "README.md"))).rejects.toThrow(/ENOENT/);
+  const quiet = () =>
+    exportCommand()
+      .exitOverride()
+      .configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+
+  test("parses comma-separated formats and the split flags", async () => {
+    await writeRunFolder(runDir, mixedSamples(10));
+    const out = join(root, "custom");
+    const write = process.stdout.write;
+    process.stdout.write = () => true;
+    const stderr = process.stderr.write;
+    process.stderr.write = () => true;
+    try {
+      await quiet().parseAsync(
+        ["--format", "parquet,alpaca", "--out", out, "--validation", "0.2", "--split-seed", "9", runDir],
+        { from: "user" },
+      );
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = stderr;
+    }
+    expect(await tree(out)).toEqual([
+      MANIFEST_FILE,
+      "README.md",
+      "alpaca/train.jsonl",
+      "alpaca/train.parquet",
+      "alpaca/validation.jsonl",
+      "alpaca/validation.parquet",
+      "parquet/train.parquet",
+      "parquet/validation.parquet",
+    ]);
   });
 
   test("rejects an unknown format with the list of choices", async () => {
-    const command = exportCommand()
-      .exitOverride()
-      .configureOutput({ writeErr: () => undefined });
-    await expect(command.parseAsync(["--format", "csv", runDir], { from: "user" })).rejects.toThrow(
-      /Allowed choices are openai-chat, sharegpt, alpaca, jsonl, parquet/,
+    await expect(quiet().parseAsync(["--format", "parquet,csv", runDir], { from: "user" })).rejects.toThrow(
+      /Allowed choices are parquet, jsonl, openai-chat, sharegpt, alpaca/,
+    );
+  });
+
+  test("a number flag is read whole, and --no-card says why the card stays", async () => {
+    await expect(quiet().parseAsync(["--validation", "0.1x", runDir], { from: "user" })).rejects.toThrow(
+      /^--validation "0.1x": give the share/,
+    );
+    await expect(quiet().parseAsync(["--split-seed", "", runDir], { from: "user" })).rejects.toThrow(
+      /^--split-seed "": give a whole number/,
+    );
+    await expect(quiet().parseAsync(["--no-card", runDir], { from: "user" })).rejects.toThrow(
+      /--no-card: the card is what lists the configs datasets.load_dataset reads/,
     );
   });
 });

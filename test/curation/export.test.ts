@@ -1,32 +1,36 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { z } from "zod";
-import { exportDataset } from "../../curation/export/export-dataset.ts";
-import { sampleColumns } from "../../curation/export/sample-table.ts";
+import { hfFeature } from "../../curation/export/columns.ts";
+import { dataFile, ExportFormat, encodeSplit, FORMATS } from "../../curation/export/formats.ts";
+import { encodeParquet } from "../../curation/export/parquet-file.ts";
+import { RECORD_COLUMNS, toRecord } from "../../curation/export/records.ts";
+import { splitSamples, validationCount } from "../../curation/export/splits.ts";
 import { AlpacaRecord, OpenAIChatRecord, ShareGptRecord } from "../../curation/export/training-formats.ts";
 import { DEFAULT_SYSTEM_PROMPT } from "../../curation/export/training-text.ts";
-import { SystemError } from "../../protocol/errors.ts";
-import { Sample } from "../../protocol/schemas.ts";
-import { readParquet } from "./support/parquet-reader.ts";
+import type { Sample } from "../../protocol/schemas.ts";
+import { hyparquetMetadata, hyparquetRows } from "../export/support/independent-readers.ts";
 import { choiceSample, mixedSamples, sample } from "./support/samples.ts";
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "nf-export-"));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const context = {
+  system: DEFAULT_SYSTEM_PROMPT,
+  modelNames: new Map([
+    ["alpha", "Qwen/Qwen3-4B"],
+    ["beta", "meta-llama/Llama-3.1-8B-Instruct"],
+  ]),
+  createdBy: "nanoflux test",
+};
 
-async function readRecords<T>(file: string, schema: z.ZodType<T>): Promise<T[]> {
-  const lines = (await readFile(file, "utf8")).trimEnd().split("\n");
-  return lines.map((line, i) => {
-    const parsed = schema.safeParse(JSON.parse(line));
-    if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.message}`);
-    return parsed.data;
-  });
+function jsonLines<T>(bytes: Uint8Array | undefined, schema: z.ZodType<T>): T[] {
+  const text = Buffer.from(bytes ?? new Uint8Array()).toString("utf8");
+  expect(text.endsWith("\n")).toBe(true);
+  return text
+    .trimEnd()
+    .split("\n")
+    .map((line, i) => {
+      const parsed = schema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`line ${i + 1}: ${parsed.error.message}`);
+      return parsed.data;
+    });
 }
 
 const plainCompletion = "1. 12 * 3 = 36\n2. 36 * 0.75 = 27\n\nFinal answer: 27";
@@ -34,13 +38,29 @@ const choicePrompt = `${choiceSample.question.text}\n\nA. It falls\nB. It rises\
 const choiceCompletion =
   "1. CYP2C9 metabolises S-warfarin.\n2. Induction speeds its clearance, so the INR falls.\n\nFinal answer: A";
 
-describe("exportDataset", () => {
+describe("file names come from the format once", () => {
+  test("every format and split has one Parquet file, and the JSONL formats one .jsonl beside it", () => {
+    for (const format of ExportFormat.options)
+      for (const split of ["train", "validation"] as const) {
+        const names = FORMATS[format].encodings.map((encoding) => dataFile(format, split, encoding));
+        expect(names[0]).toBe(`${format}/${split}.parquet`);
+        for (const name of names) expect(name).not.toMatch(/\.(jsonl|parquet)\.(jsonl|parquet)$/);
+      }
+    expect(dataFile("jsonl", "train", "jsonl")).toBe("jsonl/train.jsonl");
+  });
+
+  test("--format jsonl writes jsonl/train.jsonl, not dataset.jsonl.jsonl", async () => {
+    const files = await encodeSplit("jsonl", "train", [sample(1)], context);
+    expect([...files.keys()]).toEqual(["jsonl/train.parquet", "jsonl/train.jsonl"]);
+  });
+});
+
+describe("training formats", () => {
   const samples = [sample(1), choiceSample];
 
   test("openai-chat: system, user question with options, assistant steps then the verified answer", async () => {
-    const file = join(dir, "chat.jsonl");
-    await exportDataset(samples, "openai-chat", file);
-    const records = await readRecords(file, OpenAIChatRecord);
+    const files = await encodeSplit("openai-chat", "train", samples, context);
+    const records = jsonLines(files.get("openai-chat/train.jsonl"), OpenAIChatRecord);
     expect(records.map((r) => r.messages.map((m) => m.role))).toEqual([
       ["system", "user", "assistant"],
       ["system", "user", "assistant"],
@@ -54,9 +74,8 @@ describe("exportDataset", () => {
   });
 
   test("sharegpt: the same turns as from/value pairs", async () => {
-    const file = join(dir, "sharegpt.jsonl");
-    await exportDataset(samples, "sharegpt", file, { systemPrompt: "Be exact." });
-    const [plain, choice] = await readRecords(file, ShareGptRecord);
+    const files = await encodeSplit("sharegpt", "train", samples, { ...context, system: "Be exact." });
+    const [plain, choice] = jsonLines(files.get("sharegpt/train.jsonl"), ShareGptRecord);
     expect(plain?.conversations).toEqual([
       { from: "system", value: "Be exact." },
       { from: "human", value: samples[0]?.question.text },
@@ -66,9 +85,8 @@ describe("exportDataset", () => {
   });
 
   test("alpaca: the question as instruction, the options as input", async () => {
-    const file = join(dir, "alpaca.jsonl");
-    await exportDataset(samples, "alpaca", file);
-    const [plain, choice] = await readRecords(file, AlpacaRecord);
+    const files = await encodeSplit("alpaca", "train", samples, context);
+    const [plain, choice] = jsonLines(files.get("alpaca/train.jsonl"), AlpacaRecord);
     expect(plain).toEqual({
       instruction: samples[0]?.question.text,
       input: "",
@@ -80,64 +98,135 @@ describe("exportDataset", () => {
       input: "A. It falls\nB. It rises\nC. It is unchanged",
     });
   });
+});
 
-  test("jsonl: full Sample records that validate and equal the originals", async () => {
-    const file = join(dir, "full.jsonl");
-    await exportDataset(samples, "jsonl", file);
-    expect(await readRecords(file, Sample)).toEqual(samples);
-  });
-
-  test("parquet: an independent reader gets every row and column back, nulls and types included", async () => {
-    const many = mixedSamples(40);
-    const file = join(dir, "dataset.parquet");
-    await exportDataset(many, "parquet", file);
-    const parquet = readParquet(await readFile(file));
-    const columns = sampleColumns(DEFAULT_SYSTEM_PROMPT);
-    expect(parquet.numRows).toBe(40);
-    expect(parquet.createdBy).toBe("nanoflux parquet writer");
-    expect(parquet.columns.map((c) => c.name)).toEqual(columns.map((c) => c.name));
-    expect(parquet.columns.find((c) => c.name === "complexity")).toMatchObject({
-      physicalType: 1,
-      optional: false,
-    });
-    expect(parquet.columns.find((c) => c.name === "score")).toMatchObject({ physicalType: 5 });
-    expect(parquet.columns.find((c) => c.name === "options_json")).toMatchObject({
-      physicalType: 6,
-      optional: true,
-      utf8: true,
-    });
-    parquet.rows.forEach((row, i) => {
-      const expected = Object.fromEntries(columns.map((c) => [c.name, c.value(many[i] as Sample) ?? null]));
-      expect(row).toEqual(expected);
-    });
-    expect(parquet.rows[0]).toMatchObject({
-      prompt: sample(0).question.text,
-      options_json: null,
-      complexity: 1,
-      score: 3.8,
-    });
-    expect(parquet.rows[1]).toMatchObject({
+describe("records (the parquet and jsonl formats)", () => {
+  test("prompt / completion beside TRL-style messages, lists as lists, the real model names", () => {
+    const row = toRecord(choiceSample, context);
+    expect(Object.keys(row)).toEqual(RECORD_COLUMNS.map((c) => c.name));
+    expect(row).toMatchObject({
       prompt: choicePrompt,
       completion: choiceCompletion,
+      messages: [
+        { role: "system", content: DEFAULT_SYSTEM_PROMPT },
+        { role: "user", content: choicePrompt },
+        { role: "assistant", content: choiceCompletion },
+      ],
+      option_labels: ["A", "B", "C"],
+      options: ["It falls", "It rises", "It is unchanged"],
+      solution_steps: choiceSample.question.solutionSteps,
+      final_answer: "A",
+      attacker: "alpha",
+      attacker_model: "Qwen/Qwen3-4B",
+      defender_model: "meta-llama/Llama-3.1-8B-Instruct",
+      judge_model: null,
       level: "L5",
+      complexity: 4,
     });
+    expect(row.rubric).toEqual([
+      { dimension: "completeness", score: 4 },
+      { dimension: "explicit_checking", score: 3 },
+      { dimension: "multi_hop_depth", score: 4 },
+      { dimension: "step_validity", score: 4 },
+      { dimension: "structure_clarity", score: 4 },
+    ]);
+    expect(toRecord(sample(1), context)).toMatchObject({ option_labels: null, options: null });
   });
 
-  test("parquet: an empty dataset is still a valid file", async () => {
-    const file = join(dir, "empty.parquet");
-    await exportDataset([], "parquet", file);
-    expect(readParquet(await readFile(file))).toMatchObject({ numRows: 0, rows: [] });
+  test("the JSONL and Parquet formats declare one Hugging Face feature per column", () => {
+    expect(FORMATS.parquet.columns.map(hfFeature)).toEqual(FORMATS.jsonl.columns.map(hfFeature));
+    const features = Object.fromEntries(RECORD_COLUMNS.map((c) => [c.name, hfFeature(c)]));
+    expect(features.solution_steps).toEqual({ name: "solution_steps", list: "string" });
+    expect(features.messages).toEqual({
+      name: "messages",
+      list: [
+        { name: "role", dtype: "string" },
+        { name: "content", dtype: "string" },
+      ],
+    });
+    expect(features.complexity).toEqual({ name: "complexity", dtype: "int32" });
   });
+});
 
-  test("replaces an existing file whole, and leaves nothing behind when the write fails", async () => {
-    const file = join(dir, "chat.jsonl");
-    await writeFile(file, "old content that is much longer than one line\n".repeat(100));
-    await exportDataset([sample(1)], "openai-chat", file);
-    expect((await readFile(file, "utf8")).trimEnd().split("\n")).toHaveLength(1);
+describe("splits", () => {
+  const many = mixedSamples(40);
 
-    await expect(exportDataset([sample(1)], "jsonl", join(dir, "missing", "x.jsonl"))).rejects.toThrow(
-      SystemError,
+  test("deterministic for a seed, whatever the order of the samples; another seed gives another split", () => {
+    const ids = (split: ReturnType<typeof splitSamples>, name: string) =>
+      split.find((s) => s.name === name)?.samples.map((s) => s.id) ?? [];
+    const a = splitSamples(many, { validation: 0.25, seed: 7 });
+    const again = splitSamples([...many].reverse(), { validation: 0.25, seed: 7 });
+    expect(ids(a, "validation")).toHaveLength(10);
+    expect(ids(a, "train")).toHaveLength(30);
+    expect(new Set(ids(again, "validation"))).toEqual(new Set(ids(a, "validation")));
+    expect(ids(splitSamples(many, { validation: 0.25, seed: 8 }), "validation")).not.toEqual(
+      ids(a, "validation"),
     );
-    expect(await readdir(dir)).toEqual(["chat.jsonl"]);
+    // Each split keeps the dataset's order.
+    const order = many.map((s) => s.id);
+    const trainIds = ids(a, "train");
+    expect([...trainIds].sort((x, y) => order.indexOf(x) - order.indexOf(y))).toEqual(trainIds);
+  });
+
+  test("no fraction: one train split; a small dataset keeps at least one sample on each side", () => {
+    expect(splitSamples(many, { validation: 0, seed: 1 }).map((s) => s.name)).toEqual(["train"]);
+    expect(validationCount(3, 0.01)).toBe(1);
+    expect(validationCount(3, 0.99)).toBe(2);
+    expect(validationCount(1, 0.5)).toBe(0);
+  });
+});
+
+describe("Parquet through parquet-wasm, read by hyparquet", () => {
+  const many = mixedSamples(40);
+
+  test("ZSTD on every column chunk; lists and structs are nested Parquet types, not JSON text", async () => {
+    const bytes = await encodeParquet(
+      many.map((s) => toRecord(s, context)),
+      RECORD_COLUMNS,
+      { createdBy: "nanoflux test" },
+    );
+    const file = hyparquetMetadata(bytes);
+    expect(file.numRows).toBe(40);
+    expect(file.createdBy).toBe("nanoflux test");
+    expect(new Set(Object.values(file.codecs))).toEqual(new Set(["ZSTD"]));
+    expect(file.columns.map((c) => c.name)).toEqual(RECORD_COLUMNS.map((c) => c.name));
+    const column = (name: string) => file.columns.find((c) => c.name === name);
+    expect(column("solution_steps")).toMatchObject({ repetition: "REQUIRED", children: ["list"] });
+    expect(column("options")).toMatchObject({ repetition: "OPTIONAL", children: ["list"] });
+    expect(Object.keys(file.codecs)).toEqual(
+      expect.arrayContaining([
+        "messages.list.item.role",
+        "messages.list.item.content",
+        "solution_steps.list.item",
+      ]),
+    );
+    expect(Object.keys(file.codecs).some((path) => path.endsWith("_json"))).toBe(false);
+  });
+
+  test("every row and value comes back, nested columns as arrays", async () => {
+    const rows = many.map((s) => toRecord(s, context));
+    const read = await hyparquetRows(
+      await encodeParquet(rows, RECORD_COLUMNS, { createdBy: "nanoflux test" }),
+    );
+    expect(read).toHaveLength(40);
+    expect(read).toEqual(rows);
+    expect(Array.isArray(read[1]?.options)).toBe(true);
+    expect(Array.isArray(read[0]?.messages)).toBe(true);
+  });
+
+  test("an empty table is still a valid file", async () => {
+    const bytes = await encodeParquet([], RECORD_COLUMNS, { createdBy: "nanoflux test" });
+    expect(hyparquetMetadata(bytes).numRows).toBe(0);
+  });
+
+  test("text with newlines, '---', unicode and 100 kB comes back as written", async () => {
+    const text = `line one\n---\nlicense: mit\n\u{1F600} Ünïcödé ✓ \u0000 ${"x".repeat(100_000)}`;
+    const odd: Sample = sample(5, {
+      question: { ...sample(5).question, text, solutionSteps: [text, "---"] },
+    });
+    const rows = [toRecord(odd, context)];
+    const bytes = await encodeParquet(rows, RECORD_COLUMNS, { createdBy: "nanoflux test" });
+    expect(hyparquetMetadata(bytes).numRows).toBe(1);
+    expect((await hyparquetRows(bytes))[0]).toEqual(rows[0]);
   });
 });

@@ -179,4 +179,32 @@ describe("the dashboard view model", () => {
     fold(accepted(2), before);
     expect({ ...before, rounds: [...before.rounds] }).toEqual(copy);
   });
+
+  it("counts an answer from the response cache apart: no call, no tokens, what it saved", () => {
+    const cached: RunEvent = {
+      type: "usage.recorded.v1",
+      runId: RUN,
+      at: at(5_000),
+      producer: "attacker-test",
+      model: "alpha",
+      role: "attacker",
+      promptTokens: 0,
+      completionTokens: 0,
+      cached: { promptTokens: 300, completionTokens: 120 },
+    };
+    const before = fold([runStarted({ runId: RUN })]);
+    const view = fold([cached, cached], before);
+    expect(view.usage).toEqual([
+      {
+        model: "alpha",
+        role: "attacker",
+        calls: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        costUsd: undefined,
+        cachedCalls: 2,
+        savedTokens: 840,
+      },
+    ]);
+  });
 });

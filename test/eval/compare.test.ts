@@ -1,20 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { compareEvaluations, differenceTest, renderComparison } from "../../eval/compare.ts";
-import type { ItemResult, SavedEvaluation } from "../../eval/results.ts";
+import { chooseBaseline, compareEvaluations, differenceTest, renderComparison } from "../../eval/compare.ts";
+import type { SavedEvaluation } from "../../eval/results.ts";
 import { wilsonInterval } from "../../eval/statistics.ts";
+import { ConfigError } from "../../protocol/errors.ts";
+import { itemResults } from "./support/item-results.ts";
 
 function evaluation(label: string, benchmark: string, correct: boolean[], idPrefix = "q"): SavedEvaluation {
-  const items: ItemResult[] = correct.map((ok, i) => ({
-    id: `${idPrefix}${i}`,
-    correct: ok,
-    expected: "1",
-    given: ok ? "1" : "2",
-    reason: "",
-    reply: "",
-    latencyMs: 1,
-    promptTokens: 1,
-    completionTokens: 1,
-  }));
+  const items = itemResults(correct, idPrefix);
   const k = correct.filter(Boolean).length;
   return {
     summaryFile: `${label}.${benchmark}.summary.json`,
@@ -83,5 +75,72 @@ describe("compare", () => {
       { label: "base", evaluation: evaluation("base", "gsm8k", pattern(10, 3)) },
     ];
     expect(() => compareEvaluations(twice)).toThrow(/label=<file>/);
+  });
+
+  describe("baseline", () => {
+    const at = (label: string, startedAt: string, fineTuned = false, benchmark = "gsm8k") => {
+      const result = evaluation(label, benchmark, pattern(20, 2));
+      result.summary.startedAt = startedAt;
+      if (fineTuned) result.summary.training = { trainedTokens: 1000, tokensEstimated: false, epochs: 1 };
+      return { label, evaluation: result };
+    };
+
+    it("defaults to the base model: the first evaluated without a fine-tune, not the first in the alphabet", () => {
+      const labelled = [
+        at("a-tuned", "2026-01-01T00:00:00.000Z", true),
+        at("m-other", "2026-01-03T00:00:00.000Z"),
+        at("zz-base", "2026-01-02T00:00:00.000Z"),
+      ];
+      expect(chooseBaseline(labelled)).toEqual({ baseline: "zz-base", choice: "base model" });
+      const comparison = compareEvaluations(labelled);
+      expect(comparison.labels).toEqual(["zz-base", "a-tuned", "m-other"]);
+      expect(comparison.rows[0]?.differences.map((d) => d.label)).toEqual(["a-tuned", "m-other"]);
+      expect(renderComparison(comparison)).toMatch(/a-tuned vs zz-base/);
+      expect(renderComparison(comparison)).toMatch(
+        /^baseline: zz-base \(the result evaluated first among those without/m,
+      );
+    });
+
+    it("falls back to the first evaluated when every result, or none, records a fine-tune", () => {
+      const tuned = [at("b", "2026-01-02T00:00:00.000Z", true), at("a", "2026-01-03T00:00:00.000Z", true)];
+      expect(chooseBaseline(tuned)).toEqual({ baseline: "b", choice: "earliest" });
+      const plain = [at("b", "2026-01-02T00:00:00.000Z"), at("a", "2026-01-03T00:00:00.000Z")];
+      expect(chooseBaseline(plain)).toEqual({ baseline: "b", choice: "earliest" });
+      // A label's earliest result counts, on any benchmark; a tie keeps the order given.
+      const spread = [
+        at("x", "2026-01-05T00:00:00.000Z"),
+        at("y", "2026-01-04T00:00:00.000Z"),
+        at("x", "2026-01-01T00:00:00.000Z", false, "medqa"),
+      ];
+      expect(chooseBaseline(spread).baseline).toBe("x");
+      const tie = [at("q", "2026-01-01T00:00:00.000Z"), at("p", "2026-01-01T00:00:00.000Z")];
+      expect(chooseBaseline(tie).baseline).toBe("q");
+      // An unreadable start time never wins over a readable one.
+      expect(chooseBaseline([at("bad", "not a date"), at("good", "2030-01-01T00:00:00.000Z")]).baseline).toBe(
+        "good",
+      );
+    });
+
+    it("takes the label --base names, and refuses an unknown one naming the labels there are", () => {
+      const labelled = [
+        at("base", "2026-01-01T00:00:00.000Z"),
+        at("tuned", "2026-01-02T00:00:00.000Z", true),
+      ];
+      const comparison = compareEvaluations(labelled, 0.05, "tuned");
+      expect(comparison.labels).toEqual(["tuned", "base"]);
+      expect(renderComparison(comparison)).toMatch(/base vs tuned/);
+      expect(renderComparison(comparison)).toMatch(/^baseline: tuned \(named by --base\)$/m);
+      const refused = (() => {
+        try {
+          compareEvaluations(labelled, 0.05, "Base");
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(refused).toBeInstanceOf(ConfigError);
+      expect(refused).toMatchObject({
+        message: '--base Base: no result is labelled "Base"; the labels here are base, tuned',
+      });
+    });
   });
 });

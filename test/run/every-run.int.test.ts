@@ -16,7 +16,12 @@ describe("nanoflux agent --every-run", () => {
   it("one defender process serves two runs one after the other, and stays for the next until told to stop", async () => {
     const { file } = await writeTestTopology({ target: 2, natsUrl: nats.url });
     const prepared = await prepareTopology(file, {}, silentLogger());
-    const env = { NATS_URL: nats.url, NANOFLUX_SIM_URL: prepared.simulator?.url ?? "" };
+    // JSON log lines, so that a line's fields can be matched.
+    const env = {
+      NATS_URL: nats.url,
+      NANOFLUX_SIM_URL: prepared.simulator?.url ?? "",
+      NANOFLUX_LOG_FORMAT: "json",
+    };
     const defender = spawnNanoflux(["agent", "defender", "--topology", file, "--every-run"], env);
     try {
       // Without a defender no round gets past its question: each run reaches its target only through this one.

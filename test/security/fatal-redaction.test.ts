@@ -83,6 +83,7 @@ describe("the logger censors the secret values the process knows", () => {
     const written: string[] = [];
     const logger = createLogger({
       level: "debug",
+      format: "json",
       destination: { write: (line: string) => written.push(line) },
     });
     logger.info(

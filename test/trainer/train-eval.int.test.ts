@@ -120,7 +120,9 @@ describe("dataset -> fine-tune -> new model -> eval -> compare (simulator)", () 
     expect(first).toMatch(
       new RegExp(
         `^job (ftjob-\\w+) succeeded: fine-tuned model: ft:${BASE}:nanoflux:\\1\\n` +
-          "compute: [\\d,]+ tokens trained over 2 epoch\\(s\\), FLOPs unknown \\(give --parameters\\), [\\d.]+ s\\n$",
+          " {2}loss {6}first [\\d.]+ \\(step \\d+\\), last [\\d.]+ \\(step \\d+\\), best [\\d.]+ \\(step \\d+\\)\\n" +
+          " {2}steps {5}\\d+\\n {2}tokens {4}[\\d,]+ trained over 2 epoch\\(s\\)\\n" +
+          " {2}compute {3}FLOPs unknown \\(give --parameters\\)\\n {2}wall time \\d+s\\n$",
       ),
     );
     const jobsBefore = ((await (await fetch(`${sim.url}/fine_tuning/jobs`)).json()) as { data: unknown[] })

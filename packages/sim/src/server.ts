@@ -85,7 +85,10 @@ export async function startSimulator(
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? "127.0.0.1";
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}/v1`;
-  logger?.info({ url, models: sim.skills.names(), benchmarkItems: sim.registry.size }, "simulator listening");
+  logger?.debug(
+    { url, models: sim.skills.names(), benchmarkItems: sim.registry.size },
+    "simulator listening",
+  );
   return {
     url,
     port,

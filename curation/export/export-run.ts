@@ -1,0 +1,242 @@
+import { mkdir } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { writeFileAtomic } from "../../core/atomic-file.ts";
+import { ConfigError } from "../../protocol/errors.ts";
+import type { Sample } from "../../protocol/schemas.ts";
+import { DatasetCardInput } from "./card-input.ts";
+import { hfFeature } from "./columns.ts";
+import { CARD_FILE, renderDatasetCard } from "./dataset-card.ts";
+import { ExportFormat, encodeSplit, FORMATS } from "./formats.ts";
+import {
+  assertMayWrite,
+  type ExportedConfig,
+  type ExportedDataset,
+  type Manifest,
+  readManifest,
+  removeIfOwned,
+  sha256,
+  writeManifest,
+} from "./owned-files.ts";
+import { nanofluxVersion } from "./provenance.ts";
+import {
+  DATASET_FILE,
+  REPORT_FILE,
+  RUN_RECORD_FILE,
+  readDatasetFile,
+  readReportFile,
+  readRunRecord,
+} from "./run-files.ts";
+import { splitSamples, validationCount } from "./splits.ts";
+import { DEFAULT_SYSTEM_PROMPT } from "./training-text.ts";
+
+/**
+ * `nanoflux export` without the command line: reads a run folder, writes one config per format into the export
+ * folder (Parquet for `datasets`, JSON Lines beside it for the JSONL formats), and writes the card for every
+ * config the folder holds. Every check (the inputs, a run folder, a folder to write into, no file in the way)
+ * passes before any folder or file is made.
+ */
+
+export interface ExportRequest {
+  runDir: string;
+  formats: readonly ExportFormat[];
+  /** The export folder; default `<runDir>/export`. */
+  out?: string;
+  systemPrompt?: string;
+  /** Overwrite files that no earlier export wrote, and replace an export of another dataset. */
+  force?: boolean;
+  /** Share of samples for the validation split, 0 <= f < 1; default the topology's dataset.validation, or 0. */
+  validation?: number;
+  /** Seed of the split; default the topology's dataset.splitSeed, or 1. */
+  splitSeed?: number;
+  /** Licence id for the card; default the topology's dataset.license. */
+  license?: string;
+}
+
+export interface ExportResult {
+  outDir: string;
+  cardFile: string;
+  samples: number;
+  /** Rows per split of this export. */
+  splits: Record<string, number>;
+  /** Every config the folder now holds, the default first. */
+  configs: ExportFormat[];
+  /** Paths written, relative to outDir (the manifest aside). */
+  written: string[];
+  /** Files of earlier exports no config describes any more, removed. */
+  removed: string[];
+  /** What the user should know: no licence, decontamination off, a file left behind. */
+  warnings: string[];
+}
+
+/** What a run folder's export defaults to. */
+export function defaultOutDir(runDir: string): string {
+  return join(runDir, "export");
+}
+
+const LICENSE_ID = /^[a-z0-9][a-z0-9.+-]*$/;
+
+function checkRequest(request: ExportRequest): void {
+  if (request.formats.length === 0)
+    throw new ConfigError(`--format: name at least one of ${ExportFormat.options.join(", ")}`);
+  const { validation, splitSeed, license, out } = request;
+  if (validation !== undefined && !(Number.isFinite(validation) && validation >= 0 && validation < 1))
+    throw new ConfigError(
+      `--validation ${validation}: give the share of samples for the validation split, from 0 up to (not including) 1, e.g. --validation 0.1`,
+    );
+  if (splitSeed !== undefined && !Number.isSafeInteger(splitSeed))
+    throw new ConfigError(`--split-seed ${splitSeed}: give a whole number, e.g. --split-seed 1`);
+  if (license !== undefined && !(LICENSE_ID.test(license) && license.length <= 100))
+    throw new ConfigError(
+      `--license ${JSON.stringify(license)}: give a Hugging Face licence id, lower case, such as apache-2.0, cc-by-4.0, mit or other`,
+    );
+  if (out !== undefined && /\.(jsonl|json|parquet|md)$/i.test(basename(out)))
+    throw new ConfigError(
+      `--out ${out}: --out names the export folder (it gets README.md and a folder per format), not a file; pass a folder, e.g. --out ${join(dirname(out), "export")}`,
+    );
+}
+
+/** What identifies the samples: every config in one folder must be of the same ones. */
+function datasetIdentity(samples: readonly Sample[], runId: string | undefined): ExportedDataset {
+  const text = samples.map((s) => JSON.stringify(s)).join("\n");
+  return { runId, samples: samples.length, sha256: sha256(Buffer.from(text, "utf8")) };
+}
+
+function byFormatOrder(a: ExportedConfig, b: ExportedConfig): number {
+  return ExportFormat.options.indexOf(a.format) - ExportFormat.options.indexOf(b.format);
+}
+
+function filesOf(configs: readonly ExportedConfig[]): string[] {
+  return configs.flatMap((c) => c.splits.flatMap((s) => s.files));
+}
+
+/** The configs of earlier exports that stay, and those this export replaces or drops. */
+function mergeConfigs(
+  manifest: Manifest | undefined,
+  fresh: readonly ExportedConfig[],
+  identity: ExportedDataset,
+  outDir: string,
+  force: boolean,
+): ExportedConfig[] {
+  const formats = new Set(fresh.map((c) => c.format));
+  const earlier = Object.values(manifest?.configs ?? {});
+  const others = earlier.filter((c) => !formats.has(c.format));
+  const previous = manifest?.dataset;
+  const otherDataset = others.length > 0 && previous !== undefined && previous.sha256 !== identity.sha256;
+  if (otherDataset && !force)
+    throw new ConfigError(
+      `${outDir} holds the ${others.map((c) => c.format).join(", ")} export of another dataset ` +
+        `(${previous.runId ? `run ${previous.runId}, ` : ""}${previous.samples} samples), and one card describes one dataset; ` +
+        "nothing was written: choose another --out, or pass --force to replace that export (its files are removed)",
+    );
+  return [...(otherDataset ? [] : others), ...fresh].sort(byFormatOrder);
+}
+
+export async function exportRun(request: ExportRequest): Promise<ExportResult> {
+  checkRequest(request);
+  const formats = [...new Set(request.formats)];
+  const force = request.force ?? false;
+  const samples = await readDatasetFile(join(request.runDir, DATASET_FILE));
+  const report = (await readReportFile(join(request.runDir, REPORT_FILE))) ?? DatasetCardInput.parse({});
+  const record = await readRunRecord(join(request.runDir, RUN_RECORD_FILE));
+  if (samples.length === 0)
+    throw new ConfigError(
+      `${join(request.runDir, DATASET_FILE)} holds no samples: nothing to export; let the run keep some first`,
+    );
+  const dataset = record?.topology.dataset;
+  const validation = request.validation ?? dataset?.validation ?? 0;
+  const splitSeed = request.splitSeed ?? dataset?.splitSeed ?? 1;
+  if (validation > 0 && validationCount(samples.length, validation) === 0)
+    throw new ConfigError(
+      `--validation ${validation}: ${samples.length} sample(s) are too few to split; leave --validation out`,
+    );
+  const license = request.license
+    ? { id: request.license, from: "--license" as const }
+    : dataset?.license
+      ? { id: dataset.license, from: "dataset.license" as const }
+      : undefined;
+  const outDir = resolve(request.out ?? defaultOutDir(request.runDir));
+  const system = request.systemPrompt ?? DEFAULT_SYSTEM_PROMPT;
+  const version = await nanofluxVersion();
+  const modelNames = new Map(record?.started.models.map((m) => [m.id, m.model]) ?? []);
+  const splits = splitSamples(samples, { validation, seed: splitSeed });
+
+  // Everything is encoded in memory first: nothing is written unless every file can be.
+  const files = new Map<string, Uint8Array>();
+  const fresh: ExportedConfig[] = [];
+  for (const format of formats) {
+    const configSplits: ExportedConfig["splits"] = [];
+    for (const split of splits) {
+      const encoded = await encodeSplit(format, split.name, split.samples, {
+        system,
+        modelNames,
+        createdBy: `nanoflux ${version}`,
+      });
+      for (const [name, bytes] of encoded) files.set(name, bytes);
+      configSplits.push({ name: split.name, numExamples: split.samples.length, files: [...encoded.keys()] });
+    }
+    fresh.push({
+      format,
+      splits: configSplits,
+      features: FORMATS[format].columns.map(hfFeature),
+      validation,
+      splitSeed,
+      system,
+    });
+  }
+  const identity = datasetIdentity(samples, record?.started.runId ?? samples[0]?.runId);
+  const manifest = await readManifest(outDir);
+  const configs = mergeConfigs(manifest, fresh, identity, outDir, force);
+  const card = renderDatasetCard({ samples, report, record, configs, license, exportedWith: version });
+  files.set(CARD_FILE, Buffer.from(card, "utf8"));
+  const names = [...files.keys()];
+  await assertMayWrite(outDir, names, manifest, force);
+
+  await mkdir(outDir, { recursive: true });
+  for (const folder of new Set(names.map((name) => dirname(name))))
+    await mkdir(join(outDir, folder), { recursive: true });
+  for (const [name, bytes] of files) await writeFileAtomic(join(outDir, name), bytes);
+
+  const hashes: Record<string, string> = { ...manifest?.files };
+  const removed: string[] = [];
+  const warnings: string[] = [];
+  // Files of earlier exports that no config describes any more (a split or a config replaced, an older layout).
+  const described = new Set([...filesOf(configs), CARD_FILE]);
+  for (const name of Object.keys(hashes).filter((n) => !described.has(n))) {
+    delete hashes[name];
+    const outcome = manifest ? await removeIfOwned(outDir, name, manifest) : "absent";
+    if (outcome === "removed") removed.push(name);
+    if (outcome === "changed")
+      warnings.push(`left ${join(outDir, name)} in place: it changed since an earlier export wrote it`);
+  }
+  for (const [name, bytes] of files) hashes[name] = sha256(bytes);
+  await writeManifest(outDir, {
+    version: 2,
+    files: hashes,
+    dataset: identity,
+    configs: Object.fromEntries(configs.map((c) => [c.format, c])),
+  });
+
+  if (!license)
+    warnings.unshift(
+      "no licence: the card says `license: unknown`; set dataset.license in the topology (e.g. apache-2.0, cc-by-4.0) or pass --license",
+    );
+  const benchmarks = record?.topology.curation?.decontamination?.benchmarks;
+  if (benchmarks?.length === 0 || report.decontamination?.benchmarks.length === 0)
+    warnings.push(
+      "decontamination was off for this run (no benchmarks configured): the card says so; do not evaluate on public benchmarks without checking",
+    );
+  if (!record)
+    warnings.push(
+      `${join(request.runDir, RUN_RECORD_FILE)} not found (a run from before it was recorded): the card says which models, settings and versions are unknown`,
+    );
+  return {
+    outDir,
+    cardFile: join(outDir, CARD_FILE),
+    samples: samples.length,
+    splits: Object.fromEntries(splits.map((s) => [s.name, s.samples.length])),
+    configs: configs.map((c) => c.format),
+    written: names,
+    removed,
+    warnings,
+  };
+}

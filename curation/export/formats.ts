@@ -1,0 +1,113 @@
+import { z } from "zod";
+import type { Sample } from "../../protocol/schemas.ts";
+import type { Column } from "./columns.ts";
+import { encodeParquet } from "./parquet-file.ts";
+import { RECORD_COLUMNS, type RecordContext, toRecord } from "./records.ts";
+import { toAlpaca, toOpenAIChat, toShareGpt } from "./training-formats.ts";
+
+/**
+ * The export formats, each a config of the exported dataset: its columns, how a sample becomes a row, and the
+ * files it gets. Hugging Face `datasets` reads a folder with one builder, chosen by the file type of the first
+ * config (huggingface/datasets#7101), so every config's rows are in Parquet, the file `load_dataset` reads;
+ * the JSON Lines formats also get the same rows as .jsonl, the file fine-tuning tools read. File names come
+ * from `dataFile` alone.
+ */
+
+export const ExportFormat = z.enum(["parquet", "jsonl", "openai-chat", "sharegpt", "alpaca"]);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+export const SplitName = z.enum(["train", "validation"]);
+export type SplitName = z.infer<typeof SplitName>;
+
+export type Encoding = "parquet" | "jsonl";
+
+export interface FormatSpec {
+  readonly columns: readonly Column[];
+  /** Encodings written: Parquet always (what `datasets` reads), JSON Lines for the JSONL formats. */
+  readonly encodings: readonly Encoding[];
+  /** One line for the card. */
+  readonly summary: string;
+  row(sample: Sample, context: RecordContext): Record<string, unknown>;
+}
+
+const MESSAGE = {
+  struct: [
+    ["role", "string"],
+    ["content", "string"],
+  ],
+} as const;
+const TURN = {
+  struct: [
+    ["from", "string"],
+    ["value", "string"],
+  ],
+} as const;
+
+export const FORMATS: Readonly<Record<ExportFormat, FormatSpec>> = {
+  parquet: {
+    columns: RECORD_COLUMNS,
+    encodings: ["parquet"],
+    summary:
+      "every column: `prompt` / `completion` and `messages` for training, the question, options and solution steps as lists, the grade, the models",
+    row: toRecord,
+  },
+  jsonl: {
+    columns: RECORD_COLUMNS,
+    encodings: ["parquet", "jsonl"],
+    summary: "the rows of `parquet` as JSON Lines (one object per line)",
+    row: toRecord,
+  },
+  "openai-chat": {
+    columns: [{ name: "messages", type: { list: MESSAGE } }],
+    encodings: ["parquet", "jsonl"],
+    summary: "`messages` (system, user, assistant): OpenAI fine-tuning, TRL, Axolotl `chat_template`",
+    row: (sample, context) => toOpenAIChat(sample, context.system),
+  },
+  sharegpt: {
+    columns: [{ name: "conversations", type: { list: TURN } }],
+    encodings: ["parquet", "jsonl"],
+    summary: "`conversations` (system, human, gpt): Axolotl, LLaMA-Factory, FastChat",
+    row: (sample, context) => toShareGpt(sample, context.system),
+  },
+  alpaca: {
+    columns: [
+      { name: "instruction", type: "string" },
+      { name: "input", type: "string" },
+      { name: "output", type: "string" },
+      { name: "system", type: "string" },
+    ],
+    encodings: ["parquet", "jsonl"],
+    summary: "`instruction` / `input` / `output` / `system`: LLaMA-Factory, Axolotl",
+    row: (sample, context) => toAlpaca(sample, context.system),
+  },
+};
+
+/** The one place an exported file is named: `<format>/<split>.<encoding>`, relative to the export folder. */
+export function dataFile(format: ExportFormat, split: SplitName, encoding: Encoding): string {
+  return `${format}/${split}.${encoding}`;
+}
+
+function jsonLines(rows: readonly unknown[]): string {
+  return rows.map((row) => `${JSON.stringify(row)}\n`).join("");
+}
+
+/** One split of one format, encoded: file name (relative) -> bytes. */
+export async function encodeSplit(
+  format: ExportFormat,
+  split: SplitName,
+  samples: readonly Sample[],
+  context: RecordContext & { createdBy: string },
+): Promise<Map<string, Uint8Array>> {
+  const spec = FORMATS[format];
+  const rows = samples.map((sample) => spec.row(sample, context));
+  const files = new Map<string, Uint8Array>();
+  for (const encoding of spec.encodings) {
+    files.set(
+      dataFile(format, split, encoding),
+      encoding === "parquet"
+        ? await encodeParquet(rows, spec.columns, { createdBy: context.createdBy })
+        : Buffer.from(jsonLines(rows), "utf8"),
+    );
+  }
+  return files;
+}
