@@ -51,10 +51,11 @@ export interface RunOutcome {
 export interface RunHandle {
   /**
    * The run's events in stream order, as they happen (a resumed run replays its earlier ones first); it ends when
-   * the run ends, and throws the run's error if it fails. Events are kept for it from its first read: read it
-   * straight after `runTopology()` to see them all. One reader; leaving the loop early lets the run go on.
+   * the run ends, and throws the run's error if it fails. Events are kept from the moment iteration starts
+   * (`for await`), not before, so a handle nobody iterates holds none: start the loop straight after
+   * `runTopology()` to see them all. One reader; leaving the loop early lets the run go on.
    */
-  readonly events: AsyncIterableIterator<RunEvent>;
+  readonly events: AsyncIterable<RunEvent>;
   /** Resolves when the run ends: at its target or limits, or after `stop()` (`report.status: "interrupted"`). */
   readonly result: Promise<RunOutcome>;
   /** Stops opening rounds, drains the agents and resolves `result` as interrupted; resume it with its run id. */
@@ -141,9 +142,11 @@ export function runTopology(topologyFile: string, options: RunTopologyOptions = 
     return opened;
   };
   return {
-    get events() {
-      channel ??= openChannel();
-      return channel;
+    events: {
+      [Symbol.asyncIterator]: () => {
+        channel ??= openChannel();
+        return channel;
+      },
     },
     result,
     stop(reason = "stopped") {

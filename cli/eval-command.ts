@@ -143,7 +143,10 @@ export function evalCommand(): Command {
     });
 }
 
-/** `label=path` or `path`; a folder stands for every *.summary.json in it. */
+/**
+ * `label=path` or `path`, in the order given; a folder stands for every *.summary.json in it, in order of file
+ * name (`<label>.<benchmark>.summary.json`: by label). compare's default baseline rests on this order.
+ */
 async function loadResultArguments(args: readonly string[]): Promise<LabelledEvaluation[]> {
   const loaded: LabelledEvaluation[] = [];
   for (const arg of args) {
@@ -173,14 +176,15 @@ export function compareCommand(): Command {
   return new Command("compare")
     .description(
       "compare evaluation results: rows are benchmarks, columns the labelled results, first column the baseline " +
-        "(--base, else the result evaluated first among those without a recorded fine-tune: the base model)",
+        "(--base, else the first result given without a recorded fine-tune: the base model; a folder gives its " +
+        "results by label)",
     )
     .argument("<results...>", "*.summary.json files or folders of them, optionally as label=path")
     .option("--alpha <p>", "significance level", nonNegativeNumber, DEFAULT_ALPHA)
     .option(
       "--base <label>",
-      "the label every other result is compared with (default: the result evaluated first among those " +
-        "without a recorded fine-tune, else the result evaluated first)",
+      "the label every other result is compared with (default: the first result given without a recorded " +
+        "fine-tune, else the first result given)",
     )
     .option(
       "--full <label>",

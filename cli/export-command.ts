@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type ExportRequest, type ExportResult, exportRun } from "../curation/export/export-run.ts";
 import { ExportFormat } from "../curation/export/formats.ts";
@@ -54,6 +55,11 @@ function report(result: ExportResult): void {
       `configs: ${result.configs.join(", ")} (default ${result.configs[0]}); card: ${result.cardFile}\n` +
       `load it in Python: datasets.load_dataset(${JSON.stringify(result.outDir)})\n`,
   );
+  if (result.removed.length > 0)
+    process.stdout.write(
+      `removed ${result.removed.length} ${result.removed.length === 1 ? "file" : "files"} an earlier export wrote ` +
+        `that no config describes any more: ${result.removed.map((name) => join(result.outDir, name)).join(", ")}\n`,
+    );
   for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
 }
 
@@ -64,11 +70,7 @@ The export folder (default <runDir>/export) is a Hugging Face dataset folder:
   <format>/train.jsonl       the same rows as JSON Lines, for the JSONL formats
   <format>/validation.*      with --validation
 Exporting another format into the same folder adds a config; the card describes them all.
-
-Example:
-  nanoflux export runs/<runId> --format parquet,openai-chat --validation 0.1 --license cc-by-4.0
-  python -c 'from datasets import load_dataset; print(load_dataset("runs/<runId>/export", "openai-chat"))'
-`;
+In Python, datasets.load_dataset("<out>") loads the default config, load_dataset("<out>", "<format>") any other.`;
 
 export function exportCommand(): Command {
   return new Command("export")
@@ -88,7 +90,7 @@ export function exportCommand(): Command {
       "--license <id>",
       "licence id for the card, e.g. apache-2.0 (default: the topology's dataset.license)",
     )
-    .option("--system <text>", "system prompt of every example")
+    .option("--system <text>", 'system prompt of every example; "" for none (no system turn)')
     .option(
       "--force",
       "overwrite files in the export folder that no earlier export wrote, and replace an export of another dataset",

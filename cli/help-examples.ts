@@ -89,8 +89,18 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     },
   ],
   export: [
-    { does: "OpenAI chat JSONL and a dataset card", run: `nanoflux export runs/${RUN_ID}` },
-    { does: "Parquet, for the Hugging Face Hub", run: `nanoflux export runs/${RUN_ID} --format parquet` },
+    {
+      does: "runs/<runId>/export: the openai-chat config (Parquet and JSONL) and its dataset card",
+      run: `nanoflux export runs/${RUN_ID}`,
+    },
+    {
+      does: "two configs, a seeded 10% validation split and a licence for the card",
+      run: `nanoflux export runs/${RUN_ID} --format parquet,openai-chat --validation 0.1 --license cc-by-4.0`,
+    },
+    {
+      does: "sharegpt and alpaca into a folder of your own, added to the configs already there",
+      run: `nanoflux export runs/${RUN_ID} --format sharegpt,alpaca --out datasets/gsm-hard`,
+    },
   ],
   dashboard: [
     { does: "every run on the runs folder's server; open the address it prints", run: "nanoflux dashboard" },

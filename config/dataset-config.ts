@@ -1,5 +1,9 @@
 import { z } from "zod";
 
+/** A licence id as the Hugging Face Hub writes it (apache-2.0, cc-by-4.0, mit, other): the one definition. */
+export const LICENSE_ID = /^[a-z0-9][a-z0-9.+-]*$/;
+export const LICENSE_ID_MAX_LENGTH = 100;
+
 /**
  * How the finished dataset is published: what `nanoflux export` writes into the dataset card (licence, name,
  * description) and how it splits the samples. Nothing here changes what a run generates.
@@ -7,9 +11,9 @@ import { z } from "zod";
 export const DatasetConfig = z.strictObject({
   license: z
     .string()
-    .max(100)
+    .max(LICENSE_ID_MAX_LENGTH)
     .regex(
-      /^[a-z0-9][a-z0-9.+-]*$/,
+      LICENSE_ID,
       "write the Hugging Face Hub's licence id, lower case, e.g. apache-2.0, cc-by-4.0, mit or other",
     )
     .optional()

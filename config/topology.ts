@@ -83,6 +83,16 @@ const HttpUrl = text(LIMITS.urlLength)
         message: `a ${quoted(scheme.slice(0, -1))} URL; only http and https are allowed here`,
         params: { hint: "write an OpenAI-compatible endpoint like http://localhost:8000/v1" },
       });
+    // The client appends each route to the base URL as text: a query would end up inside the path.
+    const { search, hash } = new URL(value);
+    if (search || hash)
+      ctx.addIssue({
+        code: "custom",
+        message: "has a query string or fragment, which the client would send inside every route's path",
+        params: {
+          hint: "give the endpoint without ?... or #...; send a key through apiKeyEnv, not the URL",
+        },
+      });
   });
 
 const NATS_SCHEMES = ["nats", "tls", "ws", "wss"];

@@ -9,10 +9,12 @@ import { mcnemarTest, type TestResult, twoProportionZTest } from "./statistics.t
  * The paper-style table: one row per benchmark, one column per labelled result (base, NanoFlux fine-tune,
  * full-benchmark fine-tune, ...), and each later column's difference from the baseline with its significance.
  *
- * The baseline is the label the caller names (`--base`); otherwise the base model: the label evaluated first
- * among those that record no fine-tune (`eval --trained-by` records one), or the label evaluated first when
- * every one records a fine-tune. "Evaluated first" is the earliest `startedAt` of the label's results; a tie
- * goes to the label given first. The baseline is the first column, the others follow in the order given.
+ * The baseline is the label the caller names (`--base`); otherwise the base model: the first label given among
+ * those that record no fine-tune (`eval --trained-by` records one), or the first label given when every one, or
+ * none, records a fine-tune. "Given" is the order of the command line; a folder gives its results in order of
+ * file name, `<label>.<benchmark>.summary.json`, so by label. Timestamps play no part: re-running a result
+ * (a free re-run from the response cache, say) never changes the baseline. The baseline is the first column,
+ * the others follow in the order given.
  */
 
 export const DEFAULT_ALPHA = 0.05;
@@ -37,7 +39,7 @@ export interface ComparisonRow {
 }
 
 /** How the baseline was chosen, for the legend. */
-export type BaselineChoice = "named" | "base model" | "earliest";
+export type BaselineChoice = "named" | "base model" | "first given";
 
 export interface Comparison {
   /** The baseline first. */
@@ -47,44 +49,29 @@ export interface Comparison {
   alpha: number;
 }
 
-interface LabelFacts {
-  /** Earliest startedAt of the label's results, in ms; Infinity when unreadable. */
-  firstStarted: number;
-  fineTuned: boolean;
-}
-
 /** The label to compare against: `base` when given (it must be one of the labels), else the default above. */
 export function chooseBaseline(
   labelled: readonly LabelledEvaluation[],
   base?: string,
 ): { baseline: string | undefined; choice: BaselineChoice } {
-  const facts = new Map<string, LabelFacts>();
-  for (const { label, evaluation } of labelled) {
-    const started = Date.parse(evaluation.summary.startedAt);
-    const entry = facts.get(label) ?? { firstStarted: Number.POSITIVE_INFINITY, fineTuned: false };
-    if (!Number.isNaN(started)) entry.firstStarted = Math.min(entry.firstStarted, started);
-    entry.fineTuned ||= evaluation.summary.training !== undefined;
-    facts.set(label, entry);
-  }
+  // Labels in the order first given, and whether any of a label's results records a fine-tune.
+  const fineTuned = new Map<string, boolean>();
+  for (const { label, evaluation } of labelled)
+    fineTuned.set(label, (fineTuned.get(label) ?? false) || evaluation.summary.training !== undefined);
   if (base !== undefined) {
-    if (facts.has(base)) return { baseline: base, choice: "named" };
-    const known = [...facts.keys()];
+    if (fineTuned.has(base)) return { baseline: base, choice: "named" };
+    const known = [...fineTuned.keys()];
     throw new ConfigError(
       `--base ${base}: no result is labelled "${base}"; the labels here are ${known.length > 0 ? known.join(", ") : "(none)"}`,
     );
   }
-  const all = [...facts];
-  const untuned = all.filter(([, entry]) => !entry.fineTuned);
-  const candidates = untuned.length > 0 ? untuned : all;
-  // sort is stable: among equal start times, the label given first stays first.
-  const [first] = [...candidates].sort(([, a], [, b]) => compareTimes(a.firstStarted, b.firstStarted));
-  const choice = untuned.length > 0 && untuned.length < all.length ? "base model" : "earliest";
-  return { baseline: first?.[0], choice };
-}
-
-function compareTimes(a: number, b: number): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
+  const all = [...fineTuned.keys()];
+  const untuned = all.filter((label) => !fineTuned.get(label));
+  const baseModel = untuned.length > 0 && untuned.length < all.length;
+  return {
+    baseline: baseModel ? untuned[0] : all[0],
+    choice: baseModel ? "base model" : "first given",
+  };
 }
 
 /** Correctness per item id, when every id occurs once. */
@@ -158,8 +145,8 @@ export function compareEvaluations(
 const BASELINE_WHY: Record<BaselineChoice, string> = {
   named: "named by --base",
   "base model":
-    "the result evaluated first among those without a recorded fine-tune; choose another with --base",
-  earliest: "the result evaluated first; choose another with --base",
+    "the first result given without a recorded fine-tune (a folder gives its results by label); choose another with --base",
+  "first given": "the first result given (a folder gives its results by label); choose another with --base",
 };
 
 function percent(value: number): string {

@@ -14,7 +14,7 @@ export interface BenchmarkRunOptions {
   concurrency: number;
   /** Column heading in comparisons; also names the result files. */
   label: string;
-  /** Model name and endpoint, recorded in the summary. */
+  /** Model name and endpoint, recorded in the summary (the endpoint without credentials or query). */
   model: string;
   baseUrl: string;
   outDir: string;

@@ -67,8 +67,16 @@ export async function startAgents(
     env,
     logger,
     ledger,
+    // Keyed by run id: a resumed run replays what it bought, another run (same seed, same round ids) buys its own.
     ...(responseCache.enabled
-      ? { cache: new ResponseCache({ dir: responseCache.dir ?? DEFAULT_RESPONSE_CACHE_DIR, logger, env }) }
+      ? {
+          cache: new ResponseCache({
+            dir: responseCache.dir ?? DEFAULT_RESPONSE_CACHE_DIR,
+            namespace: options.runId,
+            logger,
+            env,
+          }),
+        }
       : {}),
   });
   const running: RunningAgent[] = [];

@@ -31,6 +31,7 @@ import {
   type EndpointKey,
   endpointKey,
   type ResponseCache,
+  servedModelIdentity,
   storableAnswer,
 } from "./response-cache.ts";
 import { DEFAULT_RETRY_TIMING, type RetryTiming } from "./retry-policy.ts";
@@ -60,6 +61,9 @@ import { runToolCalls, toOpenAITools } from "./tool-calls.ts";
 import { addUsage, billedByFailure, billedTokens, cachedUsage, noUsage } from "./usage.ts";
 
 export const DEFAULT_MAX_TOOL_ROUNDS = 4;
+
+/** How long asking the endpoint to describe the model (for the response cache's key) may take. */
+const DESCRIBE_TIMEOUT_MS = 10_000;
 
 /** A tool call when no tools were offered (or their rounds are spent) is treated as unusable output. */
 const UNINVITED_TOOL_CALL: ParsedOutput<never> = {
@@ -105,7 +109,8 @@ export class OpenAIChatModel implements ChatModel, TextModel {
   readonly #logger: Logger;
   readonly #ledger: SpendLedger;
   readonly #cache: ResponseCache | undefined;
-  readonly #endpoint: EndpointKey;
+  /** Where the cache's keys say requests go; computed once, on the first lookup. */
+  #cacheKey: Promise<EndpointKey> | undefined;
   /** Starts as configured; drops to json_object for good if the server rejects json_schema. */
   #mode: StructuredMode;
 
@@ -117,7 +122,6 @@ export class OpenAIChatModel implements ChatModel, TextModel {
     this.#logger = deps.logger.child({ model: config.id });
     this.#ledger = deps.ledger ?? unlimitedLedger();
     this.#cache = deps.cache;
-    this.#endpoint = endpointKey(endpointAddress(config).baseUrl);
     this.#mode = config.structuredOutput;
     this.#caller = new ResilientCaller({
       context: endpointContext(config),
@@ -262,7 +266,9 @@ export class OpenAIChatModel implements ChatModel, TextModel {
       promptTokens: estimatePromptTokens(capped),
       completionTokens: capped.max_tokens ?? DEFAULT_COMPLETION_CAP,
     };
-    const lookup = await this.#cache?.lookup(this.#endpoint, capped, roundId);
+    const lookup = this.#cache
+      ? await this.#cache.lookup(await this.#endpointKey(), capped, roundId)
+      : undefined;
     if (lookup?.hit) return this.#served(lookup.hit, charge, signal);
     let usage = noUsage(this.id, role);
     let answered: Tokens | undefined;
@@ -289,14 +295,33 @@ export class OpenAIChatModel implements ChatModel, TextModel {
       });
     }
     this.#logger.debug({ role, message: choice.message, finishReason: choice.finish_reason }, "model reply");
+    const answeredBy = {
+      ...(completion.model ? { model: completion.model } : {}),
+      ...(completion.system_fingerprint ? { systemFingerprint: completion.system_fingerprint } : {}),
+    };
     const answer =
-      lookup && answered ? storableAnswer(choice.message, choice.finish_reason, answered) : undefined;
+      lookup && answered
+        ? storableAnswer(choice.message, choice.finish_reason, answered, answeredBy)
+        : undefined;
     return {
       message: choice.message,
       finishReason: choice.finish_reason,
       usage,
       ...(lookup && answer ? { keep: () => lookup.keep(answer) } : {}),
     };
+  }
+
+  /**
+   * The endpoint and served-model parts of this model's cache keys. The endpoint is asked once which model it
+   * serves under this name (one shared request, however many calls wait for it), so an answer kept for other
+   * weights behind the same name is never served.
+   */
+  #endpointKey(): Promise<EndpointKey> {
+    this.#cacheKey ??= servedModelIdentity(this.#client, this.model, {
+      timeoutMs: Math.min(this.#config.timeoutMs, DESCRIBE_TIMEOUT_MS),
+      logger: this.#logger,
+    }).then((served) => endpointKey(endpointAddress(this.#config).baseUrl, served));
+    return this.#cacheKey;
   }
 
   /** An answer from the response cache: no call and nothing billed; the books record what it saved. */

@@ -7,7 +7,7 @@
 // --if-typescript (prepare): an install without the dev dependencies (the Docker image, which runs the CLI
 // through tsx) has no compiler; say so and build nothing instead of failing the install.
 import { spawnSync } from "node:child_process";
-import { cp, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, extname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,8 +51,8 @@ export async function buildLibrary({ ifTypescript = false } = {}) {
     }
     throw new Error("build-lib: typescript is not installed: run npm install (with the dev dependencies)");
   }
-  // Built aside (where git, biome and tsc look away) and swapped in at the end, so a process using dist/
-  // meanwhile finds the old build whole.
+  // Built aside (where git, biome and tsc look away) and swapped in at the end with two renames: a process
+  // reading dist/ meanwhile finds the old build or the new one, never half of one (or, between the renames, none).
   const aside = join(ROOT, "node_modules", ".cache", "nanoflux-build");
   await mkdir(aside, { recursive: true });
   const next = join(aside, `dist-${process.pid}`);
@@ -75,6 +75,13 @@ export async function buildLibrary({ ifTypescript = false } = {}) {
         await mkdir(dirname(join(next, asset)), { recursive: true });
         await cp(join(ROOT, asset), join(next, asset), { recursive: true });
       }),
+    );
+    // The code reads its version from ../package.json as in the sources: a package file of its own, without a
+    // name or exports, so that nothing resolves the package through it.
+    const { version } = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8"));
+    await writeFile(
+      join(next, "package.json"),
+      `${JSON.stringify({ private: true, type: "module", version }, null, 2)}\n`,
     );
     await rename(DIST, previous).catch((err) => {
       if (err.code !== "ENOENT") throw err;

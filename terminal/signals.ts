@@ -45,21 +45,34 @@ export function onStopSignal(what = "stopping"): Promise<string> {
   return stopRequested;
 }
 
+/** A command stopped by a signal: not a fault, and it exits with the signal's code (130, 143). */
+export class Interrupted extends Error {
+  readonly exitCode: number;
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`stopped by ${signal}`);
+    this.name = "Interrupted";
+    this.exitCode = signalExitCode(signal);
+  }
+}
+
 /**
  * Runs `work` with a signal that aborts on SIGINT or SIGTERM (the drain after it bounded like any other), and
- * removes its handlers afterwards, so a command run inside a longer-lived process leaves nothing behind.
+ * removes its handlers afterwards, so a command run inside a longer-lived process leaves nothing behind. Work
+ * that fails once aborted rejects with `Interrupted`, whatever error the abort surfaced as inside it.
  */
 export async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(signalExitCode(signal));
     boundDrain(signal, "stopping");
-    controller.abort(new Error(`interrupted by ${signal}`));
+    controller.abort(new Interrupted(signal));
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   try {
     return await work(controller.signal);
+  } catch (err) {
+    throw controller.signal.reason instanceof Interrupted ? controller.signal.reason : err;
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);

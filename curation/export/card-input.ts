@@ -14,6 +14,9 @@ export const DatasetCardInput = z.object({
   usage: z.array(UsageRow).default([]),
   totalTokens: z.number().int().nonnegative().optional(),
   totalCostUsd: z.number().nonnegative().nullish(),
+  /** Answers replayed from the response cache, and the tokens they had cost: in none of the totals. */
+  cachedCalls: z.number().int().nonnegative().optional(),
+  savedTokens: z.number().int().nonnegative().optional(),
   noveltyThreshold: z.number().optional(),
   decontamination: DecontaminationReport.optional(),
 });

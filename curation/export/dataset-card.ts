@@ -1,21 +1,23 @@
 import { stringify } from "yaml";
-import { redactSecrets, urlForDisplay } from "../../log/redaction.ts";
+import { CENSOR, redactSecrets, urlForDisplay } from "../../log/redaction.ts";
 import type { DecontaminationReport } from "../../protocol/run-report.ts";
 import type { Sample } from "../../protocol/schemas.ts";
 import type { DatasetCardInput } from "./card-input.ts";
-import { FORMATS } from "./formats.ts";
+import { CARD_FILE, FORMATS } from "./formats.ts";
 import type { ExportedConfig } from "./owned-files.ts";
 import type { RecordedTopology, RunRecord } from "./run-files.ts";
 
 /**
  * The dataset card (README.md): Hugging Face front matter that `datasets.load_dataset` reads (licence, configs
  * with their data files per split, features and split sizes), then what is in the dataset, how it was made
- * (models, endpoints, every generation setting, prompt-pack and NanoFlux versions), how novel it is, what was
- * kept out and what it cost. The front matter is built as an object and written by the `yaml` package, so no
- * name or description can add a key; every text is scrubbed of secrets (keys, user:password@ in URLs).
+ * (models, endpoints, a summary of the generation settings and, folded away, the whole recorded topology;
+ * prompt-pack and NanoFlux versions), how novel it is, what was kept out and what it cost. The front matter is
+ * built as an object and written by the `yaml` package, so no name or description can add a key; every text is
+ * scrubbed of secrets (keys, user:password@ in URLs), and every URL of the recorded topology is shown without
+ * its credentials, query or fragment.
  */
 
-export const CARD_FILE = "README.md";
+export { CARD_FILE };
 
 export interface CardInput {
   samples: readonly Sample[];
@@ -109,6 +111,14 @@ export function prettyName(input: CardInput): string {
       input.report.title ??
       (topologyName ? `${topologyName} (NanoFlux)` : `NanoFlux dataset${runId ? ` ${runId}` : ""}`),
   );
+}
+
+/** A URL's query or fragment, up to the next URL of a comma-separated list, a space or the end. */
+const URL_QUERY = /([a-z][a-z0-9+.-]*:\/\/[^\s?#]*)[?#]\S*?(?=,[a-z][a-z0-9+.-]*:\/\/|\s|$)/gi;
+
+/** Every URL in a text without `user:password@`, query or fragment (where keys and tokens hide). */
+export function urlsForCard(text: string): string {
+  return urlForDisplay(text).replace(URL_QUERY, "$1");
 }
 
 /** Where a model was served: the built-in simulator, or its endpoint without credentials, query or fragment. */
@@ -221,7 +231,9 @@ function filesSection(input: CardInput): string {
       config.validation > 0 ? `validation ${config.validation}, seed ${config.splitSeed}` : "train only";
     return [config.format, splits, parquet, jsonl, split, FORMATS[config.format].summary];
   });
-  const systems = [...new Set(input.configs.map((c) => c.system))];
+  const systems = [...new Set(input.configs.map((c) => c.system))].map((s) =>
+    s === "" ? "none (no system turn)" : code(s),
+  );
   return [
     "## Configs and files",
     "",
@@ -231,7 +243,7 @@ function filesSection(input: CardInput): string {
       "reads a folder with one file type. JSON Lines formats also hold the same rows as `.jsonl` for fine-tuning " +
       "tools. The validation split, when asked for, holds the samples ranked first by sha256(seed, sample id).",
     "",
-    `System message of every example: ${systems.map((s) => code(s)).join("; ")}.`,
+    `System message of every example: ${systems.join("; ")}.`,
   ].join("\n");
 }
 
@@ -265,6 +277,16 @@ function generationSection(input: CardInput): string {
     ],
     ["seed", String(topology?.run?.seed ?? (record ? "unknown" : unknown))],
     [
+      "response cache",
+      !record
+        ? unknown
+        : topology?.responseCache?.enabled === undefined
+          ? "unknown (the run recorded none)"
+          : topology.responseCache.enabled
+            ? "on: answers already paid for were replayed, not bought again"
+            : "off",
+    ],
+    [
       "prompt packs (sha256 of prompts/<domain>/)",
       packs
         ? packs.promptPacks.map((p) => `${p.domain}: ${p.sha256}`).join(", ") || "none"
@@ -273,7 +295,67 @@ function generationSection(input: CardInput): string {
     ["NanoFlux (run)", packs?.nanofluxVersion ?? "unknown (the run recorded none)"],
     ["NanoFlux (export)", input.exportedWith],
   ];
-  return ["## How it was made", "", table(["setting", "value"], rows)].join("\n");
+  return [
+    "## How it was made",
+    "",
+    table(["setting", "value"], rows),
+    ...(record ? ["", fullConfigBlock(record)] : []),
+  ].join("\n");
+}
+
+/**
+ * A model the built-in simulator served is named as the Models table names it: its loopback address and port
+ * were of one process on one machine, and say nothing to a reader.
+ */
+function withSimulatorNamed(record: RunRecord, config: unknown): unknown {
+  const models = (config as { models?: unknown }).models;
+  if (!Array.isArray(models)) return config;
+  return {
+    ...(config as Record<string, unknown>),
+    models: models.map((entry: unknown) => {
+      const { baseUrl, model } = (entry ?? {}) as { baseUrl?: unknown; model?: unknown };
+      if (typeof baseUrl !== "string" || typeof model !== "string") return entry;
+      const endpoint = endpointText(record.topology, baseUrl, model);
+      return endpoint.startsWith("NanoFlux's built-in simulator")
+        ? { ...(entry as Record<string, unknown>), baseUrl: endpoint }
+        : entry;
+    }),
+  };
+}
+
+/** The names of the variables that held API keys, which the card does not give, marked as run.json marks secrets. */
+function withoutKeyVariables(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutKeyVariables);
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, k === "apiKeyEnv" ? CENSOR : withoutKeyVariables(v)]),
+    );
+  return value;
+}
+
+/**
+ * The whole topology as run.json recorded it (secret fields already replaced there), as YAML folded into a
+ * `<details>` block: every model's settings, the run's budget and concurrency, the tournament, the response
+ * cache. Every URL in it loses its credentials, query and fragment; the fence is longer than any run of
+ * backticks in the text, so no value can close it.
+ */
+function fullConfigBlock(record: RunRecord): string {
+  const config = withSimulatorNamed(record, withoutKeyVariables(record.started.config));
+  const yaml = stringify(mapStrings(config, urlsForCard), { lineWidth: 0 }).trimEnd();
+  const longest = (yaml.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return [
+    "The settings above are a summary. The whole generation config, as the run recorded it (secrets and the names of key variables removed):",
+    "",
+    "<details>",
+    "<summary>Full generation config (topology)</summary>",
+    "",
+    `${fence}yaml`,
+    yaml,
+    fence,
+    "",
+    "</details>",
+  ].join("\n");
 }
 
 function modelsSection(input: CardInput): string {
@@ -396,8 +478,12 @@ function curationSection(input: CardInput): string {
 }
 
 function costSection(input: CardInput): string {
+  const { report } = input;
   const names = new Map(input.record?.started.models.map((m) => [m.id, m.model]) ?? []);
-  const usage = input.report.usage.map((u) => [
+  const cachedCalls = report.cachedCalls ?? report.usage.reduce((n, u) => n + (u.cachedCalls ?? 0), 0);
+  const savedTokens = report.savedTokens ?? report.usage.reduce((n, u) => n + (u.savedTokens ?? 0), 0);
+  const cached = cachedCalls > 0;
+  const usage = report.usage.map((u) => [
     u.model,
     names.get(u.model) ?? "unknown",
     u.role,
@@ -405,24 +491,26 @@ function costSection(input: CardInput): string {
     u.promptTokens,
     u.completionTokens,
     u.costUsd == null ? "–" : `$${u.costUsd.toFixed(4)}`,
+    ...(cached ? [u.cachedCalls ?? 0, u.savedTokens ?? 0] : []),
   ]);
   const total =
-    input.report.totalCostUsd == null
-      ? "unknown (no prices configured)"
-      : `$${input.report.totalCostUsd.toFixed(4)}`;
+    report.totalCostUsd == null ? "unknown (no prices configured)" : `$${report.totalCostUsd.toFixed(4)}`;
+  const headers = ["topology id", "model", "role", "calls", "prompt tokens", "completion tokens", "cost"];
   return [
     "## Cost",
     "",
     ...(usage.length > 0
+      ? [table(cached ? [...headers, "cached answers", "tokens saved"] : headers, usage), ""]
+      : []),
+    `Total tokens: ${report.totalTokens ?? "unknown"}; total cost: ${total}.`,
+    ...(cached
       ? [
-          table(
-            ["topology id", "model", "role", "calls", "prompt tokens", "completion tokens", "cost"],
-            usage,
-          ),
           "",
+          `${cachedCalls === 1 ? "1 answer" : `${cachedCalls} answers`} came from the response cache: paid for when ` +
+            "first asked (by this run or an earlier one), they are in neither the calls, the tokens nor the cost " +
+            `above; they saved ${savedTokens} tokens.`,
         ]
       : []),
-    `Total tokens: ${input.report.totalTokens ?? "unknown"}; total cost: ${total}.`,
   ].join("\n");
 }
 

@@ -1,12 +1,13 @@
 import { mkdir } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { LICENSE_ID, LICENSE_ID_MAX_LENGTH } from "../../config/dataset-config.ts";
 import { writeFileAtomic } from "../../core/atomic-file.ts";
 import { ConfigError } from "../../protocol/errors.ts";
 import type { Sample } from "../../protocol/schemas.ts";
 import { DatasetCardInput } from "./card-input.ts";
 import { hfFeature } from "./columns.ts";
-import { CARD_FILE, renderDatasetCard } from "./dataset-card.ts";
-import { ExportFormat, encodeSplit, FORMATS } from "./formats.ts";
+import { renderDatasetCard } from "./dataset-card.ts";
+import { CARD_FILE, ExportFormat, encodeSplit, FORMATS } from "./formats.ts";
 import {
   assertMayWrite,
   type ExportedConfig,
@@ -15,6 +16,8 @@ import {
   readManifest,
   removeIfOwned,
   sha256,
+  staleConfigProblem,
+  type WriteFile,
   writeManifest,
 } from "./owned-files.ts";
 import { nanofluxVersion } from "./provenance.ts";
@@ -33,7 +36,8 @@ import { DEFAULT_SYSTEM_PROMPT } from "./training-text.ts";
  * `nanoflux export` without the command line: reads a run folder, writes one config per format into the export
  * folder (Parquet for `datasets`, JSON Lines beside it for the JSONL formats), and writes the card for every
  * config the folder holds. Every check (the inputs, a run folder, a folder to write into, no file in the way)
- * passes before any folder or file is made.
+ * passes before any folder or file is made. The manifest is written before the files (naming what is being
+ * written) and after them, so an export that stops part way leaves files the next export owns.
  */
 
 export interface ExportRequest {
@@ -41,6 +45,7 @@ export interface ExportRequest {
   formats: readonly ExportFormat[];
   /** The export folder; default `<runDir>/export`. */
   out?: string;
+  /** System message of every example; "" (or blank): the examples have no system turn. */
   systemPrompt?: string;
   /** Overwrite files that no earlier export wrote, and replace an export of another dataset. */
   force?: boolean;
@@ -64,6 +69,8 @@ export interface ExportResult {
   written: string[];
   /** Files of earlier exports no config describes any more, removed. */
   removed: string[];
+  /** Earlier configs left off the card: a file of theirs was missing or changed. */
+  dropped: ExportFormat[];
   /** What the user should know: no licence, decontamination off, a file left behind. */
   warnings: string[];
 }
@@ -73,7 +80,10 @@ export function defaultOutDir(runDir: string): string {
   return join(runDir, "export");
 }
 
-const LICENSE_ID = /^[a-z0-9][a-z0-9.+-]*$/;
+/** How the export writes a file whole; a test passes one that fails part way. */
+export interface ExportIo {
+  writeFile: WriteFile;
+}
 
 function checkRequest(request: ExportRequest): void {
   if (request.formats.length === 0)
@@ -85,7 +95,7 @@ function checkRequest(request: ExportRequest): void {
     );
   if (splitSeed !== undefined && !Number.isSafeInteger(splitSeed))
     throw new ConfigError(`--split-seed ${splitSeed}: give a whole number, e.g. --split-seed 1`);
-  if (license !== undefined && !(LICENSE_ID.test(license) && license.length <= 100))
+  if (license !== undefined && !(LICENSE_ID.test(license) && license.length <= LICENSE_ID_MAX_LENGTH))
     throw new ConfigError(
       `--license ${JSON.stringify(license)}: give a Hugging Face licence id, lower case, such as apache-2.0, cc-by-4.0, mit or other`,
     );
@@ -109,17 +119,36 @@ function filesOf(configs: readonly ExportedConfig[]): string[] {
   return configs.flatMap((c) => c.splits.flatMap((s) => s.files));
 }
 
+/**
+ * The earlier configs this export does not replace, split into those whose files are all as their export
+ * wrote them and those to leave off the card (a file missing or changed: the card would name a file that is
+ * not there, and `load_dataset` would fail), with the reason.
+ */
+async function earlierConfigs(
+  outDir: string,
+  manifest: Manifest | undefined,
+  formats: ReadonlySet<ExportFormat>,
+): Promise<{ intact: ExportedConfig[]; stale: { format: ExportFormat; why: string }[] }> {
+  const intact: ExportedConfig[] = [];
+  const stale: { format: ExportFormat; why: string }[] = [];
+  if (!manifest) return { intact, stale };
+  for (const config of Object.values(manifest.configs).filter((c) => !formats.has(c.format))) {
+    const why = await staleConfigProblem(outDir, config, manifest);
+    if (why) stale.push({ format: config.format, why });
+    else intact.push(config);
+  }
+  return { intact, stale };
+}
+
 /** The configs of earlier exports that stay, and those this export replaces or drops. */
 function mergeConfigs(
   manifest: Manifest | undefined,
+  others: readonly ExportedConfig[],
   fresh: readonly ExportedConfig[],
   identity: ExportedDataset,
   outDir: string,
   force: boolean,
 ): ExportedConfig[] {
-  const formats = new Set(fresh.map((c) => c.format));
-  const earlier = Object.values(manifest?.configs ?? {});
-  const others = earlier.filter((c) => !formats.has(c.format));
   const previous = manifest?.dataset;
   const otherDataset = others.length > 0 && previous !== undefined && previous.sha256 !== identity.sha256;
   if (otherDataset && !force)
@@ -131,7 +160,10 @@ function mergeConfigs(
   return [...(otherDataset ? [] : others), ...fresh].sort(byFormatOrder);
 }
 
-export async function exportRun(request: ExportRequest): Promise<ExportResult> {
+export async function exportRun(
+  request: ExportRequest,
+  io: ExportIo = { writeFile: writeFileAtomic },
+): Promise<ExportResult> {
   checkRequest(request);
   const formats = [...new Set(request.formats)];
   const force = request.force ?? false;
@@ -155,10 +187,18 @@ export async function exportRun(request: ExportRequest): Promise<ExportResult> {
       ? { id: dataset.license, from: "dataset.license" as const }
       : undefined;
   const outDir = resolve(request.out ?? defaultOutDir(request.runDir));
-  const system = request.systemPrompt ?? DEFAULT_SYSTEM_PROMPT;
+  // A blank system message is none: an empty system turn in every example would teach nothing.
+  const system =
+    request.systemPrompt === undefined
+      ? DEFAULT_SYSTEM_PROMPT
+      : request.systemPrompt.trim() === ""
+        ? ""
+        : request.systemPrompt;
   const version = await nanofluxVersion();
   const modelNames = new Map(record?.started.models.map((m) => [m.id, m.model]) ?? []);
   const splits = splitSamples(samples, { validation, seed: splitSeed });
+  // A hostile or foreign manifest stops the export here, before anything is encoded or written.
+  const manifest = await readManifest(outDir);
 
   // Everything is encoded in memory first: nothing is written unless every file can be.
   const files = new Map<string, Uint8Array>();
@@ -184,8 +224,8 @@ export async function exportRun(request: ExportRequest): Promise<ExportResult> {
     });
   }
   const identity = datasetIdentity(samples, record?.started.runId ?? samples[0]?.runId);
-  const manifest = await readManifest(outDir);
-  const configs = mergeConfigs(manifest, fresh, identity, outDir, force);
+  const { intact, stale } = await earlierConfigs(outDir, manifest, new Set(formats));
+  const configs = mergeConfigs(manifest, intact, fresh, identity, outDir, force);
   const card = renderDatasetCard({ samples, report, record, configs, license, exportedWith: version });
   files.set(CARD_FILE, Buffer.from(card, "utf8"));
   const names = [...files.keys()];
@@ -194,27 +234,45 @@ export async function exportRun(request: ExportRequest): Promise<ExportResult> {
   await mkdir(outDir, { recursive: true });
   for (const folder of new Set(names.map((name) => dirname(name))))
     await mkdir(join(outDir, folder), { recursive: true });
-  for (const [name, bytes] of files) await writeFileAtomic(join(outDir, name), bytes);
+  const fileHashes = new Map([...files].map(([name, bytes]) => [name, sha256(bytes)]));
+  // First the manifest as it was, plus what is about to be written: whichever file a stop part way leaves
+  // old or new is still the export's own.
+  const before: Manifest = manifest ?? { version: 2, files: {}, configs: {}, writing: {} };
+  const writing = { ...before.writing };
+  for (const [name, hash] of fileHashes) writing[name] = [...new Set([...(writing[name] ?? []), hash])];
+  await writeManifest(outDir, { ...before, writing }, io.writeFile);
+  for (const [name, bytes] of files) await io.writeFile(join(outDir, name), bytes);
 
-  const hashes: Record<string, string> = { ...manifest?.files };
+  const hashes: Record<string, string> = { ...before.files };
   const removed: string[] = [];
   const warnings: string[] = [];
-  // Files of earlier exports that no config describes any more (a split or a config replaced, an older layout).
+  for (const { format, why } of stale)
+    warnings.push(
+      `dropped the ${format} config from the card: ${why}; export --format ${format} again to restore it`,
+    );
+  // Files of earlier exports that no config describes any more (a split or a config replaced or dropped, an
+  // older layout, an export that stopped part way).
   const described = new Set([...filesOf(configs), CARD_FILE]);
-  for (const name of Object.keys(hashes).filter((n) => !described.has(n))) {
+  const earlier = new Set([...Object.keys(before.files), ...Object.keys(before.writing)]);
+  for (const name of [...earlier].filter((n) => !described.has(n)).sort()) {
     delete hashes[name];
-    const outcome = manifest ? await removeIfOwned(outDir, name, manifest) : "absent";
+    const outcome = await removeIfOwned(outDir, name, before);
     if (outcome === "removed") removed.push(name);
     if (outcome === "changed")
       warnings.push(`left ${join(outDir, name)} in place: it changed since an earlier export wrote it`);
   }
-  for (const [name, bytes] of files) hashes[name] = sha256(bytes);
-  await writeManifest(outDir, {
-    version: 2,
-    files: hashes,
-    dataset: identity,
-    configs: Object.fromEntries(configs.map((c) => [c.format, c])),
-  });
+  for (const [name, hash] of fileHashes) hashes[name] = hash;
+  await writeManifest(
+    outDir,
+    {
+      version: 2,
+      files: hashes,
+      dataset: identity,
+      configs: Object.fromEntries(configs.map((c) => [c.format, c])),
+      writing: {},
+    },
+    io.writeFile,
+  );
 
   if (!license)
     warnings.unshift(
@@ -224,6 +282,10 @@ export async function exportRun(request: ExportRequest): Promise<ExportResult> {
   if (benchmarks?.length === 0 || report.decontamination?.benchmarks.length === 0)
     warnings.push(
       "decontamination was off for this run (no benchmarks configured): the card says so; do not evaluate on public benchmarks without checking",
+    );
+  if (system === "")
+    warnings.push(
+      `--system ${JSON.stringify(request.systemPrompt)}: the examples have no system message (no system turn); leave --system out for the default one`,
     );
   if (!record)
     warnings.push(
@@ -237,6 +299,7 @@ export async function exportRun(request: ExportRequest): Promise<ExportResult> {
     configs: configs.map((c) => c.format),
     written: names,
     removed,
+    dropped: stale.map((s) => s.format),
     warnings,
   };
 }

@@ -82,10 +82,31 @@ export const FORMATS: Readonly<Record<ExportFormat, FormatSpec>> = {
   },
 };
 
+const ENCODINGS: readonly Encoding[] = ["parquet", "jsonl"];
+
+/** The dataset card, at the top of the export folder. */
+export const CARD_FILE = "README.md";
+
 /** The one place an exported file is named: `<format>/<split>.<encoding>`, relative to the export folder. */
 export function dataFile(format: ExportFormat, split: SplitName, encoding: Encoding): string {
   return `${format}/${split}.${encoding}`;
 }
+
+/** The files one split of one format gets, the Parquet file (what the card's data_files name) first. */
+export function splitFiles(format: ExportFormat, split: SplitName): string[] {
+  return FORMATS[format].encodings.map((encoding) => dataFile(format, split, encoding));
+}
+
+/**
+ * Every name an export can write, from `dataFile` and the card alone: a name not in this set (`../x`, an
+ * absolute path, `notes.txt`) is no file of an export's, whatever a manifest says.
+ */
+export const EXPORT_FILE_NAMES: ReadonlySet<string> = new Set([
+  CARD_FILE,
+  ...ExportFormat.options.flatMap((format) =>
+    SplitName.options.flatMap((split) => ENCODINGS.map((encoding) => dataFile(format, split, encoding))),
+  ),
+]);
 
 function jsonLines(rows: readonly unknown[]): string {
   return rows.map((row) => `${JSON.stringify(row)}\n`).join("");

@@ -15,9 +15,14 @@ const PackageJson = z.object({ version: z.string() });
 
 let version: Promise<string> | undefined;
 
-/** NanoFlux's version, from its package.json. */
+/** NanoFlux's version, from its package.json (the built library carries one of its own); a failure is not kept. */
 export function nanofluxVersion(): Promise<string> {
-  version ??= readFile(PACKAGE_JSON, "utf8").then((text) => PackageJson.parse(JSON.parse(text)).version);
+  version ??= readFile(PACKAGE_JSON, "utf8")
+    .then((text) => PackageJson.parse(JSON.parse(text)).version)
+    .catch((err: unknown) => {
+      version = undefined;
+      throw err;
+    });
   return version;
 }
 

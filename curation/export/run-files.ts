@@ -138,6 +138,7 @@ export const RecordedTopology = z.object({
     }),
   ),
   simulator: lenient(z.object({ models: lenient(z.array(z.object({ name: z.string() }))) })),
+  responseCache: lenient(z.object({ enabled: lenient(z.boolean()) })),
 });
 export type RecordedTopology = z.infer<typeof RecordedTopology>;
 

@@ -5,6 +5,7 @@ import { completionText, promptText } from "./training-text.ts";
 /**
  * One record per sample in the formats fine-tuning tools read: OpenAI chat (OpenAI fine-tuning, TRL,
  * Axolotl `chat_template`), ShareGPT (Axolotl, LLaMA-Factory, FastChat) and Alpaca (LLaMA-Factory, Axolotl).
+ * An empty system message is no system turn (Alpaca's `system` is then empty, which its readers take as none).
  */
 
 export const OpenAIChatRecord = z.object({
@@ -28,7 +29,7 @@ export type AlpacaRecord = z.infer<typeof AlpacaRecord>;
 export function toOpenAIChat(sample: Sample, system: string): OpenAIChatRecord {
   return {
     messages: [
-      { role: "system", content: system },
+      ...(system === "" ? [] : [{ role: "system" as const, content: system }]),
       { role: "user", content: promptText(sample) },
       { role: "assistant", content: completionText(sample) },
     ],
@@ -38,7 +39,7 @@ export function toOpenAIChat(sample: Sample, system: string): OpenAIChatRecord {
 export function toShareGpt(sample: Sample, system: string): ShareGptRecord {
   return {
     conversations: [
-      { from: "system", value: system },
+      ...(system === "" ? [] : [{ from: "system" as const, value: system }]),
       { from: "human", value: promptText(sample) },
       { from: "gpt", value: completionText(sample) },
     ],

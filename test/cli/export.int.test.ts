@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,11 +62,31 @@ describe("nanoflux export: input mistakes exit 2 and create nothing", () => {
     expect(await readdir(join(project, "runs", "run-1"))).toEqual(["dataset.jsonl"]);
   });
 
-  it("--help shows the folder's layout and an example", async () => {
+  it("--help shows the folder's layout and one Examples section, with several formats and a split", async () => {
     const { code, output } = await nanoflux(project, ["export", "--help"]);
     expect(code).toBe(0);
     expect(output).toContain("<format>/train.parquet     every config's rows in Parquet");
-    expect(output).toContain("nanoflux export runs/<runId> --format parquet,openai-chat --validation 0.1");
+    expect(output.match(/^Examples?:$/gm)).toEqual(["Examples:"]);
+    expect(output).toMatch(/^ {2}nanoflux export runs\/\S+ --format parquet,openai-chat --validation 0\.1 /m);
+    expect(output).not.toContain("for the Hugging Face Hub");
+  });
+
+  it("the reviewer's reproduction: a manifest listing ../victim.txt deletes nothing, exit 2", async () => {
+    const victim = join(project, "victim.txt");
+    await writeFile(victim, "precious\n");
+    const folder = join(project, "downloaded");
+    await mkdir(folder);
+    const hash = createHash("sha256").update("precious\n").digest("hex");
+    const manifest = join(folder, ".nanoflux-export.json");
+    await writeFile(manifest, JSON.stringify({ version: 1, files: { "../victim.txt": hash } }));
+    const { code, output } = await nanoflux(project, ["export", "runs/run-1", "--out", folder]);
+    expect(code, output).toBe(2);
+    expect(output).toContain(`${manifest} lists "../victim.txt"`);
+    expect(output).toContain("nothing was written or removed");
+    expect(await readFile(victim, "utf8")).toBe("precious\n");
+    expect(await readdir(folder)).toEqual([".nanoflux-export.json"]);
+    await rm(folder, { recursive: true });
+    await rm(victim);
   });
 });
 
@@ -124,6 +145,8 @@ describe("nanoflux export of a real run (the simulator)", () => {
     expect(card).toMatch(/\| attacker \| alpha \| sim-alpha \| NanoFlux's built-in simulator/);
     expect(card).toMatch(/\| prompt packs \(sha256 of prompts\/<domain>\/\) \| math: [0-9a-f]{64} \|/);
     expect(card).toContain("**⚠ Decontamination was OFF for this run.**");
+    expect(card).toContain("<summary>Full generation config (topology)</summary>");
+    expect(card).toMatch(/^ {4}baseUrl: NanoFlux's built-in simulator/m);
     expect(card).not.toMatch(/127\.0\.0\.1/);
   });
 

@@ -39,6 +39,17 @@ describe("URL schemes", () => {
     });
   });
 
+  it.each(["http://127.0.0.1:8000/v1?api-key=qs-secret-123456", "https://llm.example.com/v1#frag"])(
+    "a model baseUrl with a query or fragment (%s) is refused, and the query is not echoed",
+    (baseUrl) => {
+      const error = rejection(setModel({ baseUrl }));
+      const issue = only(error);
+      expect(issue.path).toBe("models[0].baseUrl");
+      expect(issue.message).toMatch(/query string or fragment/);
+      expect(error.message).not.toContain("qs-secret-123456");
+    },
+  );
+
   it("training.baseUrl takes http and https only, too", () => {
     const issue = only(
       rejection((t) => Object.assign(t, { training: { baseModel: "m", baseUrl: "file:///srv/ft" } })),

@@ -280,3 +280,172 @@ describe("the card's body", () => {
     expect(piped).toContain("| Janet's ducks lay 20 eggs \\| per day... | gsm8k:1 | 0.970 | 1.00 |");
   });
 });
+
+/** The YAML of the card's collapsible full-config block, read back between its own fences. */
+function configBlock(card: string): { fence: string; yaml: Record<string, unknown> } {
+  const match = /<details>\n<summary>[^\n]*<\/summary>\n\n(`{3,})yaml\n([\s\S]*?)\n\1\n\n<\/details>/.exec(
+    card,
+  );
+  if (!match) throw new Error("no full-config block");
+  return { fence: match[1] ?? "", yaml: parseYaml(match[2] ?? "") as Record<string, unknown> };
+}
+
+/** The parts of a recorded config (run.json's `config`) the tests below change. */
+interface RecordedConfig {
+  models: [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+  nats: Record<string, unknown>;
+  run: Record<string, unknown>;
+  dataset: Record<string, unknown>;
+  simulator?: unknown;
+}
+
+describe("the card's full generation config", () => {
+  function recordWith(edit: (config: RecordedConfig) => void): RunRecord {
+    const started = runStarted(
+      topologyWith(
+        { license: "cc-by-4.0" },
+        {
+          run: { domains: ["math"], seed: 7, concurrency: 9, budget: { usd: 12.5, tokens: 900000 } },
+          tournament: { models: ["alpha", "beta"], targetDefenderSuccess: 0.35, pairing: "random" },
+          responseCache: { enabled: true, dir: ".cache/responses" },
+        },
+      ),
+    );
+    edit(started.config as unknown as RecordedConfig);
+    return { started, topology: RecordedTopology.parse(started.config) };
+  }
+
+  test("the whole recorded topology, per-model settings, budget, tournament and response cache included", () => {
+    const rec = recordWith((config) => {
+      Object.assign(config.models[1], { temperature: 0.2, maxTokens: 2048, structuredOutput: "json_object" });
+    });
+    const card = renderDatasetCard(input({ record: rec }));
+    const made = section(card, "How it was made");
+    expect(made).toContain(
+      "| response cache | on: answers already paid for were replayed, not bought again |",
+    );
+    const { yaml } = configBlock(made);
+    const models = yaml.models as Record<string, unknown>[];
+    expect(models[1]).toMatchObject({
+      id: "beta",
+      temperature: 0.2,
+      maxTokens: 2048,
+      structuredOutput: "json_object",
+      maxConcurrency: 4,
+    });
+    expect(yaml.run).toMatchObject({ concurrency: 9, seed: 7, budget: { usd: 12.5, tokens: 900000 } });
+    expect(yaml.tournament).toMatchObject({
+      targetDefenderSuccess: 0.35,
+      pairing: "random",
+      adaptComplexity: true,
+    });
+    expect(yaml.responseCache).toMatchObject({ enabled: true });
+    expect(yaml.curation).toMatchObject({ levels: ["L4", "L5"], noveltyThreshold: 0.88 });
+    // Everything else the run recorded, as it recorded it: the whole config, URLs aside.
+    const { models: _m, ...rest } = yaml;
+    const { models: _r, ...recorded } = rec.started.config;
+    expect(rest).toEqual(recorded);
+  });
+
+  test("every URL without user:password@, query or fragment; no secret anywhere in the card", () => {
+    const rec = recordWith((config) => {
+      config.models[1].baseUrl = "https://api.example.org/v1?key=sk-proj-abcdefghijklmnopqrstuvwx&x=1#top";
+      config.nats.url = `nats://bob:${SECRET_PASSWORD}@n1.example.com:4222?t=${SECRET_PASSWORD},nats://n2.example.com:4222`;
+      config.run.outDir = `see https://carol:${SECRET_PASSWORD}@docs.example.com/runs?token=${SECRET_PASSWORD} for more`;
+    });
+    const card = renderDatasetCard(input({ record: rec }));
+    const { yaml } = configBlock(card);
+    const models = yaml.models as { baseUrl: string }[];
+    expect(models.map((m) => m.baseUrl)).toEqual([
+      "https://llm.example.com:8443/v1",
+      "https://api.example.org/v1",
+      "https://api.example.org/v1",
+    ]);
+    expect(models[1]).toMatchObject({ apiKeyEnv: "[redacted]" });
+    expect((yaml.nats as { url: string }).url).toBe("nats://n1.example.com:4222,nats://n2.example.com:4222");
+    expect((yaml.run as { outDir: string }).outDir).toBe("see https://docs.example.com/runs for more");
+    expect(card).not.toContain(SECRET_PASSWORD);
+    expect(card).not.toContain("sk-proj-");
+    expect(card).not.toContain("api-key");
+    expect(card).not.toContain("#frag");
+  });
+
+  test("a model the built-in simulator served is named as such, not by its loopback address", () => {
+    const rec = recordWith((config) => {
+      config.simulator = { models: [{ name: "Qwen/Qwen3-4B" }] };
+      config.models[0].baseUrl = "http://127.0.0.1:40123/v1";
+    });
+    const card = renderDatasetCard(input({ record: rec }));
+    const models = configBlock(card).yaml.models as { baseUrl: string }[];
+    expect(models[0]?.baseUrl).toMatch(/^NanoFlux's built-in simulator/);
+    expect(models[1]?.baseUrl).toBe("https://api.example.org/v1");
+    expect(card).not.toContain("127.0.0.1");
+  });
+
+  test("a description holding fences and </details> stays inside the block", () => {
+    const hostile = "```\n</details>\n\n# Injected heading\n````";
+    const rec = recordWith((config) => {
+      config.dataset.description = hostile;
+    });
+    const card = renderDatasetCard(input({ record: rec }));
+    const { fence, yaml } = configBlock(card);
+    expect(fence.length).toBeGreaterThan(4);
+    expect((yaml.dataset as { description: string }).description).toBe(hostile);
+  });
+
+  test("a run without run.json: the block says the config is unknown", () => {
+    const old = renderDatasetCard(input({ record: undefined }));
+    expect(section(old, "How it was made")).toContain("| response cache | unknown (no run.json) |");
+    expect(old).not.toContain("<details>");
+  });
+});
+
+describe("the card's cost section", () => {
+  test("a run replayed from the response cache says so, per model and in total", () => {
+    const report = DatasetCardInput.parse({
+      ...REPORT,
+      usage: [
+        {
+          model: "alpha",
+          role: "attacker",
+          calls: 0,
+          promptTokens: 0,
+          completionTokens: 0,
+          costUsd: 0,
+          cachedCalls: 9,
+          savedTokens: 5400,
+        },
+        {
+          model: "beta",
+          role: "defender",
+          calls: 2,
+          promptTokens: 100,
+          completionTokens: 50,
+          costUsd: 0.001,
+          cachedCalls: 7,
+          savedTokens: 2100,
+        },
+      ],
+      totalTokens: 150,
+      totalCostUsd: 0.001,
+      cachedCalls: 16,
+      savedTokens: 7500,
+    });
+    const cost = section(renderDatasetCard(input({ report })), "Cost");
+    expect(cost).toContain(
+      "| topology id | model | role | calls | prompt tokens | completion tokens | cost | cached answers | tokens saved |",
+    );
+    expect(cost).toContain("| alpha | Qwen/Qwen3-4B | attacker | 0 | 0 | 0 | $0.0000 | 9 | 5400 |");
+    expect(cost).toContain(
+      "16 answers came from the response cache: paid for when first asked (by this run or an earlier one), they are in neither the calls, the tokens nor the cost above; they saved 7500 tokens.",
+    );
+  });
+
+  test("without cached answers the section is as before", () => {
+    const cost = section(renderDatasetCard(input()), "Cost");
+    expect(cost).not.toContain("cached");
+    expect(cost).toContain(
+      "| topology id | model | role | calls | prompt tokens | completion tokens | cost |\n",
+    );
+  });
+});

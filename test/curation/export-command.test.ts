@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { access, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -410,6 +411,54 @@ describe("exportCommand", () => {
     ]);
   });
 
+  /** Runs the command, returning what it printed. */
+  async function printed(args: string[]): Promise<{ stdout: string; stderr: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const write = process.stdout.write;
+    const stderr = process.stderr.write;
+    process.stdout.write = (chunk: string | Uint8Array) => out.push(String(chunk)) > 0;
+    process.stderr.write = (chunk: string | Uint8Array) => err.push(String(chunk)) > 0;
+    try {
+      await quiet().parseAsync(args, { from: "user" });
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = stderr;
+    }
+    return { stdout: out.join(""), stderr: err.join("") };
+  }
+
+  test("says which files of an earlier export it removed", async () => {
+    const out = join(root, "out");
+    await printed(["--format", "sharegpt", "--validation", "0.5", "--out", out, runDir]);
+    const second = await printed(["--format", "sharegpt", "--out", out, runDir]);
+    expect(second.stdout).toContain(
+      `removed 2 files an earlier export wrote that no config describes any more: ${join(out, "sharegpt/validation.jsonl")}, ${join(out, "sharegpt/validation.parquet")}\n`,
+    );
+    const third = await printed(["--format", "sharegpt", "--out", out, runDir]);
+    expect(third.stdout).not.toContain("removed");
+  });
+
+  test('--system "": examples without a system turn, said on the card and in a warning', async () => {
+    const out = join(root, "out");
+    const { stderr } = await printed(["--format", "openai-chat", "--system", "", "--out", out, runDir]);
+    expect(stderr).toContain('warning: --system "": the examples have no system message');
+    const rows = (await readFile(join(out, "openai-chat/train.jsonl"), "utf8"))
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { messages: { role: string }[] });
+    expect(rows.map((r) => r.messages.map((m) => m.role))).toEqual([
+      ["user", "assistant"],
+      ["user", "assistant"],
+    ]);
+    expect((await card(out)).text).toContain("System message of every example: none (no system turn).");
+    await printed(["--format", "sharegpt", "--system", "  ", "--out", out, runDir]);
+    const share = JSON.parse(
+      (await readFile(join(out, "sharegpt/train.jsonl"), "utf8")).split("\n")[0] ?? "",
+    );
+    expect(share.conversations.map((t: { from: string }) => t.from)).toEqual(["human", "gpt"]);
+  });
+
   test("rejects an unknown format with the list of choices", async () => {
     await expect(quiet().parseAsync(["--format", "parquet,csv", runDir], { from: "user" })).rejects.toThrow(
       /Allowed choices are parquet, jsonl, openai-chat, sharegpt, alpaca/,
@@ -426,5 +475,187 @@ describe("exportCommand", () => {
     await expect(quiet().parseAsync(["--no-card", runDir], { from: "user" })).rejects.toThrow(
       /--no-card: the card is what lists the configs datasets.load_dataset reads/,
     );
+  });
+});
+
+/** The sha256 of a text, as a manifest records it. */
+function hashOf(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+describe("a manifest names only files an export writes, inside its folder", () => {
+  let out: string;
+  let victim: string;
+  beforeEach(async () => {
+    out = join(root, "out");
+    await mkdir(out);
+    victim = join(root, "victim.txt");
+    await writeFile(victim, "not yours\n");
+  });
+
+  async function refused(manifest: unknown, entry: string, force = false): Promise<void> {
+    await writeFile(join(out, MANIFEST_FILE), JSON.stringify(manifest));
+    const before = await tree(out);
+    const attempt = runExport({ runDir, formats: ["openai-chat"], out, force });
+    await expect(attempt).rejects.toThrow(ConfigError);
+    await expect(attempt).rejects.toThrow(`${join(out, MANIFEST_FILE)} lists ${JSON.stringify(entry)}`);
+    await expect(attempt).rejects.toThrow(
+      /nothing was written or removed: .*delete .*\.nanoflux-export\.json/,
+    );
+    expect(await readFile(victim, "utf8")).toBe("not yours\n");
+    expect(await tree(out)).toEqual(before);
+  }
+
+  test("the reviewer's reproduction: a version-1 manifest listing ../victim.txt deletes nothing", async () => {
+    await refused({ version: 1, files: { "../victim.txt": hashOf("not yours\n") } }, "../victim.txt");
+    // --force overwrites files in the way; it never makes a hostile manifest trusted.
+    await refused({ version: 1, files: { "../victim.txt": hashOf("not yours\n") } }, "../victim.txt", true);
+  });
+
+  test("every name that is not <format>/<split>.<parquet|jsonl> or README.md is refused", async () => {
+    const hash = hashOf("not yours\n");
+    for (const name of [
+      victim,
+      "parquet/../../victim.txt",
+      "./README.md",
+      "notes.txt",
+      "parquet/train.csv",
+      "csv/train.parquet",
+      "parquet/test.parquet",
+      MANIFEST_FILE,
+    ])
+      await refused({ version: 2, files: { [name]: hash }, configs: {} }, name);
+  });
+
+  test("the configs' split files, which feed the card's data_files, are checked the same way", async () => {
+    const first = await runExport({ runDir, formats: ["parquet"], out });
+    expect(first.configs).toEqual(["parquet"]);
+    const manifest = JSON.parse(await readFile(join(out, MANIFEST_FILE), "utf8"));
+    for (const files of [["../victim.txt"], ["openai-chat/train.parquet"], ["parquet/train.parquet", "x"]]) {
+      manifest.configs.parquet.splits[0].files = files;
+      await refused(manifest, files.at(-1) ?? "");
+    }
+  });
+
+  test("a name reached through a folder that is a link out of the export folder is refused", async () => {
+    const elsewhere = join(root, "elsewhere");
+    await mkdir(elsewhere);
+    await writeFile(join(elsewhere, "train.parquet"), "theirs\n");
+    await symlink(elsewhere, join(out, "parquet"));
+    await refused(
+      { version: 1, files: { "parquet/train.parquet": hashOf("theirs\n") } },
+      "parquet/train.parquet",
+    );
+    expect(await readFile(join(elsewhere, "train.parquet"), "utf8")).toBe("theirs\n");
+  });
+});
+
+describe("earlier configs whose files are gone or changed leave the card", () => {
+  let out: string;
+  beforeEach(() => {
+    out = join(root, "out");
+  });
+
+  test("parquet, openai-chat, rm -rf parquet/, openai-chat again: the card lists openai-chat alone", async () => {
+    await runExport({ runDir, formats: ["parquet"], out });
+    await runExport({ runDir, formats: ["openai-chat"], out });
+    await rm(join(out, "parquet"), { recursive: true });
+    const result = await runExport({ runDir, formats: ["openai-chat"], out });
+    expect(result.configs).toEqual(["openai-chat"]);
+    expect(result.dropped).toEqual(["parquet"]);
+    expect(result.warnings).toContainEqual(
+      expect.stringMatching(
+        /^dropped the parquet config from the card: .*parquet\/train\.parquet is missing; export --format parquet again to restore it/,
+      ),
+    );
+    const { front, text } = await card(out);
+    expect(front.configs).toEqual([
+      {
+        config_name: "openai-chat",
+        default: true,
+        data_files: [{ split: "train", path: "openai-chat/train.parquet" }],
+      },
+    ]);
+    expect((front.dataset_info as { config_name: string }[]).map((i) => i.config_name)).toEqual([
+      "openai-chat",
+    ]);
+    expect(text).not.toContain("parquet/train.parquet");
+    const manifest = JSON.parse(await readFile(join(out, MANIFEST_FILE), "utf8"));
+    expect(Object.keys(manifest.configs)).toEqual(["openai-chat"]);
+    expect(Object.keys(manifest.files).sort()).toEqual([
+      "README.md",
+      "openai-chat/train.jsonl",
+      "openai-chat/train.parquet",
+    ]);
+  });
+
+  test("a config file changed by hand: the config leaves the card, the file stays, both are named", async () => {
+    await runExport({ runDir, formats: ["sharegpt"], out, validation: 0.5 });
+    await runExport({ runDir, formats: ["alpaca"], out });
+    await writeFile(join(out, "sharegpt/train.jsonl"), "edited\n");
+    const result = await runExport({ runDir, formats: ["alpaca"], out });
+    expect(result.configs).toEqual(["alpaca"]);
+    expect(result.warnings.join("\n")).toMatch(
+      /dropped the sharegpt config from the card: .*sharegpt\/train\.jsonl changed since it was written/,
+    );
+    // Its unchanged files are the export's own, described by no config: removed; the edited one stays.
+    expect(result.removed.sort()).toEqual([
+      "sharegpt/train.parquet",
+      "sharegpt/validation.jsonl",
+      "sharegpt/validation.parquet",
+    ]);
+    expect(await readFile(join(out, "sharegpt/train.jsonl"), "utf8")).toBe("edited\n");
+    expect((await card(out)).front.configs).toHaveLength(1);
+  });
+});
+
+describe("a failure part way through leaves a folder the next export owns", () => {
+  test("whichever write fails, the next export needs no --force and leaves the folder as if none had failed", async () => {
+    const out = join(root, "out");
+    const expected = join(root, "expected");
+    await runExport({ runDir, formats: ["sharegpt"], out: expected, validation: 0.5 });
+    await runExport({ runDir, formats: ["openai-chat"], out: expected });
+    const wanted = await tree(expected);
+    let failAt = 1;
+    for (; ; failAt++) {
+      await rm(out, { recursive: true, force: true });
+      await runExport({ runDir, formats: ["sharegpt"], out, validation: 0.5 });
+      let writes = 0;
+      const failing = {
+        writeFile: async (path: string, bytes: string | Uint8Array) => {
+          writes++;
+          if (writes === failAt) throw new Error(`simulated crash writing ${path}`);
+          await writeFile(path, bytes);
+        },
+      };
+      const crashed = await runExport({ runDir, formats: ["openai-chat"], out }, failing).then(
+        () => false,
+        (err: Error) => {
+          expect(err.message).toMatch(/simulated crash/);
+          return true;
+        },
+      );
+      if (!crashed) break;
+      const next = await runExport({ runDir, formats: ["openai-chat"], out });
+      expect(next.configs, `failure at write ${failAt}`).toEqual(["openai-chat", "sharegpt"]);
+      expect(await tree(out), `failure at write ${failAt}`).toEqual(wanted);
+      for (const file of wanted.filter((f) => f !== MANIFEST_FILE))
+        expect(await readFile(join(out, file)), file).toEqual(await readFile(join(expected, file)));
+    }
+    // The manifest before, two data files, the card, the manifest after: a failure at each was tried.
+    expect(failAt).toBe(6);
+  });
+
+  test("a first export that fails part way: the next one needs no --force", async () => {
+    const out = join(root, "out");
+    let writes = 0;
+    const failing = {
+      writeFile: async (path: string, bytes: string | Uint8Array) => {
+        if (++writes === 3) throw new Error("simulated crash");
+        await writeFile(path, bytes);
+      },
+    };
+    await expect(runExport({ runDir, formats: ["jsonl"], out }, failing)).rejects.toThrow(/simulated crash/);
+    expect((await runExport({ runDir, formats: ["jsonl"], out })).configs).toEqual(["jsonl"]);
   });
 });

@@ -100,6 +100,30 @@ describe("training formats", () => {
   });
 });
 
+describe('no system message (--system "")', () => {
+  test("every format omits the system turn rather than writing an empty one", async () => {
+    const none = { ...context, system: "" };
+    const chat = jsonLines(
+      (await encodeSplit("openai-chat", "train", [sample(1)], none)).get("openai-chat/train.jsonl"),
+      OpenAIChatRecord,
+    );
+    expect(chat[0]?.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+    const share = jsonLines(
+      (await encodeSplit("sharegpt", "train", [sample(1)], none)).get("sharegpt/train.jsonl"),
+      ShareGptRecord,
+    );
+    expect(share[0]?.conversations.map((t) => t.from)).toEqual(["human", "gpt"]);
+    const alpaca = jsonLines(
+      (await encodeSplit("alpaca", "train", [sample(1)], none)).get("alpaca/train.jsonl"),
+      AlpacaRecord,
+    );
+    expect(alpaca[0]?.system).toBe("");
+    const record = toRecord(sample(1), none);
+    expect((record.messages as { role: string }[]).map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(record.system).toBe("");
+  });
+});
+
 describe("records (the parquet and jsonl formats)", () => {
   test("prompt / completion beside TRL-style messages, lists as lists, the real model names", () => {
     const row = toRecord(choiceSample, context);

@@ -47,7 +47,7 @@ describe("nanoflux compare --base", () => {
     dir = await mkdtemp(join(tmpdir(), "nanoflux-compare-"));
     const half = Array.from({ length: 40 }, (_, i) => i % 2 === 0);
     const most = Array.from({ length: 40 }, (_, i) => i % 5 !== 0);
-    // Alphabetically "a-nanoflux" comes first; it was evaluated first too, but it is a fine-tune.
+    // A folder gives its results by label: "a-nanoflux" comes first, but it is a fine-tune.
     await writeResult(dir, "a-nanoflux", "2026-02-01T00:00:00.000Z", most, true);
     await writeResult(dir, "base", "2026-02-02T00:00:00.000Z", half);
   });
@@ -61,9 +61,7 @@ describe("nanoflux compare --base", () => {
     ]);
     expect(byDefault.code, byDefault.output).toBe(0);
     expect(byDefault.output).toMatch(/a-nanoflux vs base/);
-    expect(byDefault.output).toMatch(
-      /baseline: base \(the result evaluated first among those without a recorded fine-tune/,
-    );
+    expect(byDefault.output).toMatch(/baseline: base \(the first result given without a recorded fine-tune/);
     expect(named.code, named.output).toBe(0);
     expect(named.output).toMatch(/base vs a-nanoflux/);
     expect(named.output).toMatch(/baseline: a-nanoflux \(named by --base\)/);

@@ -85,11 +85,11 @@ describe("compare", () => {
       return { label, evaluation: result };
     };
 
-    it("defaults to the base model: the first evaluated without a fine-tune, not the first in the alphabet", () => {
+    it("defaults to the base model: the first given without a fine-tune, whenever each was evaluated", () => {
       const labelled = [
         at("a-tuned", "2026-01-01T00:00:00.000Z", true),
-        at("m-other", "2026-01-03T00:00:00.000Z"),
-        at("zz-base", "2026-01-02T00:00:00.000Z"),
+        at("zz-base", "2026-01-03T00:00:00.000Z"),
+        at("m-other", "2026-01-02T00:00:00.000Z"),
       ];
       expect(chooseBaseline(labelled)).toEqual({ baseline: "zz-base", choice: "base model" });
       const comparison = compareEvaluations(labelled);
@@ -97,28 +97,33 @@ describe("compare", () => {
       expect(comparison.rows[0]?.differences.map((d) => d.label)).toEqual(["a-tuned", "m-other"]);
       expect(renderComparison(comparison)).toMatch(/a-tuned vs zz-base/);
       expect(renderComparison(comparison)).toMatch(
-        /^baseline: zz-base \(the result evaluated first among those without/m,
+        /^baseline: zz-base \(the first result given without a recorded fine-tune/m,
       );
     });
 
-    it("falls back to the first evaluated when every result, or none, records a fine-tune", () => {
-      const tuned = [at("b", "2026-01-02T00:00:00.000Z", true), at("a", "2026-01-03T00:00:00.000Z", true)];
-      expect(chooseBaseline(tuned)).toEqual({ baseline: "b", choice: "earliest" });
-      const plain = [at("b", "2026-01-02T00:00:00.000Z"), at("a", "2026-01-03T00:00:00.000Z")];
-      expect(chooseBaseline(plain)).toEqual({ baseline: "b", choice: "earliest" });
-      // A label's earliest result counts, on any benchmark; a tie keeps the order given.
+    it("keeps the baseline when the base result is evaluated again (a free re-run from the cache)", () => {
+      const base = at("base", "2026-01-01T00:00:00.000Z");
+      const other = at("other", "2026-01-02T00:00:00.000Z");
+      expect(chooseBaseline([base, other]).baseline).toBe("base");
+      const rerun = at("base", "2026-01-03T00:00:00.000Z");
+      expect(chooseBaseline([rerun, other])).toEqual({ baseline: "base", choice: "first given" });
+      const tuned = at("tuned", "2026-01-02T00:00:00.000Z", true);
+      expect(chooseBaseline([tuned, rerun, other])).toEqual({ baseline: "base", choice: "base model" });
+    });
+
+    it("falls back to the first given when every result, or none, records a fine-tune", () => {
+      const tuned = [at("b", "2026-01-03T00:00:00.000Z", true), at("a", "2026-01-02T00:00:00.000Z", true)];
+      expect(chooseBaseline(tuned)).toEqual({ baseline: "b", choice: "first given" });
+      const plain = [at("b", "2026-01-03T00:00:00.000Z"), at("a", "2026-01-02T00:00:00.000Z")];
+      expect(chooseBaseline(plain)).toEqual({ baseline: "b", choice: "first given" });
+      expect(renderComparison(compareEvaluations(plain))).toMatch(/^baseline: b \(the first result given/m);
+      // A label counts as fine-tuned when any of its results, on any benchmark, records a fine-tune.
       const spread = [
-        at("x", "2026-01-05T00:00:00.000Z"),
-        at("y", "2026-01-04T00:00:00.000Z"),
-        at("x", "2026-01-01T00:00:00.000Z", false, "medqa"),
+        at("x", "2026-01-01T00:00:00.000Z"),
+        at("y", "2026-01-01T00:00:00.000Z"),
+        at("x", "2026-01-01T00:00:00.000Z", true, "medqa"),
       ];
-      expect(chooseBaseline(spread).baseline).toBe("x");
-      const tie = [at("q", "2026-01-01T00:00:00.000Z"), at("p", "2026-01-01T00:00:00.000Z")];
-      expect(chooseBaseline(tie).baseline).toBe("q");
-      // An unreadable start time never wins over a readable one.
-      expect(chooseBaseline([at("bad", "not a date"), at("good", "2030-01-01T00:00:00.000Z")]).baseline).toBe(
-        "good",
-      );
+      expect(chooseBaseline(spread)).toEqual({ baseline: "y", choice: "base model" });
     });
 
     it("takes the label --base names, and refuses an unknown one naming the labels there are", () => {

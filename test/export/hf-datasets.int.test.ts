@@ -125,3 +125,29 @@ describe.runIf(run)(`datasets.load_dataset reads every export${pythonSkipNote(py
     expect((loaded.card.dataset_info as unknown[]).length).toBe(5);
   });
 });
+
+describe.runIf(run)(`a config folder deleted by hand leaves the card${pythonSkipNote(python)}`, () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "nf-hf-gone-"));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test("parquet, openai-chat, rm -rf parquet/, openai-chat again: load_dataset(folder) loads openai-chat", async () => {
+    const runDir = await writeRunFolder(join(root, "run"), mixedSamples(4), { report: REPORT });
+    const out = join(root, "export");
+    await runExport({ runDir, formats: ["parquet"], out });
+    await runExport({ runDir, formats: ["openai-chat"], out });
+    await rm(join(out, "parquet"), { recursive: true });
+    const result = await runExport({ runDir, formats: ["openai-chat"], out });
+    const loaded = await loadWithPython(out, ["openai-chat"]);
+    expect(result.warnings.join("\n")).toMatch(/dropped the parquet config from the card/);
+    expect(loaded.loads[""]?.train?.rows).toBe(4);
+    expect(loaded.loads[""]?.train?.columns).toEqual(["messages"]);
+    expect((loaded.card.configs as { config_name: string }[]).map((c) => c.config_name)).toEqual([
+      "openai-chat",
+    ]);
+  }, 120_000);
+});

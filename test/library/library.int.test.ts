@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { access, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -109,6 +109,10 @@ describe("the library, built and imported by plain node", () => {
     const samples = await readDataset(datasetPath ?? "");
     expect(samples.length).toBeGreaterThanOrEqual(3);
     expect(stdout).toContain(`: ${samples.length} samples`);
+    // What made it, as the built code recorded it for the dataset card: its version and the prompt packs.
+    const record = JSON.parse(await readFile(join(dirname(datasetPath ?? ""), "run.json"), "utf8"));
+    const { version } = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8"));
+    expect(record.provenance).toMatchObject({ nanofluxVersion: version });
   });
 
   it("follows a run's events from run.started to run.completed, in order", async () => {

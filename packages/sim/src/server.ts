@@ -47,6 +47,19 @@ function parseConfig(config: SimulatorSettings): SimulatorConfig {
   throw new ConfigError(`invalid simulator settings: ${issues}`);
 }
 
+/** The last start time handed out in this process, in Unix seconds. */
+let lastStart = 0;
+
+/**
+ * Unix seconds of a start, the `created` its GET /v1/models reports: later than any simulator started before in
+ * this process, so a simulator restarted on the same port (with other skills, as a server with other weights
+ * behind the same name) describes its models differently even within the same second.
+ */
+function startTime(): number {
+  lastStart = Math.max(Math.floor(Date.now() / 1000), lastStart + 1);
+  return lastStart;
+}
+
 async function loadRegistry(files: readonly string[]): Promise<QuestionRegistry> {
   const registry = new QuestionRegistry();
   for (const file of files) {
@@ -69,7 +82,7 @@ export async function startSimulator(
     samples: new SampleCounter(),
     chance: Rng.of(config.seed, "chance"),
     logger,
-    startedAt: Math.floor(Date.now() / 1000),
+    startedAt: startTime(),
   };
   const routes = ROUTE_MODULES.flatMap((module) => module(sim));
   const server = createServer(createDispatcher(sim, routes));

@@ -26,7 +26,7 @@ export function topologyWith(
     models: [
       {
         id: "alpha",
-        baseUrl: `https://alice:${SECRET_PASSWORD}@llm.example.com:8443/v1?api-key=${SECRET_PASSWORD}#frag`,
+        baseUrl: `https://alice:${SECRET_PASSWORD}@llm.example.com:8443/v1`,
         model: "Qwen/Qwen3-4B",
       },
       {
@@ -57,6 +57,20 @@ export function topologyWith(
   });
 }
 
+/**
+ * A query string with a secret in it, as a baseUrl of a run recorded before the topology refused queries holds
+ * it: `runStarted` records model alpha's baseUrl with it, so the export meets it in run.json.
+ */
+export const RECORDED_QUERY = `?api-key=${SECRET_PASSWORD}#frag`;
+
+function withRecordedQuery(config: Record<string, unknown>): Record<string, unknown> {
+  const models = config.models as { id: string; baseUrl: string }[];
+  return {
+    ...config,
+    models: models.map((m) => (m.id === "alpha" ? { ...m, baseUrl: `${m.baseUrl}${RECORDED_QUERY}` } : m)),
+  };
+}
+
 export function runStarted(topology: Topology, runId = "run-t"): RunStarted {
   return RunStarted.parse({
     type: "run.started.v1",
@@ -67,7 +81,7 @@ export function runStarted(topology: Topology, runId = "run-t"): RunStarted {
     target: topology.curation.target,
     domains: topology.run.domains,
     models: topology.models.map((m) => ({ id: m.id, model: m.model })),
-    config: redactTopology(topology),
+    config: withRecordedQuery(redactTopology(topology)),
     provenance: {
       nanofluxVersion: "0.1.0",
       promptPacks: [
