@@ -652,11 +652,15 @@ describe("response cache and secrets", () => {
     expect(key).toEqual({ endpoint: "http://example.com:8000/v1", servedModel: "unknown" });
   });
 
-  it("cannot reach a model through a base URL with a query string, so the key has no use for one", async () => {
-    // The openai client appends the route to the base URL as text: the query swallows the route.
+  it("cannot reach a model through a base URL with a query string: why the topology refuses one, and the key has none", async () => {
+    // The openai client appends the route to the base URL as text: the query swallows the route. The topology
+    // schema refuses such a URL (test/config/urls-and-secrets.test.ts); this config is made past it on purpose.
     const server = await startScriptedOpenAIServer([]);
     try {
-      const config = modelConfig(`${server.baseUrl}?api-version=1`, { maxRetries: 0 });
+      const config = {
+        ...modelConfig(server.baseUrl, { maxRetries: 0 }),
+        baseUrl: `${server.baseUrl}?api-version=1`,
+      };
       await expect(new OpenAIChatModel(config, testDeps()).generateText(ask)).rejects.toThrow();
       expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
         "POST /v1?api-version=1%2Fchat%2Fcompletions",
