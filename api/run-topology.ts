@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import type { RunEvent } from "../protocol/messages.ts";
 import type { RunReport } from "../protocol/run-report.ts";
-import { Sample } from "../protocol/schemas.ts";
+import type { Sample } from "../protocol/schemas.ts";
 import { runSession } from "../runner/run-session.ts";
 import { ProgressLine } from "../terminal/progress.ts";
 import { EventChannel } from "./event-channel.ts";
@@ -75,14 +74,6 @@ class NoProgress extends ProgressLine {
   }
 }
 
-async function readSamples(path: string): Promise<Sample[]> {
-  const text = await readFile(path, "utf8");
-  return text
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => Sample.parse(JSON.parse(line)));
-}
-
 async function execute(
   file: string,
   options: RunTopologyOptions,
@@ -98,7 +89,7 @@ async function execute(
     options.env ?? process.env,
   );
   try {
-    const result = await runSession({
+    return await runSession({
       prepared,
       logger,
       runId: options.runId,
@@ -106,7 +97,6 @@ async function execute(
       onEvent,
       progress: new NoProgress(),
     });
-    return { ...result, samples: await readSamples(result.datasetPath) };
   } finally {
     await prepared.simulator?.close();
   }

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { urlForDisplay } from "../log/redaction.ts";
+import { urlsForRecord } from "../log/redaction.ts";
 import { ConfigError } from "../protocol/errors.ts";
 import { TrainingCompute } from "../protocol/training.ts";
 
@@ -63,7 +63,7 @@ export const EvalSummary = z.object({
   /** Column heading in comparisons: base, nanoflux, full-benchmark, ... */
   label: z.string(),
   model: z.string(),
-  /** The endpoint as results may show it: no `user:password@`, query or fragment (recordedEndpoint). */
+  /** The endpoint as results may show it: no `user:password@`, query or fragment (urlsForRecord). */
   baseUrl: z.string(),
   benchmark: z.string(),
   file: z.string(),
@@ -99,16 +99,8 @@ function slug(text: string): string {
 }
 
 /**
- * An endpoint URL as result files record it: without `user:password@` (a password), query or fragment (where
- * some proxies take a key). Results are shared and committed; the endpoint is there to say where, not how.
- */
-export function recordedEndpoint(baseUrl: string): string {
-  return urlForDisplay(baseUrl).replace(/[?#].*$/s, "");
-}
-
-/**
  * Writes `<outDir>/<label>.<benchmark>.summary.json` and its `.items.jsonl` beside it; the summary's endpoint
- * as recordedEndpoint gives it, whatever the caller passed.
+ * as urlsForRecord gives it, whatever the caller passed.
  */
 export async function saveEvaluation(
   outDir: string,
@@ -120,7 +112,7 @@ export async function saveEvaluation(
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, itemsFile), items.map((item) => `${JSON.stringify(item)}\n`).join(""));
   const summaryFile = join(outDir, `${stem}.summary.json`);
-  const summary = EvalSummary.parse({ ...draft, baseUrl: recordedEndpoint(draft.baseUrl), itemsFile });
+  const summary = EvalSummary.parse({ ...draft, baseUrl: urlsForRecord(draft.baseUrl), itemsFile });
   await writeFile(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
   return { summary, summaryFile };
 }

@@ -72,6 +72,17 @@ export function urlForDisplay(url: string): string {
   return url.replace(URL_USERINFO, "$1");
 }
 
+/** A URL's query or fragment, up to the next URL of a comma-separated list, a space or the end. */
+const URL_QUERY = /([a-z][a-z0-9+.-]*:\/\/[^\s?#]*)[?#]\S*?(?=,[a-z][a-z0-9+.-]*:\/\/|\s|$)/gi;
+
+/**
+ * Every URL in a text as files that are shared may record it (result files, dataset cards): without
+ * `user:password@`, query or fragment, where keys and tokens hide. It says where, not how.
+ */
+export function urlsForRecord(text: string): string {
+  return urlForDisplay(text).replace(URL_QUERY, "$1");
+}
+
 /** Prefixes of API keys and tokens as providers issue them. */
 const KEY_PREFIX =
   /^(sk|pk|rk)[-_]|^(sk|pk|rk)_(live|test)_|^gh[pousr]_|^github_pat_|^xox[abpr]-|^AKIA|^AIza|^hf_/;

@@ -12,6 +12,7 @@ import { acceptedSamples, buildRunReport, type RunReport } from "../curation/run
 import { startAgents } from "../host/runtime.ts";
 import type { Logger } from "../log/logger.ts";
 import type { RoundClosed, RunCompleted, RunEvent, UsageRecorded } from "../protocol/messages.ts";
+import type { Sample } from "../protocol/schemas.ts";
 import { ProgressLine } from "../terminal/progress.ts";
 import { DatasetFile } from "./dataset-file.ts";
 import type { PreparedTopology } from "./prepare-topology.ts";
@@ -36,6 +37,8 @@ export interface RunResult {
   datasetPath: string;
   reportPath: string;
   report: RunReport;
+  /** The accepted samples, as the dataset file holds them. */
+  samples: Sample[];
 }
 
 /**
@@ -127,9 +130,10 @@ export async function runSession(options: RunSessionOptions): Promise<RunResult>
       report.status = "interrupted";
       report.reason = "stopped before the run completed";
     }
-    await dataset.finalize(acceptedSamples(rounds));
+    const samples = acceptedSamples(rounds);
+    await dataset.finalize(samples);
     await writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-    return { runId, runDir, datasetPath, reportPath, report };
+    return { runId, runDir, datasetPath, reportPath, report, samples };
   } finally {
     for (const cleanup of cleanups) {
       await cleanup().catch((err) => logger.warn({ err: String(err) }, "cleanup step failed"));

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { CENSOR, redactSecrets, urlForDisplay } from "../../log/redaction.ts";
+import { CENSOR, redactSecrets, urlsForRecord } from "../../log/redaction.ts";
 import type { DecontaminationReport } from "../../protocol/run-report.ts";
 import type { Sample } from "../../protocol/schemas.ts";
 import type { DatasetCardInput } from "./card-input.ts";
@@ -113,14 +113,6 @@ export function prettyName(input: CardInput): string {
   );
 }
 
-/** A URL's query or fragment, up to the next URL of a comma-separated list, a space or the end. */
-const URL_QUERY = /([a-z][a-z0-9+.-]*:\/\/[^\s?#]*)[?#]\S*?(?=,[a-z][a-z0-9+.-]*:\/\/|\s|$)/gi;
-
-/** Every URL in a text without `user:password@`, query or fragment (where keys and tokens hide). */
-export function urlsForCard(text: string): string {
-  return urlForDisplay(text).replace(URL_QUERY, "$1");
-}
-
 /** Where a model was served: the built-in simulator, or its endpoint without credentials, query or fragment. */
 export function endpointText(topology: RecordedTopology, baseUrl: string | undefined, model: string): string {
   if (baseUrl === undefined) return "unknown";
@@ -128,7 +120,7 @@ export function endpointText(topology: RecordedTopology, baseUrl: string | undef
   try {
     url = new URL(baseUrl);
   } catch {
-    return urlForDisplay(baseUrl).replace(/[?#].*$/, "");
+    return urlsForRecord(baseUrl);
   }
   const simulated = topology.simulator?.models;
   const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
@@ -341,7 +333,7 @@ function withoutKeyVariables(value: unknown): unknown {
  */
 function fullConfigBlock(record: RunRecord): string {
   const config = withSimulatorNamed(record, withoutKeyVariables(record.started.config));
-  const yaml = stringify(mapStrings(config, urlsForCard), { lineWidth: 0 }).trimEnd();
+  const yaml = stringify(mapStrings(config, urlsForRecord), { lineWidth: 0 }).trimEnd();
   const longest = (yaml.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
   const fence = "`".repeat(Math.max(3, longest + 1));
   return [

@@ -115,6 +115,14 @@ function textModel(config: ModelConfig, dir: string, ledger?: SpendLedger, env: 
 }
 
 const ask = { role: "eval", system: "Solve.", user: "What is 2+2?" };
+/** A structured request whose reply must hold `final_answer`. */
+const structured = {
+  role: "defender",
+  system: "Answer.",
+  user: "2+2?",
+  schemaName: "answer",
+  schema: z.object({ final_answer: z.string() }),
+};
 
 describe("response cache in the OpenAI adapter", () => {
   it("answers a re-run from the cache: no request, nothing billed or reserved, recorded as cached", async () => {
@@ -225,14 +233,6 @@ describe("response cache in the OpenAI adapter", () => {
   });
 
   it("keeps no truncated, refused, filtered or failed reply, and no structured reply that failed validation", async () => {
-    const Answer = z.object({ final_answer: z.string() });
-    const structured = {
-      role: "defender",
-      system: "Answer.",
-      user: "2+2?",
-      schemaName: "answer",
-      schema: Answer,
-    };
     const server = await pool.serve(
       describedAs(),
       completion("The answer is", { finishReason: "length" }),
@@ -283,14 +283,7 @@ describe("response cache in the OpenAI adapter", () => {
   });
 
   it("keeps a structured answer only once it validates: a replay buys the bad reply again, then hits", async () => {
-    const Answer = z.object({ final_answer: z.string() });
-    const request = {
-      role: "defender",
-      system: "Answer.",
-      user: "2+2?",
-      schemaName: "answer",
-      schema: Answer,
-    };
+    const request = structured;
     const server = await pool.serve(
       describedAs(),
       completion('{"final": 4}'),
