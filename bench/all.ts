@@ -16,6 +16,7 @@ const SCRIPTS = [
   "bus-throughput.ts",
   "economy.ts",
   "sandbox.ts",
+  "dashboard-board.ts",
 ];
 const runTs = fileURLToPath(new URL("../bin/run-ts.mjs", import.meta.url));
 

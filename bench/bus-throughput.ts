@@ -64,7 +64,7 @@ function eventsOf(fixture: RoundClosed, runId: string, count: number): RoundClos
 }
 
 /** Runs `work` over the items with `width` of them in progress at once. */
-async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>) {
+async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<unknown>) {
   let next = 0;
   const lane = async () => {
     while (next < items.length) await work(items[next++] as T);

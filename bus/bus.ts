@@ -46,6 +46,17 @@ export interface PublishOptions {
    * ERROR_CODE_HEADER header (protocol/errors.ts), so readers can sort failures without parsing `reason`.
    */
   failure?: unknown;
+  /**
+   * Record the message only if the last one on its subject is still this stream sequence (0: none yet):
+   * JetStream refuses it otherwise (a writer acting on a stale view: `isWrongLastSequence` in jetstream-errors.ts).
+   */
+  expectLastSubjectSequence?: number;
+}
+
+/** Where a published message landed; `duplicate` when its msgId had already been recorded. */
+export interface Published {
+  seq: number;
+  duplicate: boolean;
 }
 
 export interface DeliveryContext {
@@ -102,7 +113,10 @@ export class Bus {
     return new Bus(nc, jetstream(nc), jsm, state, options.logger, options.name);
   }
 
-  /** Publishes a message after validating it; `msgId` makes a re-publish (after a crash) a no-op. */
+  /**
+   * Publishes a message after validating it; `msgId` makes a re-publish (after a crash) a no-op. Says where it
+   * landed, for writers that act on the sequence (a reviewer's next decision).
+   */
   async publish<T>(
     runId: string,
     stage: string,
@@ -110,15 +124,18 @@ export class Bus {
     message: T,
     msgId: string,
     options: PublishOptions = {},
-  ): Promise<void> {
+  ): Promise<Published> {
     const checked = schema.parse(message);
     const h = natsHeaders();
     h.set("Nf-Producer", this.producer);
     if (options.failure !== undefined) h.set(ERROR_CODE_HEADER, errorInfo(options.failure).code);
-    await this.js.publish(runStageSubject(runId, stage), JSON.stringify(checked), {
+    const expected = options.expectLastSubjectSequence;
+    const ack = await this.js.publish(runStageSubject(runId, stage), JSON.stringify(checked), {
       msgID: msgId,
       headers: h,
+      ...(expected !== undefined && { expect: { lastSubjectSequence: expected } }),
     });
+    return { seq: ack.seq, duplicate: ack.duplicate };
   }
 
   /** Publishes a run event, its stage taken from its type. */

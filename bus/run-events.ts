@@ -140,10 +140,14 @@ function parseRunEvent(msg: JsMsg, options: Pick<FollowOptions, "onInvalid">): R
 /** How long a read of a run's events waits for events the server has promised before it gives up. */
 const READ_STALL_MS = 30_000;
 
-/** Reads every event a run has recorded so far, then stops. */
-export async function readRunEvents(js: JetStreamClient, runId: string): Promise<RecordedEvent[]> {
+/** Reads every event a run has recorded so far (or those on `subject`, a part of the run's), then stops. */
+export async function readRunEvents(
+  js: JetStreamClient,
+  runId: string,
+  subject = runEventsSubject(runId),
+): Promise<RecordedEvent[]> {
   const consumer = await js.consumers.get(STREAM_NAME, {
-    filter_subjects: runEventsSubject(runId),
+    filter_subjects: subject,
     deliver_policy: DeliverPolicy.All,
   });
   const events: RecordedEvent[] = [];

@@ -11,6 +11,7 @@ interface DashboardFlags {
   host: string;
   run?: string[];
   out: string;
+  readOnly?: boolean;
 }
 
 function port(value: string): number {
@@ -24,16 +25,19 @@ function runIds(value: string, previous: string[] = []): string[] {
   return [...previous, runIdArgument(value)];
 }
 
-/** `nanoflux dashboard`: a local web page that follows runs live (read-only) from their NATS stream. */
+/** `nanoflux dashboard`: a web page that follows runs live from their NATS stream, where people review samples. */
 export function dashboardCommand(): Command {
   return new Command("dashboard")
-    .description("serve a live web view of runs: funnel, cost, standings, charts, rounds and agents")
+    .description(
+      "serve a live web view of runs (funnel, cost, standings, charts, rounds, agents) where people review samples",
+    )
     .option("--port <port>", "port to listen on (0 picks a free one)", port, DEFAULT_PORT)
     .option(
       "--host <address>",
-      "address to listen on; the page has no login, so keep it on loopback",
+      "address to listen on; beyond loopback anyone who reaches it can read, and recording reviews needs the printed token (NANOFLUX_DASHBOARD_TOKEN sets it)",
       "127.0.0.1",
     )
+    .option("--read-only", "refuse every review: only show runs")
     .option("--run <id...>", "runs to follow (default: every run on the stream)", runIds)
     .option("--out <dir>", "runs folder, to find an embedded NATS server when NATS_URL is not set", "runs")
     .action(async (flags: DashboardFlags) => {
@@ -45,12 +49,17 @@ export function dashboardCommand(): Command {
         outDir: flags.out,
         env: process.env,
         logger,
+        readOnly: flags.readOnly,
       });
       logger.info(
-        { url: dashboard.url, nats: dashboard.natsUrl, runs: flags.run ?? "all" },
+        { url: dashboard.url, nats: dashboard.natsUrl, runs: flags.run ?? "all", reviews: dashboard.writes },
         "dashboard ready",
       );
-      process.stdout.write(`dashboard: ${dashboard.url}\n`);
+      process.stdout.write(`dashboard: ${dashboard.reviewUrl}\n`);
+      if (dashboard.writes === "token")
+        process.stdout.write(
+          "reviews need the token in that link: share it only with reviewers (anyone who can reach the address can read)\n",
+        );
       await onStopSignal();
       await dashboard.close();
     });

@@ -1,4 +1,6 @@
 import type { RecordedEvent } from "../bus/run-events.ts";
+import type { ReviewRecorded } from "../protocol/messages.ts";
+import { printable } from "../protocol/printable.ts";
 
 const COLOURS: Record<string, number> = {
   scheduler: 90,
@@ -7,14 +9,16 @@ const COLOURS: Record<string, number> = {
   judge: 35,
   curator: 32,
   trainer: 33,
+  dashboard: 93,
 };
 
 function colour(code: number, text: string): string {
   return `\u001b[${code}m${text}\u001b[0m`;
 }
 
+/** One line of model- or person-written text, its controls shown as codes rather than acted on. */
 function clip(text: string, max = 90): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  const flat = printable(text.replace(/\s+/g, " ").trim());
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -47,9 +51,21 @@ function detail(recorded: RecordedEvent): string {
       return event.cached
         ? `${event.model} as ${event.role}: from the response cache, ${event.cached.promptTokens} + ${event.cached.completionTokens} tokens saved`
         : `${event.model} as ${event.role}: ${event.promptTokens} + ${event.completionTokens} tokens`;
+    case "review.recorded.v1":
+      return reviewDetail(event);
     case "decontamination.indexed.v1":
       return `checking against ${event.benchmarks.map((b) => `${b.file} (${b.items})`).join(", ") || "no benchmarks"}`;
   }
+}
+
+function reviewDetail(review: ReviewRecorded): string {
+  const edited = review.edits ? ` ${Object.keys(review.edits).join(", ")}` : "";
+  const reason = review.reason ? ` (${review.reason})` : "";
+  const assessment = review.assessment
+    ? ` · judged ${review.assessment.valid ? "valid" : "invalid"}${review.assessment.level ? ` ${review.assessment.level}` : ""}`
+    : "";
+  const note = review.note ? ` · ${clip(review.note, 50)}` : "";
+  return `${clip(review.reviewer, 64)} ${review.action}${reason}${edited}${assessment}${note}`;
 }
 
 /** One coloured line per event for a TTY: round id first so a round's events read as a group, agent coloured. */

@@ -5,7 +5,7 @@ import { readerEndpoint } from "../bus/nats-endpoint.ts";
 import { followRunEvents, type RecordedEvent } from "../bus/run-events.ts";
 import { awaitRun } from "../bus/run-lookup.ts";
 import { createLogger } from "../log/logger.ts";
-import { allRunsSubject, runEventsSubject, SUBJECT_ROOT } from "../protocol/subjects.ts";
+import { allRunsSubject, runEventsSubject, STAGES, SUBJECT_ROOT } from "../protocol/subjects.ts";
 import { note } from "../terminal/live-line.ts";
 import { onStopSignal } from "../terminal/signals.ts";
 import { DEFAULT_WAIT_FOR_RUN_S, nonNegativeNumber, runIdArgument } from "./arguments.ts";
@@ -23,9 +23,13 @@ interface TapFlags {
   creds?: string;
 }
 
-/** Subject filter for `tap`: a run's events, every run's, or a pattern relative to the run (e.g. "round.closed"). */
-export function tapSubject(runId: string | undefined, pattern: string | undefined): string {
-  if (pattern?.startsWith(`${SUBJECT_ROOT}.`)) return pattern;
+/**
+ * Subject filter for `tap`: a run's events, every run's, or a pattern relative to the run (e.g. "round.closed").
+ * Reviews have a subject per round, so "review.recorded" means all of them.
+ */
+export function tapSubject(runId: string | undefined, given: string | undefined): string {
+  if (given?.startsWith(`${SUBJECT_ROOT}.`)) return given;
+  const pattern = given === STAGES.reviewRecorded ? `${given}.>` : given;
   if (!runId) return pattern ? `${SUBJECT_ROOT}.run.*.${pattern}` : allRunsSubject();
   return pattern ? runEventsSubject(runId).replace(/>$/, pattern) : runEventsSubject(runId);
 }

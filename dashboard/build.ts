@@ -1,4 +1,4 @@
-import { access, copyFile, mkdir } from "node:fs/promises";
+import { copyFile, mkdir, readdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Plugin } from "esbuild";
@@ -47,6 +47,7 @@ export async function buildDashboardAssets(outDir = DEFAULT_ASSETS_DIR): Promise
   await mkdir(outDir, { recursive: true });
   await esbuild.build({
     entryPoints: [join(WEB_DIR, "main.ts")],
+    // The stylesheets the page's modules import (its own, the chart library's) come out beside it as app.css.
     outfile: join(outDir, ASSETS["/app.js"].file),
     bundle: true,
     format: "esm",
@@ -59,21 +60,49 @@ export async function buildDashboardAssets(outDir = DEFAULT_ASSETS_DIR): Promise
     plugins: [englishOnlyZod],
   });
   await copyFile(join(WEB_DIR, "index.html"), join(outDir, ASSETS["/"].file));
-  await copyFile(join(WEB_DIR, "styles.css"), join(outDir, ASSETS["/app.css"].file));
   await copyFile(join(WEB_DIR, "favicon.svg"), join(outDir, ASSETS["/favicon.svg"].file));
 }
 
-/** Builds the page unless every file is already there; returns the folder to serve. */
-export async function ensureDashboardAssets(outDir = DEFAULT_ASSETS_DIR): Promise<string> {
-  const present = await Promise.all(
+/** When the page was built: the oldest of its files, or undefined when one is missing. */
+async function builtAt(outDir: string): Promise<number | undefined> {
+  const times = await Promise.all(
     Object.values(ASSETS).map((a) =>
-      access(join(outDir, a.file)).then(
-        () => true,
-        () => false,
+      stat(join(outDir, a.file)).then(
+        (info) => info.mtimeMs,
+        () => undefined,
       ),
     ),
   );
-  if (!present.every(Boolean)) await buildDashboardAssets(outDir);
+  return times.some((time) => time === undefined) ? undefined : Math.min(...(times as number[]));
+}
+
+/** The newest change to the page's sources, and to the parts of the app it bundles (schemas, the protocol). */
+async function sourcesChangedAt(): Promise<number> {
+  const roots = [
+    WEB_DIR,
+    fileURLToPath(new URL("./", import.meta.url)),
+    fileURLToPath(new URL("../protocol/", import.meta.url)),
+  ];
+  let newest = 0;
+  for (const root of roots) {
+    const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const file = join(entry.parentPath, entry.name);
+      if (!entry.isFile() || file.includes(`${join(WEB_DIR, "dist")}`)) continue;
+      newest = Math.max(newest, (await stat(file)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * Builds the page when a file is missing, or, in a checkout where the default build lives, when its sources
+ * changed since (a stale page against a newer server fails in confusing ways); returns the folder to serve.
+ */
+export async function ensureDashboardAssets(outDir = DEFAULT_ASSETS_DIR): Promise<string> {
+  const built = await builtAt(outDir);
+  const stale = built !== undefined && outDir === DEFAULT_ASSETS_DIR && (await sourcesChangedAt()) > built;
+  if (built === undefined || stale) await buildDashboardAssets(outDir);
   return outDir;
 }
 

@@ -1,13 +1,36 @@
 import type { RecordedEvent } from "../bus/run-events.ts";
+import type { ReviewBook, ReviewedRound } from "../curation/reviews.ts";
 import type { Heartbeat } from "../protocol/messages.ts";
+import type { Verdict } from "../protocol/schemas.ts";
 import { type AgentRoster, recordHeartbeat } from "./agent-roster.ts";
-import { runListItem, runSnapshot } from "./snapshot.ts";
+import { agreement } from "./agreement.ts";
+import { reviewFlags } from "./review-queue.ts";
+import { matchesQuery } from "./round-query.ts";
+import { roundRow, runListItem, runSnapshot } from "./snapshot.ts";
+import { emptyTimeline, foldTimeline, type TimelineState, timelineOf } from "./timeline.ts";
 import { emptyRunView, foldRunEvent, type RunView } from "./view-model.ts";
-import type { RoundDetail, RunListItem, RunSnapshot } from "./wire.ts";
+import type {
+  Agreement,
+  RoundDetail,
+  RoundPage,
+  RoundQuery,
+  RoundReview,
+  RunListItem,
+  RunSnapshot,
+} from "./wire.ts";
 
 interface BoardEntry {
   view: RunView;
   roster: AgentRoster;
+  timeline: TimelineState;
+  /** Agreement is worked out again only when the reviews or the judged rounds change. */
+  agreement?: { reviews: ReviewBook; judged: number; value: Agreement };
+}
+
+export interface RunBoardOptions {
+  clock?: () => number;
+  /** Whether a run's folder is on this host, so the page can download its export. */
+  exportable?: (runId: string) => boolean;
 }
 
 /**
@@ -17,8 +40,13 @@ interface BoardEntry {
 export class RunBoard {
   private readonly runs = new Map<string, BoardEntry>();
   private readonly listeners = new Set<(runId: string) => void>();
+  private readonly clock: () => number;
+  private readonly exportable: (runId: string) => boolean;
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(options: RunBoardOptions = {}) {
+    this.clock = options.clock ?? Date.now;
+    this.exportable = options.exportable ?? (() => false);
+  }
 
   /** Lists a run before its first event arrives (a run named on the command line). */
   track(runId: string): void {
@@ -28,7 +56,9 @@ export class RunBoard {
 
   applyEvent(runId: string, recorded: RecordedEvent): void {
     const entry = this.entry(runId);
-    entry.view = foldRunEvent(entry.view, recorded);
+    const before = entry.view;
+    entry.view = foldRunEvent(before, recorded);
+    entry.timeline = foldTimeline(entry.timeline, before, entry.view, recorded);
     this.changed(runId);
   }
 
@@ -59,17 +89,66 @@ export class RunBoard {
 
   snapshot(runId: string): RunSnapshot | undefined {
     const entry = this.runs.get(runId);
-    return entry && runSnapshot(entry.view, entry.roster, this.clock());
+    if (!entry) return undefined;
+    return runSnapshot(entry.view, entry.roster, this.clock(), {
+      timeline: timelineOf(entry.timeline, entry.view),
+      agreement: this.agreementOf(entry),
+      exportable: this.exportable(runId),
+    });
   }
 
   round(runId: string, roundId: string): RoundDetail | undefined {
-    return this.runs.get(runId)?.view.rounds.get(roundId);
+    const view = this.runs.get(runId)?.view;
+    const round = view?.rounds.get(roundId);
+    if (!view || !round) return undefined;
+    const reviewed = view.reviews.get(roundId);
+    return reviewed ? { ...round, review: reviewOnWire(reviewed) } : round;
+  }
+
+  /** The round's latest review, as the next decision on it must be based on (0: none). */
+  lastReviewSeq(runId: string, roundId: string): number {
+    return this.runs.get(runId)?.view.reviews.get(roundId)?.lastSeq ?? 0;
+  }
+
+  /** Whether the board has seen the round open: reviews are only taken for rounds it knows. */
+  hasRound(runId: string, roundId: string): boolean {
+    return this.runs.get(runId)?.view.rounds.has(roundId) ?? false;
+  }
+
+  reviews(runId: string): ReviewBook | undefined {
+    return this.runs.get(runId)?.view.reviews;
+  }
+
+  /** The rounds of a run that pass the query, newest first, one page of them. */
+  queryRounds(runId: string, query: RoundQuery): RoundPage | undefined {
+    const view = this.runs.get(runId)?.view;
+    if (!view) return undefined;
+    const context = { reviews: view.reviews, flagsOf: (round: RoundDetail) => reviewFlags(round, view) };
+    const matching = [...view.rounds.values()]
+      .filter((round) => matchesQuery(round, query, context))
+      .reverse();
+    return {
+      total: matching.length,
+      rows: matching.slice(query.offset, query.offset + query.limit).map((round) => roundRow(round, view)),
+    };
+  }
+
+  private agreementOf(entry: BoardEntry): Agreement {
+    const { view } = entry;
+    const judged = view.outcomes.length;
+    const cached = entry.agreement;
+    if (cached && cached.reviews === view.reviews && cached.judged === judged) return cached.value;
+    const verdicts = new Map<string, Verdict>();
+    for (const [roundId, round] of view.rounds) if (round.verdict) verdicts.set(roundId, round.verdict);
+    const value = agreement(verdicts, view.reviews);
+    entry.agreement = { reviews: view.reviews, judged, value };
+    return value;
   }
 
   private entry(runId: string): BoardEntry {
     let entry = this.runs.get(runId);
     if (!entry) {
-      entry = { view: emptyRunView(runId), roster: new Map() };
+      entry = { view: emptyRunView(runId), roster: new Map(), timeline: emptyTimeline() };
       this.runs.set(runId, entry);
     }
     return entry;
@@ -78,4 +157,28 @@ export class RunBoard {
   private changed(runId: string): void {
     for (const listener of this.listeners) listener(runId);
   }
+}
+
+function reviewOnWire(reviewed: ReviewedRound): RoundReview {
+  return {
+    status: reviewed.status,
+    reason: reviewed.reason,
+    note: reviewed.note,
+    edits: reviewed.edits,
+    reviewers: [...reviewed.reviewers],
+    lastSeq: reviewed.lastSeq,
+    history: reviewed.history.map(
+      ({ seq, at, reviewer, action, reason, note, edits, before, assessment }) => ({
+        seq,
+        at,
+        reviewer,
+        action,
+        reason,
+        note,
+        edits,
+        before,
+        assessment,
+      }),
+    ),
+  };
 }

@@ -1,7 +1,18 @@
 import type { RoundOutcome } from "../tournament/round-outcome.ts";
 import { type AgentRoster, agentGroups } from "./agent-roster.ts";
+import { reviewFlags } from "./review-queue.ts";
 import type { RunView } from "./view-model.ts";
-import type { AgentGroup, DefenderTrend, RoundDetail, RoundRow, RunListItem, RunSnapshot } from "./wire.ts";
+import type {
+  AgentGroup,
+  Agreement,
+  DefenderTrend,
+  ReviewCounts,
+  RoundDetail,
+  RoundRow,
+  RunListItem,
+  RunSnapshot,
+  Timeline,
+} from "./wire.ts";
 
 /** The round list keeps the page light on long runs; older rounds stay in the server's view model. */
 export const ROUND_LIST_LIMIT = 300;
@@ -9,8 +20,20 @@ export const ROUND_LIST_LIMIT = 300;
 export const DEFENDER_WINDOW = 20;
 const QUESTION_PREVIEW = 140;
 
+/** What the board works out apart from the view: series for the charts, agreement, whether it can export. */
+export interface SnapshotExtras {
+  timeline: Timeline;
+  agreement: Agreement;
+  exportable: boolean;
+}
+
 /** What the page shows of a run at `now`: the folded view plus the values that move with the clock. */
-export function runSnapshot(view: RunView, roster: AgentRoster, now: number): RunSnapshot {
+export function runSnapshot(
+  view: RunView,
+  roster: AgentRoster,
+  now: number,
+  extras: SnapshotExtras,
+): RunSnapshot {
   const agents = agentGroups(roster, now);
   const { accepted, rejected, failed, cancelled } = view.closed;
   const closedRounds = accepted + rejected + failed + cancelled;
@@ -41,10 +64,32 @@ export function runSnapshot(view: RunView, roster: AgentRoster, now: number): Ru
     defender: defenderTrend(view.outcomes, view.targetDefenderSuccess ?? null),
     standings: [...view.standings],
     agents,
-    rounds: newestFirst.map(roundRow),
+    rounds: newestFirst.map((round) => roundRow(round, view)),
     roundCount: view.rounds.size,
     deadLetters: view.deadLetters,
+    lastSeq: view.lastSeq,
+    facets: {
+      skills: [...new Set(rounds.map((round) => round.spec.skill))].sort(),
+      domains: [...new Set(rounds.map((round) => round.spec.domain))].sort(),
+    },
+    ...extras,
+    reviews: reviewCounts(view),
   };
+}
+
+/** How the run's kept samples stand with reviewers. */
+function reviewCounts(view: RunView): ReviewCounts {
+  const counts: ReviewCounts = { approved: 0, rejected: 0, edited: 0, unreviewed: 0, reviewers: [] };
+  const reviewers = new Set<string>();
+  for (const round of view.rounds.values()) {
+    if (round.decision?.status !== "accepted") continue;
+    const reviewed = view.reviews.get(round.spec.roundId);
+    if (reviewed?.status) counts[reviewed.status] += 1;
+    else counts.unreviewed += 1;
+    for (const name of reviewed?.status ? reviewed.reviewers : []) reviewers.add(name);
+  }
+  counts.reviewers = [...reviewers].sort();
+  return counts;
 }
 
 /** The line of the run list: cheap, so the list can be rebuilt whenever any run changes. */
@@ -60,6 +105,7 @@ function listItem(view: RunView, agents: readonly AgentGroup[]): RunListItem {
     live: agents.some((group) => group.alive > 0),
     accepted: view.closed.accepted,
     target: view.target,
+    startedAt: view.startedAt ?? null,
   };
 }
 
@@ -89,8 +135,9 @@ export function defenderTrend(outcomes: readonly RoundOutcome[], target: number 
   };
 }
 
-function roundRow(round: RoundDetail): RoundRow {
-  const { spec, decision, verdict, question } = round;
+export function roundRow(round: RoundDetail, view: RunView): RoundRow {
+  const { spec, decision, verdict, question, novelty } = round;
+  const reviewed = view.reviews.get(spec.roundId);
   return {
     roundId: spec.roundId,
     seq: spec.seq,
@@ -105,7 +152,15 @@ function roundRow(round: RoundDetail): RoundRow {
     level: verdict?.valid ? verdict.level : undefined,
     outcome: verdict?.outcome,
     // The page shows one line of it, ellipsised; the rest comes with the round's details.
-    question: question?.text.slice(0, QUESTION_PREVIEW),
+    question: (reviewed?.edits.text ?? question?.text)?.slice(0, QUESTION_PREVIEW),
+    flags: reviewFlags(round, view),
+    maxSimilarity: novelty?.maxSimilarity,
+    review: reviewed && {
+      status: reviewed.status,
+      reviewers: [...reviewed.reviewers],
+      edited: Object.keys(reviewed.edits).length > 0,
+      lastSeq: reviewed.lastSeq,
+    },
   };
 }
 

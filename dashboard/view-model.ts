@@ -1,5 +1,8 @@
+import { z } from "zod";
 import type { RecordedEvent } from "../bus/run-events.ts";
-import { ModelConfig, TournamentConfig } from "../config/topology.ts";
+import { reviewOnItsSubject } from "../bus/run-reviews.ts";
+import { CurationConfig, ModelConfig, TournamentConfig } from "../config/topology.ts";
+import { foldReview, type ReviewBook } from "../curation/reviews.ts";
 import { isWasted, type UsageRow } from "../curation/run-report.ts";
 import type { RoundClosed, RunCompleted, RunEvent, RunStarted, UsageRecorded } from "../protocol/messages.ts";
 import { stageOfType } from "../protocol/messages.ts";
@@ -21,6 +24,8 @@ export interface RunView {
   /** Tournament players to list before their first game. */
   readonly players: readonly string[];
   readonly targetDefenderSuccess?: number;
+  /** curation.noveltyThreshold: a question this close to a kept one is a duplicate. */
+  readonly noveltyThreshold?: number;
   /** In the order the rounds were first seen. */
   readonly rounds: ReadonlyMap<string, RoundDetail>;
   readonly funnel: Funnel;
@@ -35,6 +40,10 @@ export interface RunView {
   readonly outcomes: readonly RoundOutcome[];
   readonly standings: readonly StandingsRow[];
   readonly deadLetters: number;
+  /** What reviewers decided, per round. */
+  readonly reviews: ReviewBook;
+  /** Stream sequence of the last event folded in: the view's version. */
+  readonly lastSeq: number;
 }
 
 type RoundEvent = Extract<RunEvent, { spec: unknown }>;
@@ -59,11 +68,22 @@ export function emptyRunView(runId: string): RunView {
     outcomes: [],
     standings: [],
     deadLetters: 0,
+    reviews: new Map(),
+    lastSeq: 0,
   };
 }
 
 /** Folds one recorded event into the view. Pure: the view passed in is left as it was. */
-export function foldRunEvent(view: RunView, { event }: RecordedEvent): RunView {
+export function foldRunEvent(view: RunView, recorded: RecordedEvent): RunView {
+  return { ...foldEvent(view, recorded), lastSeq: recorded.seq };
+}
+
+function foldEvent(view: RunView, { event, seq, subject }: RecordedEvent): RunView {
+  // A review comes after the run, perhaps long after: it says nothing about when the run started.
+  if (event.type === "review.recorded.v1")
+    return reviewOnItsSubject(subject, event)
+      ? { ...view, reviews: foldReview(view.reviews, event, seq) }
+      : view;
   const timed = view.startedAt === undefined ? { ...view, startedAt: Date.parse(event.at) } : view;
   switch (event.type) {
     case "run.started.v1": {
@@ -91,12 +111,21 @@ export function foldRunEvent(view: RunView, { event }: RecordedEvent): RunView {
 
 type RunSettings = Pick<
   RunView,
-  "topologyName" | "target" | "startedAt" | "models" | "players" | "targetDefenderSuccess"
+  | "topologyName"
+  | "target"
+  | "startedAt"
+  | "models"
+  | "players"
+  | "targetDefenderSuccess"
+  | "noveltyThreshold"
 >;
 
 function runSettings(event: RunStarted): RunSettings {
   const models = ModelConfig.array().safeParse(event.config.models);
   const tournament = TournamentConfig.safeParse(event.config.tournament ?? {});
+  const curation = z
+    .object({ noveltyThreshold: CurationConfig.shape.noveltyThreshold })
+    .safeParse(event.config.curation ?? {});
   return {
     topologyName: event.topologyName,
     target: event.target,
@@ -106,6 +135,7 @@ function runSettings(event: RunStarted): RunSettings {
     models: models.success ? models.data : [],
     players: tournament.success ? (tournament.data.models ?? []) : [],
     targetDefenderSuccess: tournament.success ? tournament.data.targetDefenderSuccess : undefined,
+    noveltyThreshold: curation.success ? curation.data.noveltyThreshold : undefined,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { printable } from "../protocol/printable.ts";
 
 /**
  * The concise human form of a log line: one line per event, `21:36:01 run started  runId=run-… agents=5`, with
@@ -54,8 +55,10 @@ function paint(on: boolean, code: number, text: string): string {
   return on ? `\u001b[${code}m${text}\u001b[0m` : text;
 }
 
+/** A value as a terminal line shows it: clipped, and with any control shown as its code rather than acted on. */
 function clip(text: string): string {
-  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+  const shown = printable(text);
+  return shown.length > MAX_VALUE ? `${shown.slice(0, MAX_VALUE - 1)}…` : shown;
 }
 
 /** A value as it reads after `key=`: bare when it is one word, otherwise quoted or compact JSON, on one line. */

@@ -5,6 +5,7 @@
  */
 export * from "./errors.ts";
 export * from "./messages.ts";
+export * from "./review.ts";
 export * from "./role-outputs.ts";
 export * from "./run-report.ts";
 export * from "./schemas.ts";

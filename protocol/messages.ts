@@ -1,5 +1,15 @@
 import { z } from "zod";
 import {
+  INVALIDATING_REASONS,
+  QuestionEdits,
+  ReviewAction,
+  ReviewAssessment,
+  ReviewerName,
+  ReviewNote,
+  ReviewReason,
+  VALID_BUT_REJECTED_REASONS,
+} from "./review.ts";
+import {
   Answer,
   CloseStatus,
   DecontaminationIndex,
@@ -189,6 +199,63 @@ export const DeadLetter = z.object({
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
 
+/**
+ * One reviewer's decision on one round, on the round's own review subject. `basedOn` is the stream sequence
+ * of the round's review the reviewer last saw (0: none): the dashboard publishes it as the expected last
+ * sequence of that subject, so a decision taken on a stale view is refused instead of silently overriding.
+ */
+export const ReviewRecorded = z
+  .object({
+    type: z.literal("review.recorded.v1"),
+    ...Envelope,
+    reviewId: z.string().min(1).max(128),
+    roundId: z.string(),
+    reviewer: ReviewerName,
+    action: ReviewAction,
+    reason: ReviewReason.optional().describe("why a sample was rejected"),
+    note: ReviewNote.optional(),
+    edits: QuestionEdits.optional(),
+    /** The edited fields as they were before this edit: the provenance of the change. */
+    before: z
+      .object({
+        text: z.string().optional(),
+        referenceAnswer: z.string().optional(),
+        solutionSteps: z.array(z.string()).optional(),
+      })
+      .optional(),
+    assessment: ReviewAssessment.optional(),
+    basedOn: z.number().int().nonnegative(),
+  })
+  .superRefine((review, ctx) => {
+    if (review.action === "reject" && review.reason === undefined)
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "a rejection needs a reason" });
+    if (review.action === "edit" && review.edits === undefined)
+      ctx.addIssue({ code: "custom", path: ["edits"], message: "an edit needs the changed fields" });
+    if (review.action !== "edit" && review.edits !== undefined)
+      ctx.addIssue({ code: "custom", path: ["edits"], message: "only an edit changes fields" });
+    if (review.action === "assess" && review.assessment === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["assessment"],
+        message: "an assessment needs valid (and a level)",
+      });
+    if (review.action !== "reject" && review.reason !== undefined)
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "only a rejection has a reason" });
+    const valid = review.assessment?.valid;
+    const contradicted =
+      (review.action === "approve" && valid === false) ||
+      (review.reason !== undefined && INVALIDATING_REASONS.has(review.reason) && valid === true) ||
+      (review.reason !== undefined && VALID_BUT_REJECTED_REASONS.has(review.reason) && valid === false);
+    if (contradicted)
+      ctx.addIssue({
+        code: "custom",
+        path: ["assessment", "valid"],
+        message:
+          "contradicts the decision: approving calls a sample valid, rejecting it as wrong or ill-posed invalid, as low quality or off target valid",
+      });
+  });
+export type ReviewRecorded = z.infer<typeof ReviewRecorded>;
+
 /** How often a live agent instance publishes its heartbeat: a reader that hears none for a few is looking at a dead one. */
 export const HEARTBEAT_INTERVAL_MS = 2000;
 
@@ -219,6 +286,7 @@ export const STAGE_SCHEMAS = {
   [STAGES.trainingUpdated]: TrainingUpdated,
   [STAGES.usageRecorded]: UsageRecorded,
   [STAGES.decontaminationIndexed]: DecontaminationIndexed,
+  [STAGES.reviewRecorded]: ReviewRecorded,
 } as const;
 
 export const RunEvent = z.discriminatedUnion("type", [
@@ -234,6 +302,7 @@ export const RunEvent = z.discriminatedUnion("type", [
   TrainingUpdated,
   UsageRecorded,
   DecontaminationIndexed,
+  ReviewRecorded,
 ]);
 export type RunEvent = z.infer<typeof RunEvent>;
 

@@ -26,6 +26,7 @@ export const STAGES = {
   trainingUpdated: "training.updated",
   usageRecorded: "usage.recorded",
   decontaminationIndexed: "decontamination.indexed",
+  reviewRecorded: "review.recorded",
   deadLetter: "dlq",
 } as const;
 export type Stage = string;
@@ -47,6 +48,19 @@ export function runEventsSubject(runId: string): string {
 
 export function runStageSubject(runId: string, stage: Stage): string {
   return `${SUBJECT_ROOT}.run.${assertToken(runId, "run id")}.${stageToken(stage)}`;
+}
+
+/**
+ * A round's reviews: one subject per round, so JetStream can check the last review a reviewer saw is still
+ * the last (Nats-Expected-Last-Subject-Sequence) before it records a new one.
+ */
+export function reviewStage(roundId: string): Stage {
+  return `${STAGES.reviewRecorded}.${assertToken(roundId, "round id")}`;
+}
+
+/** Every review of a run, whichever round. */
+export function runReviewsSubject(runId: string): string {
+  return `${SUBJECT_ROOT}.run.${assertToken(runId, "run id")}.${STAGES.reviewRecorded}.>`;
 }
 
 export function deadLetterSubject(runId: string): string {

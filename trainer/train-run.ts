@@ -30,7 +30,7 @@ export interface TrainRunOptions {
   pollMs: number;
   producer: string;
   /** Publishes a `training.updated` event; used for backends whose workers do not publish their own. */
-  publish?(update: TrainingUpdated, msgId: string): Promise<void>;
+  publish?(update: TrainingUpdated, msgId: string): Promise<unknown>;
   /** Every change seen, for progress output: the job's events are read from any backend when this is given. */
   onUpdate?(job: TrainingJob, event?: TrainingEvent): void;
   signal?: AbortSignal;

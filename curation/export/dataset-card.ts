@@ -3,23 +3,27 @@ import { CENSOR, redactSecrets, urlsForRecord } from "../../log/redaction.ts";
 import type { DecontaminationReport } from "../../protocol/run-report.ts";
 import type { Sample } from "../../protocol/schemas.ts";
 import type { DatasetCardInput } from "./card-input.ts";
+import type { ReviewOutcome } from "./export-reviews.ts";
 import { CARD_FILE, FORMATS } from "./formats.ts";
+import { code, oneLine, table, truncate } from "./markdown.ts";
 import type { ExportedConfig } from "./owned-files.ts";
+import { reviewSection } from "./review-card.ts";
 import type { RecordedTopology, RunRecord } from "./run-files.ts";
 
 /**
  * The dataset card (README.md): Hugging Face front matter that `datasets.load_dataset` reads (licence, configs
  * with their data files per split, features and split sizes), then what is in the dataset, how it was made
  * (models, endpoints, a summary of the generation settings and, folded away, the whole recorded topology;
- * prompt-pack and NanoFlux versions), how novel it is, what was kept out and what it cost. The front matter is
- * built as an object and written by the `yaml` package, so no name or description can add a key; every text is
- * scrubbed of secrets (keys, user:password@ in URLs), and every URL of the recorded topology is shown without
- * its credentials, query or fragment.
+ * prompt-pack and NanoFlux versions), how novel it is, what was kept out, what human review decided and what it
+ * cost. The front matter is built as an object and written by the `yaml` package, so no name or description can
+ * add a key; every text is scrubbed of secrets (keys, user:password@ in URLs), and every URL of the recorded
+ * topology is shown without its credentials, query or fragment.
  */
 
 export { CARD_FILE };
 
 export interface CardInput {
+  /** The dataset's samples: those the run kept, less those reviewers rejected, with reviewers' edits in. */
   samples: readonly Sample[];
   /** report.json; `DatasetCardInput.parse({})` when the run left none. */
   report: DatasetCardInput;
@@ -31,38 +35,12 @@ export interface CardInput {
   license: { id: string; from: "--license" | "dataset.license" } | undefined;
   /** NanoFlux's version doing the export. */
   exportedWith: string;
+  /** Whether human reviews were applied, and what they did. */
+  review: ReviewOutcome;
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Markdown helpers
-
-function cell(value: string | number): string {
-  return String(value).replace(/\|/g, "\\|").replace(/\s+/g, " ");
-}
-
-function table(headers: string[], rows: (string | number)[][]): string {
-  return [
-    `| ${headers.join(" | ")} |`,
-    `|${headers.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
-  ].join("\n");
-}
-
-/** Inline code that stays inline code whatever the text holds. */
-function code(text: string): string {
-  const fence = "`".repeat((text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0) + 1);
-  const body = text.replace(/\s+/g, " ");
-  return fence.length > 1 ? `${fence} ${body} ${fence}` : `\`${body}\``;
-}
-
-function oneLine(text: string, max = 200): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
+// Counts
 
 function countBy(samples: readonly Sample[], key: (s: Sample) => string | number): [string, number][] {
   const counts = new Map<string, number>();
@@ -461,10 +439,15 @@ function curationSection(input: CardInput): string {
   );
   const rounds = input.report.rounds === undefined ? "" : ` out of ${input.report.rounds} rounds`;
   const target = input.record?.started.target ?? input.report.target;
+  const rejectedByReview = input.review.state === "applied" ? input.review.counts.rejected : 0;
+  const afterReview =
+    rejectedByReview === 0
+      ? ""
+      : ` Reviewers rejected ${rejectedByReview} of them afterwards (see Human review): this dataset holds the other ${input.samples.length}.`;
   return [
     "## Curation",
     "",
-    `Kept ${input.samples.length} samples${rounds}${target ? ` (target ${target})` : ""}.`,
+    `Kept ${input.samples.length + rejectedByReview} samples${rounds}${target ? ` (target ${target})` : ""}.${afterReview}`,
     ...(rejected.length > 0 ? ["", table(["rejection reason", "rounds"], rejected)] : []),
   ].join("\n");
 }
@@ -555,6 +538,8 @@ export function renderDatasetCard(input: CardInput): string {
     ),
     "",
     curationSection(input),
+    "",
+    reviewSection(input.review, input.configs),
     "",
     costSection(input),
     "",

@@ -3,10 +3,11 @@ import { basename, dirname, join, resolve } from "node:path";
 import { LICENSE_ID, LICENSE_ID_MAX_LENGTH } from "../../config/dataset-config.ts";
 import { writeFileAtomic } from "../../core/atomic-file.ts";
 import { ConfigError } from "../../protocol/errors.ts";
-import type { Sample } from "../../protocol/schemas.ts";
+import type { ReviewedSample } from "../reviews.ts";
 import { DatasetCardInput } from "./card-input.ts";
 import { hfFeature } from "./columns.ts";
 import { renderDatasetCard } from "./dataset-card.ts";
+import { type ExportReviews, type ReviewOutcome, reviewedSamples } from "./export-reviews.ts";
 import { CARD_FILE, ExportFormat, encodeSplit, FORMATS } from "./formats.ts";
 import {
   assertMayWrite,
@@ -33,10 +34,11 @@ import { splitSamples, validationCount } from "./splits.ts";
 import { DEFAULT_SYSTEM_PROMPT } from "./training-text.ts";
 
 /**
- * `nanoflux export` without the command line: reads a run folder, writes one config per format into the export
- * folder (Parquet for `datasets`, JSON Lines beside it for the JSONL formats), and writes the card for every
- * config the folder holds. Every check (the inputs, a run folder, a folder to write into, no file in the way)
- * passes before any folder or file is made. The manifest is written before the files (naming what is being
+ * `nanoflux export` without the command line: reads a run folder, applies the human reviews it is given
+ * (rejected samples left out, edits in), writes one config per format into the export folder (Parquet for
+ * `datasets`, JSON Lines beside it for the JSONL formats), and writes the card for every config the folder
+ * holds. Every check (the inputs, a run folder, a folder to write into, no file in the way, a sample left after
+ * review) passes before any folder or file is made. The manifest is written before the files (naming what is being
  * written) and after them, so an export that stops part way leaves files the next export owns.
  */
 
@@ -55,12 +57,19 @@ export interface ExportRequest {
   splitSeed?: number;
   /** Licence id for the card; default the topology's dataset.license. */
   license?: string;
+  /**
+   * Reviews to apply: `{ book, source }` (the run's reviews folded by curation/reviews.ts, and where they came
+   * from, for the card), or "ignored" (exported as the run kept them, on request). Absent: none were read.
+   */
+  reviews?: ExportReviews;
 }
 
 export interface ExportResult {
   outDir: string;
   cardFile: string;
   samples: number;
+  /** What reviews did: the counts when they were applied. */
+  review: ReviewOutcome;
   /** Rows per split of this export. */
   splits: Record<string, number>;
   /** Every config the folder now holds, the default first. */
@@ -85,7 +94,8 @@ export interface ExportIo {
   writeFile: WriteFile;
 }
 
-function checkRequest(request: ExportRequest): void {
+/** The request's own mistakes (its flags), found before anything is read: checkable before reading reviews. */
+export function checkRequest(request: ExportRequest): void {
   if (request.formats.length === 0)
     throw new ConfigError(`--format: name at least one of ${ExportFormat.options.join(", ")}`);
   const { validation, splitSeed, license, out } = request;
@@ -105,9 +115,12 @@ function checkRequest(request: ExportRequest): void {
     );
 }
 
-/** What identifies the samples: every config in one folder must be of the same ones. */
-function datasetIdentity(samples: readonly Sample[], runId: string | undefined): ExportedDataset {
-  const text = samples.map((s) => JSON.stringify(s)).join("\n");
+/**
+ * What identifies the samples, reviewed: every config in one folder must be of the same ones. An unreviewed
+ * sample counts as it did before reviews, so a folder exported then is still of the same dataset.
+ */
+function datasetIdentity(samples: readonly ReviewedSample[], runId: string | undefined): ExportedDataset {
+  const text = samples.map((s) => JSON.stringify(s.review ? s : s.sample)).join("\n");
   return { runId, samples: samples.length, sha256: sha256(Buffer.from(text, "utf8")) };
 }
 
@@ -167,12 +180,18 @@ export async function exportRun(
   checkRequest(request);
   const formats = [...new Set(request.formats)];
   const force = request.force ?? false;
-  const samples = await readDatasetFile(join(request.runDir, DATASET_FILE));
+  const kept = await readDatasetFile(join(request.runDir, DATASET_FILE));
   const report = (await readReportFile(join(request.runDir, REPORT_FILE))) ?? DatasetCardInput.parse({});
   const record = await readRunRecord(join(request.runDir, RUN_RECORD_FILE));
-  if (samples.length === 0)
+  if (kept.length === 0)
     throw new ConfigError(
       `${join(request.runDir, DATASET_FILE)} holds no samples: nothing to export; let the run keep some first`,
+    );
+  const { samples, outcome: review } = reviewedSamples(kept, request.reviews);
+  if (samples.length === 0 && review.state === "applied")
+    throw new ConfigError(
+      `reviewers rejected all ${kept.length} samples of ${request.runDir} (reviews from ${review.source}): nothing to export; ` +
+        "approve some in the dashboard, or pass --no-reviews to export the samples as the run kept them",
     );
   const dataset = record?.topology.dataset;
   const validation = request.validation ?? dataset?.validation ?? 0;
@@ -223,10 +242,18 @@ export async function exportRun(
       system,
     });
   }
-  const identity = datasetIdentity(samples, record?.started.runId ?? samples[0]?.runId);
+  const identity = datasetIdentity(samples, record?.started.runId ?? kept[0]?.runId);
   const { intact, stale } = await earlierConfigs(outDir, manifest, new Set(formats));
   const configs = mergeConfigs(manifest, intact, fresh, identity, outDir, force);
-  const card = renderDatasetCard({ samples, report, record, configs, license, exportedWith: version });
+  const card = renderDatasetCard({
+    samples: samples.map((s) => s.sample),
+    report,
+    record,
+    configs,
+    license,
+    exportedWith: version,
+    review,
+  });
   files.set(CARD_FILE, Buffer.from(card, "utf8"));
   const names = [...files.keys()];
   await assertMayWrite(outDir, names, manifest, force);
@@ -295,6 +322,7 @@ export async function exportRun(
     outDir,
     cardFile: join(outDir, CARD_FILE),
     samples: samples.length,
+    review,
     splits: Object.fromEntries(splits.map((s) => [s.name, s.samples.length])),
     configs: configs.map((c) => c.format),
     written: names,

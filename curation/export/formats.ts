@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Sample } from "../../protocol/schemas.ts";
+import type { ReviewedSample } from "../reviews.ts";
 import type { Column } from "./columns.ts";
 import { encodeParquet } from "./parquet-file.ts";
 import { RECORD_COLUMNS, type RecordContext, toRecord } from "./records.ts";
@@ -27,7 +27,7 @@ export interface FormatSpec {
   readonly encodings: readonly Encoding[];
   /** One line for the card. */
   readonly summary: string;
-  row(sample: Sample, context: RecordContext): Record<string, unknown>;
+  row(reviewed: ReviewedSample, context: RecordContext): Record<string, unknown>;
 }
 
 const MESSAGE = {
@@ -48,7 +48,7 @@ export const FORMATS: Readonly<Record<ExportFormat, FormatSpec>> = {
     columns: RECORD_COLUMNS,
     encodings: ["parquet"],
     summary:
-      "every column: `prompt` / `completion` and `messages` for training, the question, options and solution steps as lists, the grade, the models",
+      "every column: `prompt` / `completion` and `messages` for training, the question, options and solution steps as lists, the grade, the models, what human review made of the sample",
     row: toRecord,
   },
   jsonl: {
@@ -61,13 +61,13 @@ export const FORMATS: Readonly<Record<ExportFormat, FormatSpec>> = {
     columns: [{ name: "messages", type: { list: MESSAGE } }],
     encodings: ["parquet", "jsonl"],
     summary: "`messages` (system, user, assistant): OpenAI fine-tuning, TRL, Axolotl `chat_template`",
-    row: (sample, context) => toOpenAIChat(sample, context.system),
+    row: (reviewed, context) => toOpenAIChat(reviewed, context.system),
   },
   sharegpt: {
     columns: [{ name: "conversations", type: { list: TURN } }],
     encodings: ["parquet", "jsonl"],
     summary: "`conversations` (system, human, gpt): Axolotl, LLaMA-Factory, FastChat",
-    row: (sample, context) => toShareGpt(sample, context.system),
+    row: (reviewed, context) => toShareGpt(reviewed, context.system),
   },
   alpaca: {
     columns: [
@@ -78,7 +78,7 @@ export const FORMATS: Readonly<Record<ExportFormat, FormatSpec>> = {
     ],
     encodings: ["parquet", "jsonl"],
     summary: "`instruction` / `input` / `output` / `system`: LLaMA-Factory, Axolotl",
-    row: (sample, context) => toAlpaca(sample, context.system),
+    row: (reviewed, context) => toAlpaca(reviewed, context.system),
   },
 };
 
@@ -116,11 +116,11 @@ function jsonLines(rows: readonly unknown[]): string {
 export async function encodeSplit(
   format: ExportFormat,
   split: SplitName,
-  samples: readonly Sample[],
+  samples: readonly ReviewedSample[],
   context: RecordContext & { createdBy: string },
 ): Promise<Map<string, Uint8Array>> {
   const spec = FORMATS[format];
-  const rows = samples.map((sample) => spec.row(sample, context));
+  const rows = samples.map((reviewed) => spec.row(reviewed, context));
   const files = new Map<string, Uint8Array>();
   for (const encoding of spec.encodings) {
     files.set(

@@ -1,4 +1,5 @@
-import type { Sample } from "../../protocol/schemas.ts";
+import type { EditedField } from "../../protocol/review.ts";
+import type { ReviewedSample } from "../reviews.ts";
 import type { Column } from "./columns.ts";
 import { toOpenAIChat } from "./training-formats.ts";
 import { completionText, finalAnswer, promptText } from "./training-text.ts";
@@ -6,9 +7,9 @@ import { completionText, finalAnswer, promptText } from "./training-text.ts";
 /**
  * One row per sample with everything a user filters or trains on: `prompt` / `completion` and `messages` (what
  * TRL's SFTTrainer reads: prompt-completion or conversational), the question with its options and reference
- * solution as lists, the Judge's grade, and who played (topology ids and the models behind them). The `parquet`
- * and `jsonl` formats write these rows; the run's own dataset.jsonl keeps the complete sample, tool calls
- * included.
+ * solution as lists, the Judge's grade, who played (topology ids and the models behind them), and what human
+ * review made of the sample. The `parquet` and `jsonl` formats write these rows; the run's own dataset.jsonl keeps
+ * the complete sample, tool calls included.
  */
 
 export interface RecordContext {
@@ -16,6 +17,40 @@ export interface RecordContext {
   system: string;
   /** Topology model id -> the model it called (run.json); absent ids give null. */
   modelNames: ReadonlyMap<string, string>;
+}
+
+/** The column a reader looks for to tell whether a config says what review made of each sample. */
+export const REVIEW_STATUS_COLUMN = "review_status";
+
+/**
+ * What review made of a sample: its status (`approved` or `edited`; null when nobody decided on it), who
+ * reviewed it, which columns an edit changed, and each changed column as the run made it (null when unchanged).
+ */
+const REVIEW_COLUMNS: readonly Column[] = [
+  { name: REVIEW_STATUS_COLUMN, type: "string", nullable: true },
+  { name: "reviewers", type: { list: "string" } },
+  { name: "edited_fields", type: { list: "string" } },
+  { name: "original_question", type: "string", nullable: true },
+  { name: "original_reference_answer", type: "string", nullable: true },
+  { name: "original_solution_steps", type: { list: "string" }, nullable: true },
+];
+
+/** The column that holds each field a reviewer may edit. */
+const EDITED_COLUMN: Readonly<Record<EditedField, string>> = {
+  text: "question",
+  referenceAnswer: "reference_answer",
+  solutionSteps: "solution_steps",
+};
+
+function reviewFields(review: ReviewedSample["review"]): Record<string, unknown> {
+  return {
+    review_status: review?.status ?? null,
+    reviewers: review?.reviewers ?? [],
+    edited_fields: review?.editedFields.map((field) => EDITED_COLUMN[field]) ?? [],
+    original_question: review?.original.text ?? null,
+    original_reference_answer: review?.original.referenceAnswer ?? null,
+    original_solution_steps: review?.original.solutionSteps ?? null,
+  };
 }
 
 export const RECORD_COLUMNS: readonly Column[] = [
@@ -71,10 +106,12 @@ export const RECORD_COLUMNS: readonly Column[] = [
   { name: "run_id", type: "string" },
   { name: "round_id", type: "string" },
   { name: "accepted_at", type: "string" },
+  ...REVIEW_COLUMNS,
 ];
 
 /** A sample as a record row; keys in RECORD_COLUMNS order. */
-export function toRecord(sample: Sample, context: RecordContext): Record<string, unknown> {
+export function toRecord(reviewed: ReviewedSample, context: RecordContext): Record<string, unknown> {
+  const { sample } = reviewed;
   const { question, verdict } = sample;
   const options = question.options && Object.keys(question.options).length > 0 ? question.options : undefined;
   const labels = options ? Object.keys(options).sort((a, b) => a.localeCompare(b)) : undefined;
@@ -82,15 +119,15 @@ export function toRecord(sample: Sample, context: RecordContext): Record<string,
   return {
     id: sample.id,
     prompt: promptText(sample),
-    completion: completionText(sample),
-    messages: toOpenAIChat(sample, context.system).messages,
+    completion: completionText(reviewed),
+    messages: toOpenAIChat(reviewed, context.system).messages,
     system: context.system,
     question: question.text,
     option_labels: labels ?? null,
     options: labels?.map((label) => options?.[label] ?? "") ?? null,
     reference_answer: question.referenceAnswer,
     solution_steps: question.solutionSteps,
-    final_answer: finalAnswer(sample),
+    final_answer: finalAnswer(reviewed),
     defender_answer: sample.answer.finalAnswer,
     defender_correct: verdict.defenderCorrect,
     domain: sample.domain,
@@ -114,5 +151,6 @@ export function toRecord(sample: Sample, context: RecordContext): Record<string,
     run_id: sample.runId,
     round_id: sample.roundId,
     accepted_at: sample.acceptedAt,
+    ...reviewFields(reviewed.review),
   };
 }

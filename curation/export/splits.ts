@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Sample } from "../../protocol/schemas.ts";
+import type { ReviewedSample } from "../reviews.ts";
 import type { SplitName } from "./formats.ts";
 
 /**
@@ -25,13 +25,13 @@ function rank(seed: number, id: string): string {
 
 /** The non-empty splits, train first. */
 export function splitSamples(
-  samples: readonly Sample[],
+  samples: readonly ReviewedSample[],
   plan: SplitPlan,
-): { name: SplitName; samples: Sample[] }[] {
+): { name: SplitName; samples: ReviewedSample[] }[] {
   const count = validationCount(samples.length, plan.validation);
   const chosen = new Set(
     samples
-      .map((sample, index) => ({ index, key: rank(plan.seed, sample.id) }))
+      .map(({ sample }, index) => ({ index, key: rank(plan.seed, sample.id) }))
       .sort((a, b) => a.key.localeCompare(b.key) || a.index - b.index)
       .slice(0, count)
       .map((entry) => entry.index),

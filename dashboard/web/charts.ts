@@ -1,8 +1,9 @@
 import { svg } from "./dom.ts";
 
 /**
- * Small inline SVG charts, drawn by hand: a chart library would outweigh the rest of the page. Each chart
- * scales to its container through its viewBox; labels are SVG text nodes.
+ * Small inline SVG charts of counts by category and of a rate, drawn by hand: a handful of labelled shapes
+ * that scale with their viewBox and need no plot to keep alive. The charts over time are uPlot's
+ * (panels/charts.ts). Labels are SVG text nodes.
  */
 
 export interface Bar {

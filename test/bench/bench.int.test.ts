@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { measureBus } from "../../bench/bus-throughput.ts";
+import { benchBoard } from "../../bench/dashboard-board.ts";
 import { measureEarlyGate } from "../../bench/early-gate.ts";
 import { measureEconomy } from "../../bench/economy.ts";
 import { measureOrchestration } from "../../bench/orchestration.ts";
@@ -10,6 +11,13 @@ import { measureUtilisation } from "../../bench/utilisation.ts";
 // themselves are not checked: on a shared machine they say nothing at this size.
 
 describe("benchmark scripts", () => {
+  it("dashboard board: folds every event and answers snapshots and filtered lists", () => {
+    const result = benchBoard({ rounds: 40, reviews: 6, repeats: 2 });
+    expect(result.events).toBeGreaterThan(40 * 5);
+    expect(result.snapshotMs).toBeGreaterThan(0);
+    expect(result.searchMs).toBeGreaterThan(0);
+  });
+
   it("orchestration: the agent system and the plain loop play the same rounds", async () => {
     const result = await measureOrchestration({
       rounds: 8,

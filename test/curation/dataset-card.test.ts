@@ -57,6 +57,7 @@ function input(overrides: Partial<CardInput> = {}): CardInput {
     configs: [config("parquet", 2, 1), config("openai-chat", 3)],
     license: { id: "cc-by-4.0", from: "dataset.license" },
     exportedWith: "9.9.9",
+    review: { state: "unread" },
     ...overrides,
   };
 }
@@ -447,5 +448,44 @@ describe("the card's cost section", () => {
     expect(cost).toContain(
       "| topology id | model | role | calls | prompt tokens | completion tokens | cost |\n",
     );
+  });
+});
+
+describe("human review", () => {
+  const counts = { approved: 4, rejected: 1, edited: 3, unreviewed: 0, reviewers: ["ann", "ben"] };
+
+  test("several changed answers, and no config carrying the review columns: the card says both", () => {
+    const text = section(
+      renderDatasetCard(
+        input({
+          configs: [config("openai-chat", 3)],
+          review: { state: "applied", source: "dashboard", counts, answerEdits: 2 },
+        }),
+      ),
+      "Human review",
+    );
+    expect(text).toContain("read from dashboard.");
+    expect(text).toContain("Reviewers: ann, ben.");
+    expect(text).toContain(
+      "No config here says per sample what review made of it: export `--format parquet`",
+    );
+    expect(text).toContain(
+      "2 of the 3 edited samples have reference answers a reviewer changed: their final answers are the reviewers', and no Judge verified them.",
+    );
+  });
+
+  test("no edits: no note about re-judging; every config carrying the columns: no word about others", () => {
+    const text = section(
+      renderDatasetCard(
+        input({
+          configs: [config("parquet", 3)],
+          review: { state: "applied", source: "dashboard", counts: { ...counts, edited: 0 }, answerEdits: 0 },
+        }),
+      ),
+      "Human review",
+    );
+    expect(text).toContain("In `parquet`, `review_status`");
+    expect(text).not.toContain("The other configs");
+    expect(text).not.toContain("re-judged");
   });
 });

@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { exportCommand, runExport } from "../../cli/export-command.ts";
+import { runExport } from "../../cli/export-command.ts";
 import { MANIFEST_FILE } from "../../curation/export/owned-files.ts";
 import { ConfigError } from "../../protocol/errors.ts";
 import type { Sample } from "../../protocol/schemas.ts";
+import { exportPrinted, quietExportCommand } from "../export/support/command.ts";
 import { hyparquetMetadata } from "../export/support/independent-readers.ts";
 import {
   KEY_ENV,
@@ -378,11 +379,6 @@ describe("runExport never overwrites a file it did not write", () => {
 });
 
 describe("exportCommand", () => {
-  const quiet = () =>
-    exportCommand()
-      .exitOverride()
-      .configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-
   test("parses comma-separated formats and the split flags", async () => {
     await writeRunFolder(runDir, mixedSamples(10));
     const out = join(root, "custom");
@@ -391,7 +387,7 @@ describe("exportCommand", () => {
     const stderr = process.stderr.write;
     process.stderr.write = () => true;
     try {
-      await quiet().parseAsync(
+      await quietExportCommand().parseAsync(
         ["--format", "parquet,alpaca", "--out", out, "--validation", "0.2", "--split-seed", "9", runDir],
         { from: "user" },
       );
@@ -411,37 +407,20 @@ describe("exportCommand", () => {
     ]);
   });
 
-  /** Runs the command, returning what it printed. */
-  async function printed(args: string[]): Promise<{ stdout: string; stderr: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const write = process.stdout.write;
-    const stderr = process.stderr.write;
-    process.stdout.write = (chunk: string | Uint8Array) => out.push(String(chunk)) > 0;
-    process.stderr.write = (chunk: string | Uint8Array) => err.push(String(chunk)) > 0;
-    try {
-      await quiet().parseAsync(args, { from: "user" });
-    } finally {
-      process.stdout.write = write;
-      process.stderr.write = stderr;
-    }
-    return { stdout: out.join(""), stderr: err.join("") };
-  }
-
   test("says which files of an earlier export it removed", async () => {
     const out = join(root, "out");
-    await printed(["--format", "sharegpt", "--validation", "0.5", "--out", out, runDir]);
-    const second = await printed(["--format", "sharegpt", "--out", out, runDir]);
+    await exportPrinted(["--format", "sharegpt", "--validation", "0.5", "--out", out, runDir]);
+    const second = await exportPrinted(["--format", "sharegpt", "--out", out, runDir]);
     expect(second.stdout).toContain(
       `removed 2 files an earlier export wrote that no config describes any more: ${join(out, "sharegpt/validation.jsonl")}, ${join(out, "sharegpt/validation.parquet")}\n`,
     );
-    const third = await printed(["--format", "sharegpt", "--out", out, runDir]);
+    const third = await exportPrinted(["--format", "sharegpt", "--out", out, runDir]);
     expect(third.stdout).not.toContain("removed");
   });
 
   test('--system "": examples without a system turn, said on the card and in a warning', async () => {
     const out = join(root, "out");
-    const { stderr } = await printed(["--format", "openai-chat", "--system", "", "--out", out, runDir]);
+    const { stderr } = await exportPrinted(["--format", "openai-chat", "--system", "", "--out", out, runDir]);
     expect(stderr).toContain('warning: --system "": the examples have no system message');
     const rows = (await readFile(join(out, "openai-chat/train.jsonl"), "utf8"))
       .trimEnd()
@@ -452,7 +431,7 @@ describe("exportCommand", () => {
       ["user", "assistant"],
     ]);
     expect((await card(out)).text).toContain("System message of every example: none (no system turn).");
-    await printed(["--format", "sharegpt", "--system", "  ", "--out", out, runDir]);
+    await exportPrinted(["--format", "sharegpt", "--system", "  ", "--out", out, runDir]);
     const share = JSON.parse(
       (await readFile(join(out, "sharegpt/train.jsonl"), "utf8")).split("\n")[0] ?? "",
     );
@@ -460,19 +439,19 @@ describe("exportCommand", () => {
   });
 
   test("rejects an unknown format with the list of choices", async () => {
-    await expect(quiet().parseAsync(["--format", "parquet,csv", runDir], { from: "user" })).rejects.toThrow(
-      /Allowed choices are parquet, jsonl, openai-chat, sharegpt, alpaca/,
-    );
+    await expect(
+      quietExportCommand().parseAsync(["--format", "parquet,csv", runDir], { from: "user" }),
+    ).rejects.toThrow(/Allowed choices are parquet, jsonl, openai-chat, sharegpt, alpaca/);
   });
 
   test("a number flag is read whole, and --no-card says why the card stays", async () => {
-    await expect(quiet().parseAsync(["--validation", "0.1x", runDir], { from: "user" })).rejects.toThrow(
-      /^--validation "0.1x": give the share/,
-    );
-    await expect(quiet().parseAsync(["--split-seed", "", runDir], { from: "user" })).rejects.toThrow(
-      /^--split-seed "": give a whole number/,
-    );
-    await expect(quiet().parseAsync(["--no-card", runDir], { from: "user" })).rejects.toThrow(
+    await expect(
+      quietExportCommand().parseAsync(["--validation", "0.1x", runDir], { from: "user" }),
+    ).rejects.toThrow(/^--validation "0.1x": give the share/);
+    await expect(
+      quietExportCommand().parseAsync(["--split-seed", "", runDir], { from: "user" }),
+    ).rejects.toThrow(/^--split-seed "": give a whole number/);
+    await expect(quietExportCommand().parseAsync(["--no-card", runDir], { from: "user" })).rejects.toThrow(
       /--no-card: the card is what lists the configs datasets.load_dataset reads/,
     );
   });

@@ -7,6 +7,7 @@ import { RECORD_COLUMNS, toRecord } from "../../curation/export/records.ts";
 import { splitSamples, validationCount } from "../../curation/export/splits.ts";
 import { AlpacaRecord, OpenAIChatRecord, ShareGptRecord } from "../../curation/export/training-formats.ts";
 import { DEFAULT_SYSTEM_PROMPT } from "../../curation/export/training-text.ts";
+import type { ReviewedSample } from "../../curation/reviews.ts";
 import type { Sample } from "../../protocol/schemas.ts";
 import { hyparquetMetadata, hyparquetRows } from "../export/support/independent-readers.ts";
 import { choiceSample, mixedSamples, sample } from "./support/samples.ts";
@@ -19,6 +20,9 @@ const context = {
   ]),
   createdBy: "nanoflux test",
 };
+
+/** A sample nobody reviewed, as the export writes it. */
+const asIs = (s: Sample): ReviewedSample => ({ sample: s });
 
 function jsonLines<T>(bytes: Uint8Array | undefined, schema: z.ZodType<T>): T[] {
   const text = Buffer.from(bytes ?? new Uint8Array()).toString("utf8");
@@ -50,16 +54,17 @@ describe("file names come from the format once", () => {
   });
 
   test("--format jsonl writes jsonl/train.jsonl, not dataset.jsonl.jsonl", async () => {
-    const files = await encodeSplit("jsonl", "train", [sample(1)], context);
+    const files = await encodeSplit("jsonl", "train", [asIs(sample(1))], context);
     expect([...files.keys()]).toEqual(["jsonl/train.parquet", "jsonl/train.jsonl"]);
   });
 });
 
 describe("training formats", () => {
   const samples = [sample(1), choiceSample];
+  const rows = samples.map(asIs);
 
   test("openai-chat: system, user question with options, assistant steps then the verified answer", async () => {
-    const files = await encodeSplit("openai-chat", "train", samples, context);
+    const files = await encodeSplit("openai-chat", "train", rows, context);
     const records = jsonLines(files.get("openai-chat/train.jsonl"), OpenAIChatRecord);
     expect(records.map((r) => r.messages.map((m) => m.role))).toEqual([
       ["system", "user", "assistant"],
@@ -74,7 +79,7 @@ describe("training formats", () => {
   });
 
   test("sharegpt: the same turns as from/value pairs", async () => {
-    const files = await encodeSplit("sharegpt", "train", samples, { ...context, system: "Be exact." });
+    const files = await encodeSplit("sharegpt", "train", rows, { ...context, system: "Be exact." });
     const [plain, choice] = jsonLines(files.get("sharegpt/train.jsonl"), ShareGptRecord);
     expect(plain?.conversations).toEqual([
       { from: "system", value: "Be exact." },
@@ -85,7 +90,7 @@ describe("training formats", () => {
   });
 
   test("alpaca: the question as instruction, the options as input", async () => {
-    const files = await encodeSplit("alpaca", "train", samples, context);
+    const files = await encodeSplit("alpaca", "train", rows, context);
     const [plain, choice] = jsonLines(files.get("alpaca/train.jsonl"), AlpacaRecord);
     expect(plain).toEqual({
       instruction: samples[0]?.question.text,
@@ -104,21 +109,21 @@ describe('no system message (--system "")', () => {
   test("every format omits the system turn rather than writing an empty one", async () => {
     const none = { ...context, system: "" };
     const chat = jsonLines(
-      (await encodeSplit("openai-chat", "train", [sample(1)], none)).get("openai-chat/train.jsonl"),
+      (await encodeSplit("openai-chat", "train", [asIs(sample(1))], none)).get("openai-chat/train.jsonl"),
       OpenAIChatRecord,
     );
     expect(chat[0]?.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     const share = jsonLines(
-      (await encodeSplit("sharegpt", "train", [sample(1)], none)).get("sharegpt/train.jsonl"),
+      (await encodeSplit("sharegpt", "train", [asIs(sample(1))], none)).get("sharegpt/train.jsonl"),
       ShareGptRecord,
     );
     expect(share[0]?.conversations.map((t) => t.from)).toEqual(["human", "gpt"]);
     const alpaca = jsonLines(
-      (await encodeSplit("alpaca", "train", [sample(1)], none)).get("alpaca/train.jsonl"),
+      (await encodeSplit("alpaca", "train", [asIs(sample(1))], none)).get("alpaca/train.jsonl"),
       AlpacaRecord,
     );
     expect(alpaca[0]?.system).toBe("");
-    const record = toRecord(sample(1), none);
+    const record = toRecord(asIs(sample(1)), none);
     expect((record.messages as { role: string }[]).map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(record.system).toBe("");
   });
@@ -126,7 +131,7 @@ describe('no system message (--system "")', () => {
 
 describe("records (the parquet and jsonl formats)", () => {
   test("prompt / completion beside TRL-style messages, lists as lists, the real model names", () => {
-    const row = toRecord(choiceSample, context);
+    const row = toRecord(asIs(choiceSample), context);
     expect(Object.keys(row)).toEqual(RECORD_COLUMNS.map((c) => c.name));
     expect(row).toMatchObject({
       prompt: choicePrompt,
@@ -154,7 +159,7 @@ describe("records (the parquet and jsonl formats)", () => {
       { dimension: "step_validity", score: 4 },
       { dimension: "structure_clarity", score: 4 },
     ]);
-    expect(toRecord(sample(1), context)).toMatchObject({ option_labels: null, options: null });
+    expect(toRecord(asIs(sample(1)), context)).toMatchObject({ option_labels: null, options: null });
   });
 
   test("the JSONL and Parquet formats declare one Hugging Face feature per column", () => {
@@ -173,11 +178,11 @@ describe("records (the parquet and jsonl formats)", () => {
 });
 
 describe("splits", () => {
-  const many = mixedSamples(40);
+  const many = mixedSamples(40).map(asIs);
 
   test("deterministic for a seed, whatever the order of the samples; another seed gives another split", () => {
     const ids = (split: ReturnType<typeof splitSamples>, name: string) =>
-      split.find((s) => s.name === name)?.samples.map((s) => s.id) ?? [];
+      split.find((s) => s.name === name)?.samples.map((s) => s.sample.id) ?? [];
     const a = splitSamples(many, { validation: 0.25, seed: 7 });
     const again = splitSamples([...many].reverse(), { validation: 0.25, seed: 7 });
     expect(ids(a, "validation")).toHaveLength(10);
@@ -187,7 +192,7 @@ describe("splits", () => {
       ids(a, "validation"),
     );
     // Each split keeps the dataset's order.
-    const order = many.map((s) => s.id);
+    const order = many.map((s) => s.sample.id);
     const trainIds = ids(a, "train");
     expect([...trainIds].sort((x, y) => order.indexOf(x) - order.indexOf(y))).toEqual(trainIds);
   });
@@ -205,7 +210,7 @@ describe("Parquet through parquet-wasm, read by hyparquet", () => {
 
   test("ZSTD on every column chunk; lists and structs are nested Parquet types, not JSON text", async () => {
     const bytes = await encodeParquet(
-      many.map((s) => toRecord(s, context)),
+      many.map((s) => toRecord(asIs(s), context)),
       RECORD_COLUMNS,
       { createdBy: "nanoflux test" },
     );
@@ -228,7 +233,7 @@ describe("Parquet through parquet-wasm, read by hyparquet", () => {
   });
 
   test("every row and value comes back, nested columns as arrays", async () => {
-    const rows = many.map((s) => toRecord(s, context));
+    const rows = many.map((s) => toRecord(asIs(s), context));
     const read = await hyparquetRows(
       await encodeParquet(rows, RECORD_COLUMNS, { createdBy: "nanoflux test" }),
     );
@@ -248,7 +253,7 @@ describe("Parquet through parquet-wasm, read by hyparquet", () => {
     const odd: Sample = sample(5, {
       question: { ...sample(5).question, text, solutionSteps: [text, "---"] },
     });
-    const rows = [toRecord(odd, context)];
+    const rows = [toRecord(asIs(odd), context)];
     const bytes = await encodeParquet(rows, RECORD_COLUMNS, { createdBy: "nanoflux test" });
     expect(hyparquetMetadata(bytes).numRows).toBe(1);
     expect((await hyparquetRows(bytes))[0]).toEqual(rows[0]);

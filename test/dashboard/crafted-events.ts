@@ -1,7 +1,7 @@
 import type { RecordedEvent } from "../../bus/run-events.ts";
 import { RoundClosed, RunCompleted, RunEvent, RunStarted, stageOfType } from "../../protocol/messages.ts";
 import type { Level, NoveltyReport, Outcome, Question, RoundSpec, Verdict } from "../../protocol/schemas.ts";
-import { runStageSubject } from "../../protocol/subjects.ts";
+import { reviewStage, runStageSubject } from "../../protocol/subjects.ts";
 
 /**
  * Valid run events written by hand, for the view model tests and for driving a dashboard without agents.
@@ -269,10 +269,14 @@ function closing(
 }
 
 /** Events as an ordered consumer would deliver them: numbered, each on its run's subject. */
+/** The events as the stream records them, each on the subject its publisher files it under. */
 export function recorded(events: readonly RunEvent[], firstSeq = 1): RecordedEvent[] {
   return events.map((event, i) => ({
     seq: firstSeq + i,
-    subject: runStageSubject(event.runId, stageOfType(event.type)),
+    subject: runStageSubject(
+      event.runId,
+      event.type === "review.recorded.v1" ? reviewStage(event.roundId) : stageOfType(event.type),
+    ),
     event,
   }));
 }

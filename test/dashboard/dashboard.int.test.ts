@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bus } from "../../bus/bus.ts";
 import { prepareTopology } from "../../cli/prepare-topology.ts";
@@ -12,6 +12,7 @@ import { silentLogger } from "../../log/logger.ts";
 import type { RunEvent } from "../../protocol/messages.ts";
 import { idempotencyKey } from "../../protocol/subjects.ts";
 import { runSession } from "../../runner/run-session.ts";
+import { launchChromium } from "../support/browser.ts";
 import { startTestNats } from "../support/nats.ts";
 import { writeTestTopology } from "../support/run-topology.ts";
 import { type RoundPlan, roundEvents, runCompleted, runStarted } from "./crafted-events.ts";
@@ -22,16 +23,6 @@ import { type RoundPlan, roundEvents, runCompleted, runStarted } from "./crafted
  */
 
 const SCREENSHOT = fileURLToPath(new URL("../../docs/dashboard.png", import.meta.url));
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const TIMEOUT = 15_000;
 const AGENTS = ["scheduler", "attacker", "attacker", "defender", "judge", "curator"];
 const SCRIPT_QUESTION =
@@ -121,7 +112,7 @@ describe("nanoflux dashboard in a browser", () => {
       name: "dashboard-test-publisher",
       logger: silentLogger(),
     });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

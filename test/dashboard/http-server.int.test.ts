@@ -11,7 +11,7 @@ import {
   startDashboardServer,
 } from "../../dashboard/http-server.ts";
 import { RunBoard } from "../../dashboard/run-board.ts";
-import { API, RoundDetail } from "../../dashboard/wire.ts";
+import { API, RoundDetail, WRITE_HEADER } from "../../dashboard/wire.ts";
 import { silentLogger } from "../../log/logger.ts";
 import type { RunEvent } from "../../protocol/messages.ts";
 import { waitFor } from "../support/nats.ts";
@@ -54,7 +54,7 @@ describe("the dashboard HTTP server", () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "nanoflux-dashboard-"));
     await ensureDashboardAssets(dir);
-    board = new RunBoard(() => now);
+    board = new RunBoard({ clock: () => now });
     server = await startDashboardServer({
       host: "127.0.0.1",
       port: 0,
@@ -62,6 +62,7 @@ describe("the dashboard HTTP server", () => {
       board,
       logger: silentLogger(),
       updates: { flushMs: 20, refreshMs: 200 },
+      writes: { mode: "off" },
     });
   });
 
@@ -92,12 +93,22 @@ describe("the dashboard HTTP server", () => {
     expect((await stat(join(dir, "app.css"))).size).toBeGreaterThan(0);
   });
 
-  it("refuses requests addressed to another host name, and anything but GET", async () => {
+  it("refuses requests addressed to another host name, methods it has no use for, and writes when read-only", async () => {
     const rebound = await get(server.url, { Host: "attacker.example:80" });
     expect(rebound.status).toBe(421);
-    const posted = await get(server.url, {}, "POST");
-    expect(posted.status).toBe(405);
-    expect(posted.headers.allow).toBe("GET, HEAD");
+    const deleted = await get(server.url, {}, "DELETE");
+    expect(deleted.status).toBe(405);
+    expect(deleted.headers.allow).toBe("GET, HEAD, POST");
+    const preflight = await get(`${server.url}api/runs/a/rounds/b/reviews`, {}, "OPTIONS");
+    expect(preflight.status).toBe(405);
+    expect(preflight.headers["access-control-allow-origin"]).toBeUndefined();
+    const posted = await get(
+      `${server.url}api/runs/a/rounds/b/reviews`,
+      { [WRITE_HEADER]: "1", "Content-Type": "application/json" },
+      "POST",
+    );
+    expect(posted.status).toBe(403);
+    expect(posted.body).toContain("read-only");
   });
 
   it("answers a round's details as JSON, and 404 for an unknown one", async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DEFENDER_WINDOW, defenderTrend, ROUND_LIST_LIMIT, runSnapshot } from "../../dashboard/snapshot.ts";
+import {
+  DEFENDER_WINDOW,
+  defenderTrend,
+  ROUND_LIST_LIMIT,
+  runSnapshot,
+  type SnapshotExtras,
+} from "../../dashboard/snapshot.ts";
 import { emptyRunView, foldRunEvent, type RunView } from "../../dashboard/view-model.ts";
 import { RunSnapshot } from "../../dashboard/wire.ts";
 import type { RunEvent } from "../../protocol/messages.ts";
@@ -8,6 +14,16 @@ import { recorded, roundEvents, runCompleted, runStarted, T0 } from "./crafted-e
 
 const RUN = "run-snap";
 const MINUTE = 60_000;
+/** What the board adds; these tests look at what the view gives. */
+const EXTRAS: SnapshotExtras = {
+  timeline: { points: [], ratings: [], novelty: { threshold: null, binWidth: 0.05, counts: [] } },
+  agreement: {
+    validity: { n: 0, observed: null, kappa: null, ci95: null },
+    level: { n: 0, observed: null, kappa: null, ci95: null },
+    reviewers: [],
+  },
+  exportable: false,
+};
 
 function fold(events: readonly RunEvent[]): RunView {
   return recorded(events).reduce(foldRunEvent, emptyRunView(RUN));
@@ -24,7 +40,7 @@ const accepted = (seq: number) =>
 describe("a run snapshot", () => {
   it("derives pace and ETA from the clock while the run goes on", () => {
     const view = fold([runStarted({ runId: RUN, target: 10 }), ...accepted(1), ...accepted(2)]);
-    const snapshot = runSnapshot(view, new Map(), T0 + 4 * MINUTE);
+    const snapshot = runSnapshot(view, new Map(), T0 + 4 * MINUTE, EXTRAS);
     expect(snapshot.elapsedMs).toBe(4 * MINUTE);
     expect(snapshot.roundsPerMinute).toBeCloseTo(0.5);
     // Two accepted in four minutes: eight more take sixteen.
@@ -34,13 +50,13 @@ describe("a run snapshot", () => {
 
   it("has no ETA before the first accepted item, nor after the run completed", () => {
     const started = fold([runStarted({ runId: RUN, target: 10 })]);
-    expect(runSnapshot(started, new Map(), T0 + MINUTE).etaMs).toBeNull();
+    expect(runSnapshot(started, new Map(), T0 + MINUTE, EXTRAS).etaMs).toBeNull();
     const done = fold([
       runStarted({ runId: RUN, target: 1 }),
       ...accepted(1),
       runCompleted(RUN, 1, 1, 2 * MINUTE),
     ]);
-    const snapshot = runSnapshot(done, new Map(), T0 + 60 * MINUTE);
+    const snapshot = runSnapshot(done, new Map(), T0 + 60 * MINUTE, EXTRAS);
     expect(snapshot.etaMs).toBeNull();
     expect(snapshot.elapsedMs).toBe(2 * MINUTE);
     expect(snapshot.status).toBe("target_reached");
@@ -56,7 +72,7 @@ describe("a run snapshot", () => {
     const events = Array.from({ length: ROUND_LIST_LIMIT + 4 }, (_, i) =>
       roundEvents({ runId: RUN, seq: i + 1, end: { kind: "duplicate" } }),
     ).flat();
-    const snapshot = runSnapshot(fold([...events, ...open]), new Map(), T0);
+    const snapshot = runSnapshot(fold([...events, ...open]), new Map(), T0, EXTRAS);
     expect(snapshot.roundCount).toBe(ROUND_LIST_LIMIT + 5);
     expect(snapshot.rounds).toHaveLength(ROUND_LIST_LIMIT);
     expect(snapshot.rounds[0]).toMatchObject({
@@ -84,7 +100,7 @@ describe("a run snapshot", () => {
       }),
       ...roundEvents({ runId: RUN, seq: 2, end: { kind: "invalid" } }),
     ]);
-    const snapshot = runSnapshot(view, new Map(), T0 + MINUTE);
+    const snapshot = runSnapshot(view, new Map(), T0 + MINUTE, EXTRAS);
     const parsed = RunSnapshot.safeParse(JSON.parse(JSON.stringify(snapshot)));
     expect(parsed.success).toBe(true);
     expect(parsed.data).toEqual(snapshot);

@@ -11,12 +11,18 @@ function prose(text: string, testId?: string): HTMLElement {
   return el("pre", { class: "prose", "data-testid": testId }, text);
 }
 
-function questionSection(question: Question): HTMLElement {
+function questionSection(question: Question, edited: readonly string[]): HTMLElement {
   const options = Object.entries(question.options ?? {});
   return el(
     "section",
     { class: "detail-part" },
     el("h3", {}, "Question"),
+    edited.length > 0 &&
+      el(
+        "p",
+        { class: "warning", "data-testid": "edited-note" },
+        `As edited by reviewers (${edited.join(", ")}); the run's original is in the review history.`,
+      ),
     prose(question.text, "round-question"),
     options.length > 0 &&
       el("ul", { class: "options" }, ...options.map(([letter, text]) => el("li", {}, `${letter}. ${text}`))),
@@ -130,8 +136,11 @@ function curatorSection(round: RoundDetail): HTMLElement {
   );
 }
 
-/** One round in full: question and reference solution, the Defender's answer, the verdict, the decision. */
-export function roundDetailPanel(round: RoundDetail): HTMLElement {
+/**
+ * One round in full: question and reference solution, the Defender's answer, the verdict, the decision;
+ * `review` (the review pane) comes first, where a reviewer acts.
+ */
+export function roundDetailPanel(round: RoundDetail, review?: HTMLElement): HTMLElement {
   const { spec } = round;
   return panel(
     `Round #${spec.seq}`,
@@ -141,7 +150,10 @@ export function roundDetailPanel(round: RoundDetail): HTMLElement {
       { class: "muted" },
       `${spec.roundId} · ${spec.domain}/${spec.skill} · complexity ${spec.complexity} · ${spec.attacker} attacks ${spec.defender} · judge ${spec.judge} · stages: ${round.stages.join(" → ")}`,
     ),
-    round.question ? questionSection(round.question) : el("p", { class: "muted" }, "No question yet."),
+    review,
+    round.question
+      ? questionSection({ ...round.question, ...round.review?.edits }, Object.keys(round.review?.edits ?? {}))
+      : el("p", { class: "muted" }, "No question yet."),
     round.answer &&
       el(
         "section",

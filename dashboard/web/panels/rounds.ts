@@ -1,4 +1,4 @@
-import type { RoundRow, RunSnapshot } from "../../wire.ts";
+import type { RoundRow } from "../../wire.ts";
 import { el, pageLink, panel } from "../dom.ts";
 
 function roundState(row: RoundRow): string {
@@ -6,12 +6,12 @@ function roundState(row: RoundRow): string {
   return row.reasonCode ? `${row.status} (${row.reasonCode.replace(/_/g, " ")})` : row.status;
 }
 
-function roundLine(runId: string, row: RoundRow, open: boolean): HTMLElement {
+function roundLine(address: Readonly<Record<string, string>>, row: RoundRow, open: boolean): HTMLElement {
   return el(
     "li",
     { class: `round status-${row.status ?? "open"}${open ? " open" : ""}`, "data-round": row.roundId },
     pageLink(
-      { run: runId, round: row.roundId },
+      { ...address, round: row.roundId },
       { "aria-current": open ? "true" : undefined },
       el("span", { class: "round-seq" }, `#${row.seq}`),
       el(
@@ -20,24 +20,50 @@ function roundLine(runId: string, row: RoundRow, open: boolean): HTMLElement {
         `${row.domain}/${row.skill} · c${row.complexity} · ${row.attacker} → ${row.defender}`,
       ),
       el("span", { class: "round-state" }, roundState(row), row.level && ` · ${row.level}`),
+      row.review?.status &&
+        el(
+          "span",
+          { class: `review-badge review-${row.review.status}`, "data-testid": "review-badge" },
+          `${row.review.status} by ${row.review.reviewers.join(", ")}`,
+        ),
+      row.status === "accepted" &&
+        !row.review?.status &&
+        row.flags.length > 0 &&
+        el("span", { class: "flag-badge", title: row.flags.join(", ") }, `check: ${row.flags.join(", ")}`),
       el("span", { class: "round-question" }, row.question ?? "(no question yet)"),
     ),
   );
 }
 
-/** Newest rounds first; each opens in the round panel. */
-export function roundsPanel(run: RunSnapshot, openRoundId: string | undefined): HTMLElement {
-  const hidden = run.roundCount - run.rounds.length;
+export interface ListedRounds {
+  rows: readonly RoundRow[];
+  /** Rounds that match, listed or not. */
+  total: number;
+  filtered: boolean;
+}
+
+/**
+ * Newest rounds first; each opens in the round panel. `address` is the page's address without the round (the
+ * run and the filters): opening a round keeps the list as it is.
+ */
+export function roundsPanel(
+  address: Readonly<Record<string, string>>,
+  listed: ListedRounds,
+  openRoundId: string | undefined,
+): HTMLElement {
+  const hidden = listed.total - listed.rows.length;
+  const empty = listed.filtered ? "No round matches these filters." : "No rounds yet.";
   return panel(
-    "Rounds",
+    listed.filtered ? `Rounds (${listed.total} match)` : "Rounds",
     { testId: "rounds" },
-    run.rounds.length > 0
+    listed.rows.length > 0
       ? el(
           "ol",
           { class: "round-list", "data-testid": "round-list" },
-          ...run.rounds.map((row) => roundLine(run.runId, row, row.roundId === openRoundId)),
+          ...listed.rows.map((row) => roundLine(address, row, row.roundId === openRoundId)),
         )
-      : el("p", { class: "muted" }, "No rounds yet."),
-    hidden > 0 && el("p", { class: "muted" }, `${hidden} older rounds not listed.`),
+      : el("p", { class: "muted" }, empty),
+    hidden > 0 &&
+      el("p", { class: "muted" }, `${hidden} older rounds not listed: narrow the filters to see them.`),
   );
 }
