@@ -7,7 +7,7 @@ import {
 } from "@nats-io/jetstream";
 import { ERROR_CODE_HEADER, type ErrorCode, isErrorCode, SystemError } from "../protocol/errors.ts";
 import { RunEvent } from "../protocol/messages.ts";
-import { runEventsSubject, STREAM_NAME } from "../protocol/subjects.ts";
+import { parseRunSubject, runEventsSubject, STAGES, STREAM_NAME } from "../protocol/subjects.ts";
 
 export interface RecordedEvent {
   seq: number;
@@ -123,6 +123,18 @@ export async function followRunEvents(
   };
 }
 
+/**
+ * Whether an event sits where its publisher files it: under its own run, and a review under its own round's
+ * subject. Anyone who may publish to the stream can file a message anywhere; one that says it is about another
+ * run or round than its subject would be counted there, or would guard another round's sequence, so every
+ * reader skips it.
+ */
+export function filedWhereItBelongs(subject: string, event: RunEvent): boolean {
+  const filed = parseRunSubject(subject);
+  if (filed?.runId !== event.runId) return false;
+  return event.type !== "review.recorded.v1" || filed.stage === `${STAGES.reviewRecorded}.${event.roundId}`;
+}
+
 function parseRunEvent(msg: JsMsg, options: Pick<FollowOptions, "onInvalid">): RunEvent | undefined {
   let json: unknown;
   try {
@@ -132,6 +144,10 @@ function parseRunEvent(msg: JsMsg, options: Pick<FollowOptions, "onInvalid">): R
     return undefined;
   }
   const parsed = RunEvent.safeParse(json);
+  if (parsed.success && !filedWhereItBelongs(msg.subject, parsed.data)) {
+    options.onInvalid?.(msg.subject, `filed under another run's or round's subject than it names`, msg.seq);
+    return undefined;
+  }
   if (parsed.success) return parsed.data;
   options.onInvalid?.(msg.subject, parsed.error.issues[0]?.message ?? "invalid", msg.seq);
   return undefined;
@@ -140,11 +156,18 @@ function parseRunEvent(msg: JsMsg, options: Pick<FollowOptions, "onInvalid">): R
 /** How long a read of a run's events waits for events the server has promised before it gives up. */
 const READ_STALL_MS = 30_000;
 
-/** Reads every event a run has recorded so far (or those on `subject`, a part of the run's), then stops. */
+export interface ReadOptions {
+  /** A part of the run's subjects; default all of them. */
+  subject?: string;
+  /** Called for messages that are not valid run events (they are skipped). */
+  onInvalid?(subject: string, reason: string, seq: number): void;
+}
+
+/** Reads every event a run has recorded so far (or those on `subject`), then stops. */
 export async function readRunEvents(
   js: JetStreamClient,
   runId: string,
-  subject = runEventsSubject(runId),
+  { subject = runEventsSubject(runId), onInvalid }: ReadOptions = {},
 ): Promise<RecordedEvent[]> {
   const consumer = await js.consumers.get(STREAM_NAME, {
     filter_subjects: subject,
@@ -160,7 +183,7 @@ export async function readRunEvents(
     for await (const msg of batch) {
       got += 1;
       pending = msg.info.pending;
-      const event = parseRunEvent(msg, {});
+      const event = parseRunEvent(msg, { onInvalid });
       if (event) events.push(recorded(msg, event));
       if (pending === 0) return events;
     }

@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { ReviewRecorded } from "../protocol/messages.ts";
-import { parseRunSubject, runReviewsSubject, STAGES } from "../protocol/subjects.ts";
+import { runReviewsSubject } from "../protocol/subjects.ts";
 import { readRunEvents } from "./run-events.ts";
 import { runStartedEvent } from "./run-lookup.ts";
 
@@ -12,27 +12,26 @@ export interface RecordedReview {
 }
 
 /**
- * Whether a review sits on its own round's subject in its own run. One that does not was written past the
- * dashboard (which always files it there) and could name one round while guarding another's sequence: it is
- * not applied, by the dashboard or the export.
- */
-export function reviewOnItsSubject(subject: string, review: ReviewRecorded): boolean {
-  const filed = parseRunSubject(subject);
-  return filed?.runId === review.runId && filed.stage === `${STAGES.reviewRecorded}.${review.roundId}`;
-}
-
-/**
- * Every review a run has recorded so far, in stream order (what curation/reviews.ts folds), read through an
+ * Every review a run has recorded so far, with how many messages on its review subjects were not reviews that
+ * count (malformed, or filed under another round than they name: written past the dashboard), in stream order (what curation/reviews.ts folds), read through an
  * ephemeral consumer that outlives nothing; undefined when the stream does not know the run (another server, a store
  * started afresh), so a caller can tell "no reviews" from "not the run's stream".
  */
 export async function readRunReviews(
   nc: NatsConnection,
   runId: string,
-): Promise<RecordedReview[] | undefined> {
+): Promise<{ reviews: RecordedReview[]; ignored: number } | undefined> {
   if (!(await runStartedEvent(await jetstreamManager(nc), runId))) return undefined;
-  const events = await readRunEvents(jetstream(nc), runId, runReviewsSubject(runId));
-  return events.flatMap(({ event, seq, subject }) =>
-    event.type === "review.recorded.v1" && reviewOnItsSubject(subject, event) ? [{ review: event, seq }] : [],
+  let ignored = 0;
+  const events = await readRunEvents(jetstream(nc), runId, {
+    subject: runReviewsSubject(runId),
+    onInvalid: () => {
+      ignored += 1;
+    },
+  });
+  // readRunEvents skips a review filed under another round's subject than it names (filedWhereItBelongs).
+  const reviews = events.flatMap(({ event, seq }) =>
+    event.type === "review.recorded.v1" ? [{ review: event, seq }] : [],
   );
+  return { reviews, ignored };
 }

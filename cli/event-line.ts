@@ -74,5 +74,6 @@ export function formatEventLine(recorded: RecordedEvent): string {
   const round = "spec" in event ? event.spec.roundId : "roundId" in event ? (event.roundId ?? "run") : "run";
   const agent = event.producer.split("-")[0] ?? event.producer;
   const stage = event.type.replace(/\.v\d+$/, "");
-  return `${colour(36, round.padEnd(8))} ${colour(COLOURS[agent] ?? 37, agent.padEnd(9))} ${stage.padEnd(18)} ${detail(recorded)}`;
+  // Every part comes from the stream, where anyone who may publish can write anything: controls are shown as codes.
+  return `${colour(36, printable(round).padEnd(8))} ${colour(COLOURS[agent] ?? 37, printable(agent).padEnd(9))} ${printable(stage).padEnd(18)} ${printable(detail(recorded))}`;
 }

@@ -108,14 +108,22 @@ async function streamReviews(runDir: string, env: NodeJS.ProcessEnv): Promise<Ex
   try {
     const nc = await connectNats({ servers: stream.endpoint.url, name: "nanoflux-export" });
     try {
-      const reviews = await readRunReviews(nc, runId);
-      if (!reviews)
+      const read = await readRunReviews(nc, runId);
+      if (!read)
         throw new ConfigError(
           `run ${runId} is not on ${stream.where}, so its reviews cannot be read; nothing was written: ` +
             "set NATS_URL to the NATS server the run used, or pass --no-reviews to export the samples as the run kept them",
         );
+      const { reviews, ignored } = read;
       const count = `${reviews.length} ${reviews.length === 1 ? "review" : "reviews"}`;
-      return { book: reviewBook(reviews), source: `${stream.where} (${count})` };
+      if (ignored > 0)
+        process.stderr.write(
+          `warning: ${ignored} message(s) on the run's review subjects are not valid reviews (malformed, or filed under another round than they name) and were not applied; nothing the dashboard records looks like that: check who else publishes to the stream\n`,
+        );
+      return {
+        book: reviewBook(reviews),
+        source: `${stream.where} (${count}${ignored > 0 ? `; ${ignored} invalid ignored` : ""})`,
+      };
     } finally {
       await nc.close();
     }

@@ -1,3 +1,4 @@
+import { Map as ImmutableMap } from "immutable";
 import type { ReviewRecorded } from "../protocol/messages.ts";
 import {
   EDITED_FIELDS,
@@ -39,7 +40,13 @@ export interface ReviewedRound {
   history: readonly (ReviewRecorded & { seq: number })[];
 }
 
-export type ReviewBook = ReadonlyMap<string, ReviewedRound>;
+/**
+ * Per round, what reviewers made of it. A persistent map: each review shares the rest of the book with the book
+ * before it, so a run with thousands of reviews folds in linear time.
+ */
+export type ReviewBook = ImmutableMap<string, ReviewedRound>;
+
+export const EMPTY_BOOK: ReviewBook = ImmutableMap();
 
 /**
  * What a decision says about validity when the reviewer did not say it outright: approving calls the sample
@@ -111,7 +118,7 @@ export function foldReview(book: ReviewBook, review: ReviewRecorded, seq: number
     lastAt: review.at,
     history: [...(before?.history ?? []), { ...review, seq }],
   };
-  return new Map(book).set(review.roundId, round);
+  return book.set(review.roundId, round);
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -119,7 +126,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 export function reviewBook(reviews: readonly { review: ReviewRecorded; seq: number }[]): ReviewBook {
-  return reviews.reduce<ReviewBook>((book, { review, seq }) => foldReview(book, review, seq), new Map());
+  return reviews.reduce<ReviewBook>((book, { review, seq }) => foldReview(book, review, seq), EMPTY_BOOK);
 }
 
 /** How the export's samples came out of review. */

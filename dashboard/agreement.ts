@@ -1,6 +1,6 @@
 import type { ReviewBook } from "../curation/reviews.ts";
 import { Level, type Verdict } from "../protocol/schemas.ts";
-import { createPrng } from "../tournament/prng.ts";
+import { createPrng, type Prng } from "../tournament/prng.ts";
 import type { Agreement, Kappa } from "./wire.ts";
 
 /**
@@ -13,8 +13,9 @@ import type { Agreement, Kappa } from "./wire.ts";
  *   sixteenth of what L1 against L5 does; the page must call it "weighted kappa". With two categories the
  *   quadratic weights are plain Cohen's kappa, so one formula serves both.
  * - `observed` is the share of pairs that agree exactly, unweighted for levels too.
- * - `kappa` is null when no disagreement is expected by chance: no pairs, or both raters used one and the same
- *   category throughout, where agreement says nothing about skill.
+ * - `kappa` is null when either rater used one category throughout (no pairs at all, say): kappa is then 0 or
+ *   undefined whatever the other rater did, and a 0 beside 98% agreement would read as "no better than chance"
+ *   when it means "cannot tell".
  * - `ci95` is a 95% percentile bootstrap over the pairs, seeded so the page shows the same interval on every
  *   render. Resamples whose kappa is undefined are skipped; the interval is null under two pairs or when more
  *   than half the resamples are undefined, since the rest would then describe a biased selection. The pooled
@@ -32,7 +33,8 @@ export function agreement(verdicts: ReadonlyMap<string, Verdict>, book: ReviewBo
       byReviewer.set(reviewer, own);
       for (const tables of [pooled, own]) {
         count(tables.validity, Number(!verdict.valid), Number(!assessment.valid));
-        if (verdict.valid && assessment.level)
+        // A level grades a valid question: only where both sides call it valid do their levels compare.
+        if (verdict.valid && assessment.valid && assessment.level)
           count(tables.level, LEVELS.indexOf(verdict.level), LEVELS.indexOf(assessment.level));
       }
     }
@@ -110,10 +112,10 @@ function weightedKappa(counts: ArrayLike<number>, size: number): number | null {
       observed += pairs * (i - j) ** 2;
     }
   }
+  if (usedCategories(judge) < 2 || usedCategories(reviewer) < 2) return null;
   let expected = 0;
   for (let i = 0; i < size; i++)
     for (let j = 0; j < size; j++) expected += (judge[i] ?? 0) * (reviewer[j] ?? 0) * (i - j) ** 2;
-  if (expected === 0) return null;
   return 1 - (n * observed) / expected;
 }
 
@@ -136,28 +138,77 @@ function memoisedInterval(table: Table): [number, number] | null {
   return interval;
 }
 
+function usedCategories(marginal: readonly number[]): number {
+  return marginal.filter((pairs) => pairs > 0).length;
+}
+
 /**
- * Resamples the pairs with replacement. Each pair is only its cell, so a resample draws cells from the table
- * spread out one entry per pair: the interval depends on the counts alone, not on the order of rounds.
+ * Resamples the pairs with replacement. Each pair is only its cell, so a resample is a multinomial draw of n
+ * pairs over the table's cells at their observed shares: the interval depends on the counts alone, and each
+ * resample costs the number of cells, not of pairs (a run with tens of thousands of assessments stays cheap).
  */
 function bootstrapInterval(table: Table): [number, number] | null {
-  const cells = Uint8Array.from(table.counts.flatMap((pairs, cell) => new Array<number>(pairs).fill(cell)));
-  const n = cells.length;
+  const n = sum(table.counts);
   const prng = createPrng(BOOTSTRAP_SEED);
   const resampled = new Int32Array(table.counts.length);
   const kappas: number[] = [];
   for (let resample = 0; resample < RESAMPLES; resample++) {
-    resampled.fill(0);
-    for (let draw = 0; draw < n; draw++) {
-      const cell = cells[prng.int(n)] ?? 0;
-      resampled[cell] = (resampled[cell] ?? 0) + 1;
-    }
+    multinomial(n, table.counts, prng, resampled);
     const kappa = weightedKappa(resampled, table.size);
     if (kappa !== null) kappas.push(kappa);
   }
   if (kappas.length < RESAMPLES / 2) return null;
   kappas.sort((a, b) => a - b);
   return [quantile(kappas, 0.025), quantile(kappas, 0.975)];
+}
+
+/** Draws n items over cells with the given weights into `into`: one conditional binomial per cell. */
+function multinomial(n: number, weights: readonly number[], prng: Prng, into: Int32Array): void {
+  let left = n;
+  let weightLeft = sum(weights);
+  weights.forEach((weight, cell) => {
+    const drawn = weightLeft <= 0 ? 0 : binomial(left, weight / weightLeft, prng);
+    into[cell] = drawn;
+    left -= drawn;
+    weightLeft -= weight;
+  });
+}
+
+/** Below this many trials each is drawn; above it the binomial is approximated. */
+const EXACT_TRIALS = 64;
+/** Expected counts under this are drawn from the Poisson approximation, above it from the normal one. */
+const POISSON_MEAN = 10;
+
+function binomial(trials: number, p: number, prng: Prng): number {
+  if (trials <= 0 || p <= 0) return 0;
+  if (p >= 1) return trials;
+  if (trials < EXACT_TRIALS) {
+    let successes = 0;
+    for (let i = 0; i < trials; i++) if (prng.next() < p) successes++;
+    return successes;
+  }
+  if (trials * p < POISSON_MEAN) return Math.min(trials, poisson(trials * p, prng));
+  if (trials * (1 - p) < POISSON_MEAN) return trials - Math.min(trials, poisson(trials * (1 - p), prng));
+  const drawn = Math.round(trials * p + Math.sqrt(trials * p * (1 - p)) * standardNormal(prng));
+  return Math.min(trials, Math.max(0, drawn));
+}
+
+/** Knuth's multiplication method: fine for the small means it is used for. */
+function poisson(mean: number, prng: Prng): number {
+  const limit = Math.exp(-mean);
+  let product = prng.next();
+  let count = 0;
+  while (product > limit) {
+    product *= prng.next();
+    count++;
+  }
+  return count;
+}
+
+/** Box-Muller. */
+function standardNormal(prng: Prng): number {
+  const u = 1 - prng.next();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * prng.next());
 }
 
 /** Linear interpolation between the order statistics around `share` of a sorted, non-empty list. */

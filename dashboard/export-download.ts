@@ -15,7 +15,9 @@ export type Download =
   | { error: string; field?: string; status: 400 | 404 | 503 };
 
 /** A run's reviews as its stream holds them; undefined when the stream does not know the run. */
-export type ReadReviews = (runId: string) => Promise<RecordedReview[] | undefined>;
+export type ReadReviews = (
+  runId: string,
+) => Promise<{ reviews: RecordedReview[]; ignored: number } | undefined>;
 
 /** Exports asked for while others are being made: beyond these, the page is told to try again. */
 const MAX_WAITING = 4;
@@ -72,8 +74,8 @@ export class ExportDownloads {
   }
 
   private async build(runId: string, formats: ExportFormat[]): Promise<Download> {
-    const reviews = await this.readReviews(runId);
-    if (!reviews)
+    const read = await this.readReviews(runId);
+    if (!read)
       return {
         error: `run ${runId} is not on this dashboard's stream, so its reviews cannot be read`,
         status: 404,
@@ -85,8 +87,8 @@ export class ExportDownloads {
         formats,
         out,
         reviews: {
-          book: reviewBook(reviews),
-          source: `the run's stream (${reviews.length} reviews), read by the dashboard`,
+          book: reviewBook(read.reviews),
+          source: `the run's stream (${read.reviews.length} reviews${read.ignored > 0 ? `; ${read.ignored} invalid ignored` : ""}), read by the dashboard`,
         },
       });
       const files: Record<string, Uint8Array> = {};

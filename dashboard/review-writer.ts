@@ -5,7 +5,7 @@ import { isWrongLastSequence } from "../bus/jetstream-errors.ts";
 import { ReviewRecorded } from "../protocol/messages.ts";
 import { EDITED_FIELDS, type QuestionEdits } from "../protocol/review.ts";
 import type { Question } from "../protocol/schemas.ts";
-import { reviewStage } from "../protocol/subjects.ts";
+import { reviewStage, runStageSubject, STREAM_NAME } from "../protocol/subjects.ts";
 import type { RunBoard } from "./run-board.ts";
 import type { ReviewRequest, WriteProblem } from "./wire.ts";
 
@@ -54,6 +54,19 @@ export class ReviewWriter {
     private readonly board: RunBoard,
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /** The sequence JetStream checks against: the stream's own last message on the round's review subject. */
+  private async lastOnSubject(runId: string, roundId: string): Promise<number> {
+    try {
+      const last = await this.bus.jsm.streams.getMessage(STREAM_NAME, {
+        last_by_subj: runStageSubject(runId, reviewStage(roundId)),
+      });
+      return last?.seq ?? 0;
+    } catch {
+      // The stream could not say (a moment without a leader): the board's view is the next best answer.
+      return this.board.lastReviewSeq(runId, roundId);
+    }
+  }
 
   async record(runId: string, roundId: string, request: ReviewRequest): Promise<ReviewOutcome> {
     const round = this.board.round(runId, roundId);
@@ -111,7 +124,7 @@ export class ReviewWriter {
         409,
         "someone else reviewed this sample since you opened it: look at their decision, then decide again",
         "basedOn",
-        this.board.lastReviewSeq(runId, roundId),
+        await this.lastOnSubject(runId, roundId),
       );
     }
   }

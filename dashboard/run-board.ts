@@ -2,6 +2,7 @@ import type { RecordedEvent } from "../bus/run-events.ts";
 import type { ReviewBook, ReviewedRound } from "../curation/reviews.ts";
 import type { Heartbeat } from "../protocol/messages.ts";
 import type { Verdict } from "../protocol/schemas.ts";
+import { parseRunSubject, STAGES } from "../protocol/subjects.ts";
 import { type AgentRoster, recordHeartbeat } from "./agent-roster.ts";
 import { agreement } from "./agreement.ts";
 import { reviewFlags } from "./review-queue.ts";
@@ -23,6 +24,11 @@ interface BoardEntry {
   view: RunView;
   roster: AgentRoster;
   timeline: TimelineState;
+  /**
+   * Per round, the stream sequence of the last message on its review subject, whatever it was: JetStream checks
+   * a decision against that one, so a malformed or misfiled message there (skipped by the view) still counts.
+   */
+  reviewSubjects: Map<string, number>;
   /** Agreement is worked out again only when the reviews or the judged rounds change. */
   agreement?: { reviews: ReviewBook; judged: number; value: Agreement };
 }
@@ -56,10 +62,16 @@ export class RunBoard {
 
   applyEvent(runId: string, recorded: RecordedEvent): void {
     const entry = this.entry(runId);
+    noteReviewSubject(entry, recorded.subject, recorded.seq);
     const before = entry.view;
     entry.view = foldRunEvent(before, recorded);
     entry.timeline = foldTimeline(entry.timeline, before, entry.view, recorded);
     this.changed(runId);
+  }
+
+  /** A message on the run's stream that is no valid event: nothing to show, but it may be a review subject's last. */
+  applySkipped(runId: string, subject: string, seq: number): void {
+    noteReviewSubject(this.entry(runId), subject, seq);
   }
 
   applyHeartbeat(beat: Heartbeat): void {
@@ -102,12 +114,13 @@ export class RunBoard {
     const round = view?.rounds.get(roundId);
     if (!view || !round) return undefined;
     const reviewed = view.reviews.get(roundId);
-    return reviewed ? { ...round, review: reviewOnWire(reviewed) } : round;
+    const reviewSeq = this.lastReviewSeq(runId, roundId);
+    return { ...round, reviewSeq, ...(reviewed && { review: reviewOnWire(reviewed) }) };
   }
 
-  /** The round's latest review, as the next decision on it must be based on (0: none). */
+  /** The last message on the round's review subject, which the next decision on it must be based on (0: none). */
   lastReviewSeq(runId: string, roundId: string): number {
-    return this.runs.get(runId)?.view.reviews.get(roundId)?.lastSeq ?? 0;
+    return this.runs.get(runId)?.reviewSubjects.get(roundId) ?? 0;
   }
 
   /** Whether the board has seen the round open: reviews are only taken for rounds it knows. */
@@ -148,7 +161,12 @@ export class RunBoard {
   private entry(runId: string): BoardEntry {
     let entry = this.runs.get(runId);
     if (!entry) {
-      entry = { view: emptyRunView(runId), roster: new Map(), timeline: emptyTimeline() };
+      entry = {
+        view: emptyRunView(runId),
+        roster: new Map(),
+        timeline: emptyTimeline(),
+        reviewSubjects: new Map(),
+      };
       this.runs.set(runId, entry);
     }
     return entry;
@@ -157,6 +175,15 @@ export class RunBoard {
   private changed(runId: string): void {
     for (const listener of this.listeners) listener(runId);
   }
+}
+
+const REVIEW_STAGE_PREFIX = `${STAGES.reviewRecorded}.`;
+
+function noteReviewSubject(entry: BoardEntry, subject: string, seq: number): void {
+  const stage = parseRunSubject(subject)?.stage;
+  if (!stage?.startsWith(REVIEW_STAGE_PREFIX)) return;
+  const roundId = stage.slice(REVIEW_STAGE_PREFIX.length);
+  entry.reviewSubjects.set(roundId, Math.max(seq, entry.reviewSubjects.get(roundId) ?? 0));
 }
 
 function reviewOnWire(reviewed: ReviewedRound): RoundReview {

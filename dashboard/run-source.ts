@@ -21,11 +21,14 @@ export interface RunSource {
 
 /**
  * Feeds the board from NATS: each run's recorded events from its first (ordered consumers, so the agents
- * never notice a reader), and agent heartbeats from core NATS. Nothing is ever published.
+ * never notice a reader), and agent heartbeats from core NATS. Reviews are published elsewhere (review-writer.ts).
  */
 export async function followRunsInto({ bus, board, runIds, logger }: RunSourceOptions): Promise<RunSource> {
-  const onInvalid = (subject: string, reason: string) =>
+  const onInvalid = (subject: string, reason: string, seq: number) => {
     logger.warn({ subject, reason }, "skipped an invalid run event");
+    const runId = parseRunSubject(subject)?.runId;
+    if (runId) board.applySkipped(runId, subject, seq);
+  };
   for (const runId of runIds) board.track(runId);
   const followers =
     runIds.length > 0

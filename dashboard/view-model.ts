@@ -1,13 +1,19 @@
+import { OrderedMap } from "immutable";
 import { z } from "zod";
-import type { RecordedEvent } from "../bus/run-events.ts";
-import { reviewOnItsSubject } from "../bus/run-reviews.ts";
+import { filedWhereItBelongs, type RecordedEvent } from "../bus/run-events.ts";
 import { CurationConfig, ModelConfig, TournamentConfig } from "../config/topology.ts";
-import { foldReview, type ReviewBook } from "../curation/reviews.ts";
+import { EMPTY_BOOK, foldReview, type ReviewBook } from "../curation/reviews.ts";
 import { isWasted, type UsageRow } from "../curation/run-report.ts";
 import type { RoundClosed, RunCompleted, RunEvent, RunStarted, UsageRecorded } from "../protocol/messages.ts";
 import { stageOfType } from "../protocol/messages.ts";
 import type { CloseStatus, TokenUsage } from "../protocol/schemas.ts";
-import { type StandingsRow, standings } from "../tournament/ratings.ts";
+import {
+  EMPTY_TALLY,
+  type RatingsTally,
+  type StandingsRow,
+  standingsOf,
+  tallyOutcome,
+} from "../tournament/ratings.ts";
 import { outcomeOfRound, type RoundOutcome } from "../tournament/round-outcome.ts";
 import type { Funnel, RoundDecision, RoundDetail } from "./wire.ts";
 
@@ -26,8 +32,11 @@ export interface RunView {
   readonly targetDefenderSuccess?: number;
   /** curation.noveltyThreshold: a question this close to a kept one is a duplicate. */
   readonly noveltyThreshold?: number;
-  /** In the order the rounds were first seen. */
-  readonly rounds: ReadonlyMap<string, RoundDetail>;
+  /**
+   * In the order the rounds were first seen. A persistent map: each fold shares all but the changed round with
+   * the view before it, so folding stays cheap however long the run (a copy per event made replays quadratic).
+   */
+  readonly rounds: OrderedMap<string, RoundDetail>;
   readonly funnel: Funnel;
   readonly closed: Readonly<Record<CloseStatus, number>>;
   readonly rejections: Readonly<Record<string, number>>;
@@ -38,6 +47,8 @@ export interface RunView {
   readonly wastedTokens: number;
   /** Judged rounds in closing order: the input of the standings and the defender trend. */
   readonly outcomes: readonly RoundOutcome[];
+  /** What the standings are fitted from, kept round by round so each close costs the same however long the run. */
+  readonly tally: RatingsTally;
   readonly standings: readonly StandingsRow[];
   readonly deadLetters: number;
   /** What reviewers decided, per round. */
@@ -57,7 +68,7 @@ export function emptyRunView(runId: string): RunView {
     runId,
     models: [],
     players: [],
-    rounds: new Map(),
+    rounds: OrderedMap(),
     funnel: { opened: 0, proposed: 0, notDuplicate: 0, answered: 0, judgedValid: 0, accepted: 0 },
     closed: { accepted: 0, rejected: 0, failed: 0, cancelled: 0 },
     rejections: {},
@@ -66,9 +77,10 @@ export function emptyRunView(runId: string): RunView {
     usage: [],
     wastedTokens: 0,
     outcomes: [],
+    tally: EMPTY_TALLY,
     standings: [],
     deadLetters: 0,
-    reviews: new Map(),
+    reviews: EMPTY_BOOK,
     lastSeq: 0,
   };
 }
@@ -81,14 +93,14 @@ export function foldRunEvent(view: RunView, recorded: RecordedEvent): RunView {
 function foldEvent(view: RunView, { event, seq, subject }: RecordedEvent): RunView {
   // A review comes after the run, perhaps long after: it says nothing about when the run started.
   if (event.type === "review.recorded.v1")
-    return reviewOnItsSubject(subject, event)
+    return filedWhereItBelongs(subject, event)
       ? { ...view, reviews: foldReview(view.reviews, event, seq) }
       : view;
   const timed = view.startedAt === undefined ? { ...view, startedAt: Date.parse(event.at) } : view;
   switch (event.type) {
     case "run.started.v1": {
       const settings = runSettings(event);
-      return { ...timed, ...settings, standings: standings(timed.outcomes, settings.players) };
+      return { ...timed, ...settings, standings: standingsOf(timed.tally, settings.players) };
     }
     case "run.completed.v1":
       return { ...timed, completed: event };
@@ -162,7 +174,7 @@ function foldRoundStage(view: RunView, event: RoundEvent): RunView {
   const before = view.rounds.get(event.spec.roundId);
   const stage = stageOfType(event.type);
   const round = mergeRound(before ?? newRound(event), event, stage);
-  const rounds = new Map(view.rounds).set(event.spec.roundId, round);
+  const rounds = view.rounds.set(event.spec.roundId, round);
   const step = funnelStep(event);
   const firstTime = !before?.stages.includes(stage);
   const funnel = step && firstTime ? { ...view.funnel, [step]: view.funnel[step] + 1 } : view.funnel;
@@ -189,7 +201,7 @@ function foldUsage(view: RunView, event: UsageRecorded): RunView {
   };
   const round = event.roundId === undefined ? undefined : view.rounds.get(event.roundId);
   const rounds = round
-    ? new Map(view.rounds).set(round.spec.roundId, { ...round, usage: [...round.usage, call] })
+    ? view.rounds.set(round.spec.roundId, { ...round, usage: [...round.usage, call] })
     : view.rounds;
   return { ...view, rounds, usage: addToBooks(view.usage, { ...call, costUsd }) };
 }
@@ -255,8 +267,13 @@ function closeRound(view: RunView, event: RoundClosed): RunView {
       ? view.wastedTokens + tokensOf(view.rounds.get(event.spec.roundId)?.usage ?? [])
       : view.wastedTokens,
     outcomes,
-    standings: outcome ? standings(outcomes, view.players) : view.standings,
+    ...(outcome && standingsAfter(view, outcome)),
   };
+}
+
+function standingsAfter(view: RunView, outcome: RoundOutcome): Pick<RunView, "tally" | "standings"> {
+  const tally = tallyOutcome(view.tally, outcome);
+  return { tally, standings: standingsOf(tally, view.players) };
 }
 
 function bump(counts: Readonly<Record<string, number>>, key: string): Record<string, number> {

@@ -81,6 +81,12 @@ export const RoundDetail = z.object({
   decision: RoundDecision.optional(),
   usage: z.array(TokenUsage),
   review: RoundReview.optional(),
+  reviewSeq: z
+    .number()
+    .optional()
+    .describe(
+      "stream sequence of the last message on the round's review subject: what a decision is based on",
+    ),
 });
 export type RoundDetail = z.infer<typeof RoundDetail>;
 

@@ -79,17 +79,21 @@ function hhmmss(time: number | undefined): string {
   return [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
 }
 
-/** One JSON log line (as pino writes it) in the text form, newline included; a line that is not JSON passes as is. */
+/**
+ * One JSON log line (as pino writes it) in the text form, newline included; a line that is not JSON passes as
+ * it is. Every part (message, keys, values, stacks) may carry text from a model or a file: controls in it are
+ * shown as codes, never acted on by the terminal.
+ */
 export function formatLogLine(line: string, options: TextFormatOptions): string {
   const parsed = LogRecord.safeParse(parseJson(line));
-  if (!parsed.success) return line.endsWith("\n") ? line : `${line}\n`;
+  if (!parsed.success) return `${printable(line.replace(/\n$/, ""))}\n`;
   const record = parsed.data;
   const { color } = options;
   const level = LEVELS[record.level] ?? { tag: String(record.level) };
   const dim = record.level < 30;
   const fields = Object.entries(record)
     .filter(([key]) => !HIDDEN.has(key))
-    .map(([key, value]) => `${paint(color, 2, `${key}=`)}${renderValue(value)}`);
+    .map(([key, value]) => `${paint(color, 2, `${printable(key)}=`)}${renderValue(value)}`);
   const head = [
     paint(color, 2, hhmmss(record.time)),
     level.tag ? paint(color && level.colour !== undefined, level.colour ?? 0, level.tag) : undefined,
@@ -107,7 +111,7 @@ export function formatLogLine(line: string, options: TextFormatOptions): string 
 }
 
 function indent(text: string): string {
-  return text
+  return printable(text)
     .split("\n")
     .map((line) => `    ${line}`)
     .join("\n");

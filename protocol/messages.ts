@@ -244,6 +244,7 @@ export const ReviewRecorded = z
     const valid = review.assessment?.valid;
     const contradicted =
       (review.action === "approve" && valid === false) ||
+      (review.edits?.referenceAnswer !== undefined && valid === true) ||
       (review.reason !== undefined && INVALIDATING_REASONS.has(review.reason) && valid === true) ||
       (review.reason !== undefined && VALID_BUT_REJECTED_REASONS.has(review.reason) && valid === false);
     if (contradicted)
@@ -251,7 +252,13 @@ export const ReviewRecorded = z
         code: "custom",
         path: ["assessment", "valid"],
         message:
-          "contradicts the decision: approving calls a sample valid, rejecting it as wrong or ill-posed invalid, as low quality or off target valid",
+          "contradicts the decision: approving calls a sample valid; correcting its reference answer, or rejecting it as wrong or ill-posed, invalid; rejecting it as low quality or off target valid",
+      });
+    if (valid === false && review.assessment?.level !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["assessment", "level"],
+        message: "a level grades a valid question: leave it out when you call the question invalid",
       });
   });
 export type ReviewRecorded = z.infer<typeof ReviewRecorded>;

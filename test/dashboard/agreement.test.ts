@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ReviewBook, reviewBook } from "../../curation/reviews.ts";
+import { EMPTY_BOOK, type ReviewBook, reviewBook } from "../../curation/reviews.ts";
 import { agreement } from "../../dashboard/agreement.ts";
 import { Agreement } from "../../dashboard/wire.ts";
 import type { ReviewRecorded } from "../../protocol/messages.ts";
@@ -151,7 +151,7 @@ describe("agreement between reviewers and the Judge", () => {
 
   it("reports nothing without pairs: no reviews, or reviews of rounds the Judge has not ruled on", () => {
     const none = { n: 0, observed: null, kappa: null, ci95: null };
-    expect(agreement(new Map(), new Map())).toEqual({ validity: none, level: none, reviewers: [] });
+    expect(agreement(new Map(), EMPTY_BOOK)).toEqual({ validity: none, level: none, reviewers: [] });
     const unjudged = bookOf([assess("r-open", "ana", "L2")]);
     expect(agreement(new Map([["r-other", judged("L2")]]), unjudged)).toEqual({
       validity: none,
@@ -167,17 +167,37 @@ describe("agreement between reviewers and the Judge", () => {
     expect(result.level).toEqual({ n: 10, observed: 1, kappa: null, ci95: null });
   });
 
-  it("gives kappa 0 when only the Judge is stuck on one category", () => {
+  it("says it cannot tell, rather than kappa 0, when only the Judge is stuck on one category", () => {
     const { verdicts, book } = rated([
-      ["L3", "valid", 7],
-      ["L3", "invalid", 3],
+      ["L3", "valid", 49],
+      ["L3", "invalid", 1],
     ]);
-    expect(agreement(verdicts, book).validity).toMatchObject({ n: 10, observed: 0.7, kappa: 0 });
+    // Kappa would be exactly 0 beside 98% agreement: no better than chance, which is not what the data say.
+    expect(agreement(verdicts, book).validity).toMatchObject({
+      n: 50,
+      observed: 0.98,
+      kappa: null,
+      ci95: null,
+    });
+  });
+
+  it("stays cheap and keeps its interval with tens of thousands of pairs", () => {
+    const { verdicts, book } = rated([
+      ["L3", "valid", 12_000],
+      ["L3", "invalid", 3_000],
+      ["invalid", "valid", 2_000],
+      ["invalid", "invalid", 5_000],
+    ]);
+    const { validity } = agreement(verdicts, book);
+    expect(validity.n).toBe(22_000);
+    expect(validity.ci95?.[0]).toBeLessThan(validity.kappa ?? Number.NaN);
+    expect(validity.ci95?.[1]).toBeGreaterThan(validity.kappa ?? Number.NaN);
+    expect(width(validity.ci95 ?? [0, 1])).toBeLessThan(0.05);
   });
 
   it("gives no interval for a single pair", () => {
     const { verdicts, book } = rated([["L3", "invalid", 1]]);
-    expect(agreement(verdicts, book).validity).toEqual({ n: 1, observed: 0, kappa: 0, ci95: null });
+    expect(agreement(verdicts, book).validity).toEqual({ n: 1, observed: 0, kappa: null, ci95: null });
   });
 
   it("brackets the point estimate with an interval that narrows as pairs accumulate", () => {

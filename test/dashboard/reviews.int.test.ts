@@ -10,7 +10,7 @@ import { type Dashboard, openDashboard } from "../../dashboard/dashboard.ts";
 import { API, type ReviewRequest, RoundDetail, WRITE_HEADER } from "../../dashboard/wire.ts";
 import { silentLogger } from "../../log/logger.ts";
 import type { RunEvent } from "../../protocol/messages.ts";
-import { idempotencyKey } from "../../protocol/subjects.ts";
+import { idempotencyKey, reviewStage, runStageSubject } from "../../protocol/subjects.ts";
 import { exited, spawnNanoflux } from "../support/child-agent.ts";
 import { startTestNats, waitFor } from "../support/nats.ts";
 import { roundEvents, runStarted } from "./crafted-events.ts";
@@ -23,6 +23,8 @@ import { roundEvents, runStarted } from "./crafted-events.ts";
 const RUN = "run-reviews";
 const ACCEPTED = [1, 2, 3, 4].map((seq) => `r${String(seq).padStart(6, "0")}`);
 const REJECTED = "r000005";
+/** Rounds whose review subjects get messages written past the dashboard. */
+const [MISFILED, MALFORMED] = ["r000006", "r000007"];
 
 interface Reply {
   status: number;
@@ -77,6 +79,10 @@ describe("reviews through the dashboard", () => {
     return { status: response.status, body: text.startsWith("{") ? JSON.parse(text) : { text } };
   }
 
+  async function detailOf(base: string, roundId: string): Promise<RoundDetail> {
+    return RoundDetail.parse(await (await fetch(`${base}${API.round(RUN, roundId)}`)).json());
+  }
+
   async function reviewsOnStream(): Promise<RunEvent[]> {
     const events = await readRunEvents(publisher.js, RUN);
     return events.map((e) => e.event).filter((e) => e.type === "review.recorded.v1");
@@ -97,6 +103,9 @@ describe("reviews through the dashboard", () => {
         seq: 5,
         end: { kind: "rejected", outcome: "defended", level: "L2", reasonCode: "quality_band" },
       }),
+      ...[6, 7].flatMap((seq) =>
+        roundEvents({ runId: RUN, seq, end: { kind: "accepted", outcome: "defended", level: "L4" } }),
+      ),
     ];
     for (const event of events)
       await publisher.publishEvent(
@@ -321,6 +330,48 @@ describe("reviews through the dashboard", () => {
       tap.kill("SIGTERM");
       await exited(tap);
     }
+  });
+
+  it("never locks a round whose review subject holds a message written past the dashboard", async () => {
+    const local = await dashboard();
+    const raw = (roundId: string, body: unknown) =>
+      publisher.js.publish(runStageSubject(RUN, reviewStage(roundId)), JSON.stringify(body));
+    // A valid review that names another round than its subject's, and a message that is no review at all.
+    await raw(MISFILED, {
+      ...decision({ action: "reject", reason: "other" }),
+      type: "review.recorded.v1",
+      runId: RUN,
+      at: new Date().toISOString(),
+      producer: "mallory",
+      reviewId: "rv-x",
+      roundId: ACCEPTED[0],
+    });
+    await raw(MALFORMED, { type: "review.recorded.v1", note: "\u001b[2J" });
+    for (const roundId of [MISFILED, MALFORMED]) {
+      // The stale view's decision is refused, with the sequence to base the next one on...
+      const stale = await post(local.base, roundId, decision({ action: "approve", reviewer: "ada" }));
+      expect(stale.status).toBe(409);
+      expect(stale.body.lastSeq).toBeGreaterThan(0);
+      // ...which the round's details carry too, once the dashboard has seen the message; then the decision is taken.
+      await waitFor(
+        async () => (await detailOf(local.base, roundId)).reviewSeq === stale.body.lastSeq,
+        10_000,
+        "the skipped message on the board",
+      );
+      const taken = await post(
+        local.base,
+        roundId,
+        decision({ action: "approve", reviewer: "ada", basedOn: Number(stale.body.lastSeq) }),
+      );
+      expect(taken.status).toBe(201);
+    }
+    // Neither message counted as a decision: the first round is not rejected by the misfiled one.
+    expect((await detailOf(local.base, MISFILED)).review?.reviewers).toEqual(["ada"]);
+    expect(
+      (await detailOf(local.base, ACCEPTED[0] as string)).review?.history.some(
+        (h) => h.reviewer === "mallory",
+      ),
+    ).toBe(false);
   });
 
   it("refuses every write when read-only, even on loopback", async () => {

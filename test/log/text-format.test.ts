@@ -94,3 +94,24 @@ describe("secrets never reach a line, in either format", () => {
     expect(output.split("\n").filter((line) => /^(\{|\d\d:)/.test(line))).toHaveLength(4);
   });
 });
+
+describe("untrusted text in a log line", () => {
+  // An OSC title change, a bell, a carriage return and a clear-line: what a hostile benchmark line or model answer may carry.
+  const HOSTILE = "\u001b]0;PWN\u0007\r\u001b[2K\u202Egnp.exe";
+  const acts = (text: string) =>
+    ["\u0007", "\r", "\u202E", "\u001b]", "\u001b[2K"].some((seq) => text.includes(seq));
+
+  it("shows controls as codes in every part: message, keys, values, stacks, and lines that are not JSON", () => {
+    const record = {
+      level: 50,
+      time: 0,
+      msg: `skipped malformed line (${HOSTILE})`,
+      [`key${HOSTILE}`]: HOSTILE,
+      err: { type: "Error", message: HOSTILE, stack: `Error: ${HOSTILE}\n    at x` },
+    };
+    const shown = formatLogLine(JSON.stringify(record), { color: false, stacks: true });
+    expect(acts(shown)).toBe(false);
+    expect(shown).toContain("\\u{1b}]0;PWN\\u{7}");
+    expect(acts(formatLogLine(`not json ${HOSTILE}`, { color: false, stacks: false }))).toBe(false);
+  });
+});

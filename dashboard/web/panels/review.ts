@@ -145,10 +145,15 @@ export function reviewPane(round: RoundDetail, context: ReviewPaneContext): HTML
       if (result.status === 409) context.recorded();
     }
   };
-  const base = () => ({ reviewer: name.value.trim(), basedOn: round.review?.lastSeq ?? 0 });
-  /** The reviewer's own call, to set against the Judge's; a level goes with a call on validity. */
+  const base = () => ({
+    reviewer: name.value.trim(),
+    basedOn: round.reviewSeq ?? round.review?.lastSeq ?? 0,
+  });
+  /** The reviewer's own call, to set against the Judge's; a level grades a question called valid. */
   const assessment = (valid: boolean | undefined) =>
-    valid === undefined ? {} : { assessment: { valid, ...(level.value && { level: level.value as Level }) } };
+    valid === undefined
+      ? {}
+      : { assessment: { valid, ...(valid && level.value && { level: level.value as Level }) } };
 
   if (round.decision?.status === "accepted") {
     const approve = el("button", { type: "button", "data-testid": "review-approve" }, "Approve");
