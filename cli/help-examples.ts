@@ -98,6 +98,10 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
       run: `nanoflux export runs/${RUN_ID} --format parquet,openai-chat --validation 0.1 --license cc-by-4.0`,
     },
     {
+      does: "as the run kept it, without the reviewers' decisions from the stream",
+      run: `nanoflux export runs/${RUN_ID} --format parquet --no-reviews`,
+    },
+    {
       does: "sharegpt and alpaca into a folder of your own, added to the configs already there",
       run: `nanoflux export runs/${RUN_ID} --format sharegpt,alpaca --out datasets/gsm-hard`,
     },
@@ -105,6 +109,11 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   dashboard: [
     { does: "every run on the runs folder's server; open the address it prints", run: "nanoflux dashboard" },
     { does: "one run, on a free port", run: `nanoflux dashboard --run ${RUN_ID} --port 0` },
+    {
+      does: "for reviewers on other machines: share the link it prints (it carries the write token)",
+      run: "nanoflux dashboard --host 0.0.0.0",
+    },
+    { does: "a view nobody can review from", run: "nanoflux dashboard --host 0.0.0.0 --read-only" },
   ],
   eval: [
     {

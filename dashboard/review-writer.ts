@@ -87,12 +87,15 @@ export class ReviewWriter {
       if (Object.keys(edited.edits).length === 0)
         return refused(400, "the edit changes nothing: the sample already reads like that", "edits");
     }
+    // The request id and what it asks: the same request again is recorded once (one message id), another one
+    // under a reused id is not taken for it.
+    const fingerprint = createHash("sha256").update(JSON.stringify(request)).digest("hex").slice(0, 16);
     const event = ReviewRecorded.safeParse({
       type: "review.recorded.v1",
       runId,
       at: this.clock().toISOString(),
       producer: this.producer,
-      reviewId: `rv-${request.requestId}`,
+      reviewId: `rv-${request.requestId}-${fingerprint}`,
       roundId,
       reviewer: request.reviewer,
       action,
@@ -113,8 +116,7 @@ export class ReviewWriter {
         reviewStage(roundId),
         ReviewRecorded,
         event.data,
-        // The request id and what it asks: the same request again is recorded once, another one under a reused id is not taken for it.
-        `${runId}:${roundId}:review:${request.requestId}:${createHash("sha256").update(JSON.stringify(request)).digest("hex").slice(0, 16)}`,
+        `${runId}:${roundId}:review:${request.requestId}-${fingerprint}`,
         { expectLastSubjectSequence: request.basedOn },
       );
       return { ok: true, ...published };

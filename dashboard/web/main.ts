@@ -1,6 +1,7 @@
 import "./styles.css";
-import type { RoundDetail, RoundPage, RunListItem, RunSnapshot, Session } from "../wire.ts";
+import type { RoundDetail, RoundPage, RoundRow, RunListItem, RunSnapshot, Session } from "../wire.ts";
 import { el } from "./dom.ts";
+import { bindReviewKeys } from "./keys.ts";
 import { fetchRound, followUpdates } from "./live.ts";
 import { agentsPanel } from "./panels/agents.ts";
 import { renderCharts } from "./panels/charts.ts";
@@ -38,6 +39,8 @@ interface FilteredRounds {
 
 const page = {
   runs: [] as RunListItem[],
+  /** The rounds the list shows now, for the keys that step through them. */
+  listed: [] as readonly RoundRow[],
   snapshots: new Map<string, RunSnapshot>(),
   open: undefined as OpenRound | undefined,
   filtered: undefined as FilteredRounds | undefined,
@@ -88,7 +91,7 @@ function listedRounds(run: RunSnapshot, filters: RoundFilters): ListedRounds | u
 }
 
 /** The open round, fetched again whenever its row shows it moved on. */
-function openRound(run: RunSnapshot, roundId: string, rows: readonly RoundDetailRow[]): OpenRound {
+function openRound(run: RunSnapshot, roundId: string, rows: readonly RoundRow[]): OpenRound {
   const row = rows.find((r) => r.roundId === roundId);
   const key = `${run.runId}/${roundId}`;
   const version = row ? `${row.stage}/${row.status ?? ""}/${row.review?.lastSeq ?? 0}` : "";
@@ -107,8 +110,6 @@ function openRound(run: RunSnapshot, roundId: string, rows: readonly RoundDetail
   );
   return open;
 }
-
-type RoundDetailRow = RunSnapshot["rounds"][number];
 
 function detailView(run: RunSnapshot, open: OpenRound | undefined): HTMLElement {
   if (open?.detail) {
@@ -163,7 +164,8 @@ function render(): void {
       ? roundsPanel({ run: run.runId, ...filterParams(filters) }, listed, roundId)
       : el("section", { class: "panel muted" }, page.filtered?.problem ?? "Filtering…"),
   );
-  const open = roundId ? openRound(run, roundId, listed?.rows ?? run.rounds) : undefined;
+  page.listed = listed?.rows ?? run.rounds;
+  const open = roundId ? openRound(run, roundId, page.listed) : undefined;
   const detailState = open?.detail ?? open?.problem ?? open?.key;
   if (detailState !== shownDetail) {
     shownDetail = detailState;
@@ -212,3 +214,15 @@ followUpdates({
   },
 });
 window.addEventListener("hashchange", scheduleRender);
+bindReviewKeys(() => ({
+  rows: () => page.listed,
+  openRound: route().roundId,
+  open: (roundId) => {
+    const params = new URLSearchParams(location.hash.slice(1));
+    params.set("round", roundId);
+    location.hash = `#${params}`;
+    document
+      .querySelector(`.round[data-round="${CSS.escape(roundId)}"]`)
+      ?.scrollIntoView({ block: "nearest" });
+  },
+}));

@@ -138,6 +138,24 @@ describe("the curation workbench in a browser", () => {
     expect(await byTestId(grace, "round-detail").textContent()).toContain(EDITED_ANSWER);
     expect(await byTestId(grace, "review-history").textContent()).toContain("ada edit");
 
+    // Grace goes on from the keyboard: j or k opens the next or previous round of her filtered list, a approves it.
+    const order = await grace
+      .locator('[data-testid="round-list"] .round')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-round")));
+    const at = order.indexOf(edited.roundId);
+    const step = order[at + 1] ? { key: "j", roundId: order[at + 1] } : { key: "k", roundId: order[at - 1] };
+    expect(step.roundId).toBeTruthy();
+    await byTestId(grace, "reviewer-name").fill("grace");
+    await grace.locator("h1").click();
+    await grace.keyboard.press(step.key);
+    await grace.locator(`.round.open[data-round="${step.roundId}"]`).waitFor({ timeout: TIMEOUT });
+    // Approving the sample Ada rejected would be Grace's right, but it would change what the export must show.
+    if (step.roundId !== rejected.roundId) {
+      await byTestId(grace, "review-status", /^Not reviewed/).waitFor({ timeout: TIMEOUT });
+      await grace.keyboard.press("a");
+      await byTestId(grace, "review-status", /^Approved/).waitFor({ timeout: TIMEOUT });
+    }
+
     await byTestId(ada, "review-counts", /1 edited · 1 rejected/).waitFor({ timeout: TIMEOUT });
     // The list filtered to accepted L4 with both decisions on it, beside the review pane of the edited sample.
     const box = await ada.evaluate(() => {

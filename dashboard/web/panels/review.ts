@@ -2,6 +2,7 @@ import { INVALIDATING_REASONS, ReviewReason, VALID_BUT_REJECTED_REASONS } from "
 import { Level, type Question } from "../../../protocol/schemas.ts";
 import type { ReviewEntry, RoundDetail, Session } from "../../wire.ts";
 import { el } from "../dom.ts";
+import { KEY_HINT } from "../keys.ts";
 import { reviewerName, sendReview, setReviewerName, setWriteToken, writeToken } from "../review-api.ts";
 
 /**
@@ -203,7 +204,7 @@ export function reviewPane(round: RoundDetail, context: ReviewPaneContext): HTML
       el("div", { class: "review-actions" }, valid, assess),
     );
   }
-  pane.append(message);
+  pane.append(message, el("p", { class: "muted key-hint" }, KEY_HINT));
   return pane;
 }
 
