@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { Bus } from "../bus/bus.ts";
 import { readerEndpoint } from "../bus/nats-endpoint.ts";
 import { readRunReviews } from "../bus/run-reviews.ts";
@@ -36,12 +37,16 @@ export interface Dashboard {
   natsUrl: string;
   /** How reviews are taken: open (loopback), with `token`, or off. */
   writes: WriteAccess["mode"];
-  /** The page's address with the token in its fragment (never sent to a server), for a person to open. */
+  /**
+   * The page's address for a person to open: this machine's name when bound to every address (0.0.0.0 is no
+   * address to visit), with the token in its fragment (never sent to a server) when writes need one.
+   */
   reviewUrl: string;
   close(): Promise<void>;
 }
 
 const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
+const WILDCARD = ["0.0.0.0", "::"];
 const MIN_TOKEN_LENGTH = 16;
 
 /** Open on loopback, a token anywhere else, none at all when read-only. */
@@ -94,8 +99,10 @@ export async function openDashboard(options: DashboardOptions): Promise<Dashboar
       exports,
     });
     cleanups.unshift(() => server.close());
-    const reviewUrl =
-      writes.mode === "token" ? `${server.url}#token=${encodeURIComponent(writes.token)}` : server.url;
+    const page = new URL(server.url);
+    if (WILDCARD.includes(options.host)) page.hostname = hostname();
+    if (writes.mode === "token") page.hash = `token=${encodeURIComponent(writes.token)}`;
+    const reviewUrl = page.href;
     return { url: server.url, natsUrl: endpoint.url, writes: writes.mode, reviewUrl, close };
   } catch (err) {
     await close();

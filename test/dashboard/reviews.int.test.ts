@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bus } from "../../bus/bus.ts";
@@ -125,7 +125,11 @@ describe("reviews through the dashboard", () => {
     const token = "test-token-0123456789abcdef";
     const wide = await dashboard("0.0.0.0", { token });
     expect(wide.writes).toBe("token");
-    expect(wide.reviewUrl).toContain(`#token=${token}`);
+    // A link another machine can open: this machine's name, not 0.0.0.0, and the token in the fragment.
+    expect(new URL(wide.reviewUrl)).toMatchObject({
+      hostname: hostname().toLowerCase(),
+      hash: `#token=${token}`,
+    });
     const session = await (await fetch(`${wide.base}${API.session}`)).json();
     expect(session).toMatchObject({ writes: "token" });
 
