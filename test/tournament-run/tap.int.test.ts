@@ -83,9 +83,12 @@ describe("nanoflux tap", () => {
         );
       }
       expect([...rounds.values()].some((types) => types.length === ROUND_ORDER.length)).toBe(true);
-    } finally {
-      tap.kill("SIGTERM");
+      // Without --follow, tap stops by itself once the run completes. (A SIGTERM sent here would race that exit:
+      // one arriving as the process ends finds Node's handlers gone and kills it, with no exit code.)
       expect(await exited(tap)).toBe(0);
+    } finally {
+      if (tap.exitCode === null && tap.signalCode === null) tap.kill("SIGTERM");
+      await exited(tap);
       await nats.cleanup();
     }
   });
