@@ -121,7 +121,8 @@ export function foldReview(book: ReviewBook, review: ReviewRecorded, seq: number
   return book.set(review.roundId, round);
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
+/** Whether two field values (text or a list of steps) are the same: an edit to the same value changes nothing. */
+export function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 

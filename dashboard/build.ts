@@ -1,7 +1,8 @@
-import { copyFile, mkdir, readdir, stat } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { copyFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Plugin } from "esbuild";
+import { z } from "zod";
 import { errorMessage, SystemError } from "../protocol/errors.ts";
 
 /**
@@ -12,6 +13,9 @@ import { errorMessage, SystemError } from "../protocol/errors.ts";
 
 const WEB_DIR = fileURLToPath(new URL("./web/", import.meta.url));
 const DEFAULT_ASSETS_DIR = join(WEB_DIR, "dist");
+const REPO_DIR = fileURLToPath(new URL("../", import.meta.url));
+/** Beside the built page: the sources it was built from, relative to the repository. */
+const SOURCES_FILE = "sources.json";
 
 /** The files the server serves, by URL path. */
 export const ASSETS = {
@@ -45,8 +49,10 @@ export async function buildDashboardAssets(outDir = DEFAULT_ASSETS_DIR): Promise
     );
   });
   await mkdir(outDir, { recursive: true });
-  await esbuild.build({
+  const built = await esbuild.build({
     entryPoints: [join(WEB_DIR, "main.ts")],
+    absWorkingDir: REPO_DIR,
+    metafile: true,
     // The stylesheets the page's modules import (its own, the chart library's) come out beside it as app.css.
     outfile: join(outDir, ASSETS["/app.js"].file),
     bundle: true,
@@ -61,6 +67,10 @@ export async function buildDashboardAssets(outDir = DEFAULT_ASSETS_DIR): Promise
   });
   await copyFile(join(WEB_DIR, "index.html"), join(outDir, ASSETS["/"].file));
   await copyFile(join(WEB_DIR, "favicon.svg"), join(outDir, ASSETS["/favicon.svg"].file));
+  // Every file the bundle read (under the repository; packages are the lock's to change), for the staleness check.
+  const sources = Object.keys(built.metafile.inputs).filter((input) => !input.includes("node_modules/"));
+  const copied = ["index.html", "favicon.svg"].map((file) => relative(REPO_DIR, join(WEB_DIR, file)));
+  await writeFile(join(outDir, SOURCES_FILE), `${JSON.stringify([...sources, ...copied])}\n`);
 }
 
 /** When the page was built: the oldest of its files, or undefined when one is missing. */
@@ -76,32 +86,35 @@ async function builtAt(outDir: string): Promise<number | undefined> {
   return times.some((time) => time === undefined) ? undefined : Math.min(...(times as number[]));
 }
 
-/** The newest change to the page's sources, and to the parts of the app it bundles (schemas, the protocol). */
-async function sourcesChangedAt(): Promise<number> {
-  const roots = [
-    WEB_DIR,
-    fileURLToPath(new URL("./", import.meta.url)),
-    fileURLToPath(new URL("../protocol/", import.meta.url)),
-  ];
-  let newest = 0;
-  for (const root of roots) {
-    const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      const file = join(entry.parentPath, entry.name);
-      if (!entry.isFile() || file.includes(`${join(WEB_DIR, "dist")}`)) continue;
-      newest = Math.max(newest, (await stat(file)).mtimeMs);
-    }
+/**
+ * The newest change to the files the last build read, as it listed them. A file gone counts as a change (the page
+ * would no longer build the same); without the list (a build older than it), the page counts as stale.
+ */
+async function sourcesChangedAt(outDir: string): Promise<number> {
+  let sources: string[];
+  try {
+    sources = z.array(z.string()).parse(JSON.parse(await readFile(join(outDir, SOURCES_FILE), "utf8")));
+  } catch {
+    return Number.POSITIVE_INFINITY;
   }
-  return newest;
+  const times = await Promise.all(
+    sources.map((source) =>
+      stat(join(REPO_DIR, source)).then(
+        (info) => info.mtimeMs,
+        () => Number.POSITIVE_INFINITY,
+      ),
+    ),
+  );
+  return Math.max(0, ...times);
 }
 
 /**
- * Builds the page when a file is missing, or, in a checkout where the default build lives, when its sources
- * changed since (a stale page against a newer server fails in confusing ways); returns the folder to serve.
+ * Builds the page when a file of it is missing, or when a source it was built from changed since (a stale page
+ * against a newer server fails in confusing ways); returns the folder to serve.
  */
 export async function ensureDashboardAssets(outDir = DEFAULT_ASSETS_DIR): Promise<string> {
   const built = await builtAt(outDir);
-  const stale = built !== undefined && outDir === DEFAULT_ASSETS_DIR && (await sourcesChangedAt()) > built;
+  const stale = built !== undefined && (await sourcesChangedAt(outDir)) > built;
   if (built === undefined || stale) await buildDashboardAssets(outDir);
   return outDir;
 }

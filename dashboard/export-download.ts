@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { zipSync } from "fflate";
@@ -21,11 +21,6 @@ export type ReadReviews = (
 
 /** Exports asked for while others are being made: beyond these, the page is told to try again. */
 const MAX_WAITING = 4;
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-}
 
 /**
  * The page's "download export": the same export `nanoflux export` writes, zipped. The reviewers' decisions are
@@ -82,7 +77,7 @@ export class ExportDownloads {
       };
     const out = await mkdtemp(join(tmpdir(), "nanoflux-export-"));
     try {
-      await exportRun({
+      const exported = await exportRun({
         runDir: this.runDir(runId),
         formats,
         out,
@@ -91,9 +86,10 @@ export class ExportDownloads {
           source: `the run's stream (${read.reviews.length} reviews${read.ignored > 0 ? `; ${read.ignored} invalid ignored` : ""}), read by the dashboard`,
         },
       });
+      // What the export says it wrote: its data files and the card (its manifest is the export's own business).
       const files: Record<string, Uint8Array> = {};
-      for (const file of await filesUnder(out))
-        files[`${runId}/${relative(out, file)}`] = await readFile(file);
+      for (const name of [...exported.written, relative(out, exported.cardFile)])
+        files[`${runId}/${name}`] = await readFile(join(out, name));
       return { filename: `${runId}-export.zip`, body: Buffer.from(zipSync(files)) };
     } catch (err) {
       // The export's own refusals (nothing kept after review, say) are the user's to read; the rest is a fault.

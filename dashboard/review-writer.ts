@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import type { Bus } from "../bus/bus.ts";
 import { isWrongLastSequence } from "../bus/jetstream-errors.ts";
+import { sameValue } from "../curation/reviews.ts";
 import { ReviewRecorded } from "../protocol/messages.ts";
 import { EDITED_FIELDS, type QuestionEdits } from "../protocol/review.ts";
 import type { Question } from "../protocol/schemas.ts";
@@ -33,7 +34,7 @@ function changes(
   const before: Partial<Pick<Question, keyof QuestionEdits>> = {};
   for (const field of EDITED_FIELDS) {
     const value = edits[field];
-    if (value === undefined || JSON.stringify(value) === JSON.stringify(current[field])) continue;
+    if (value === undefined || sameValue(value, current[field])) continue;
     Object.assign(changed, { [field]: value });
     Object.assign(before, { [field]: current[field] });
   }

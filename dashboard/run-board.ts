@@ -123,15 +123,6 @@ export class RunBoard {
     return this.runs.get(runId)?.reviewSubjects.get(roundId) ?? 0;
   }
 
-  /** Whether the board has seen the round open: reviews are only taken for rounds it knows. */
-  hasRound(runId: string, roundId: string): boolean {
-    return this.runs.get(runId)?.view.rounds.has(roundId) ?? false;
-  }
-
-  reviews(runId: string): ReviewBook | undefined {
-    return this.runs.get(runId)?.view.reviews;
-  }
-
   /** The rounds of a run that pass the query, newest first, one page of them. */
   queryRounds(runId: string, query: RoundQuery): RoundPage | undefined {
     const view = this.runs.get(runId)?.view;

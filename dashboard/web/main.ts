@@ -65,6 +65,15 @@ function route(): { runId?: string; roundId?: string } {
   return { runId: params.get("run") ?? page.runs[0]?.runId, roundId: params.get("round") ?? undefined };
 }
 
+/** Keeps what a fetch brings (or why it failed) in `target`, then redraws. */
+function fetchInto<T>(target: { problem?: string }, fetching: Promise<T>, keep: (value: T) => void): void {
+  void fetching
+    .then(keep, (err: unknown) => {
+      target.problem = String(err);
+    })
+    .finally(scheduleRender);
+}
+
 /** The rounds to list: the snapshot's newest ones, or the server's answer to the filters. */
 function listedRounds(run: RunSnapshot, filters: RoundFilters): ListedRounds | undefined {
   if (!hasFilters(filters)) return { rows: run.rounds, total: run.roundCount, filtered: false };
@@ -75,16 +84,9 @@ function listedRounds(run: RunSnapshot, filters: RoundFilters): ListedRounds | u
       : undefined;
     const filtered: FilteredRounds = { key, page: previous };
     page.filtered = filtered;
-    void fetchRounds(run.runId, filters).then(
-      (answer) => {
-        filtered.page = answer;
-        scheduleRender();
-      },
-      (err: unknown) => {
-        filtered.problem = String(err);
-        scheduleRender();
-      },
-    );
+    fetchInto(filtered, fetchRounds(run.runId, filters), (answer) => {
+      filtered.page = answer;
+    });
   }
   const answer = page.filtered?.page;
   return answer && { rows: answer.rows, total: answer.total, filtered: true };
@@ -98,16 +100,9 @@ function openRound(run: RunSnapshot, roundId: string, rows: readonly RoundRow[])
   if (page.open?.key === key && page.open.version === version) return page.open;
   const open: OpenRound = { key, version, detail: page.open?.key === key ? page.open.detail : undefined };
   page.open = open;
-  void fetchRound(run.runId, roundId).then(
-    (detail) => {
-      open.detail = detail;
-      scheduleRender();
-    },
-    (err: unknown) => {
-      open.problem = String(err);
-      scheduleRender();
-    },
-  );
+  fetchInto(open, fetchRound(run.runId, roundId), (detail) => {
+    open.detail = detail;
+  });
   return open;
 }
 

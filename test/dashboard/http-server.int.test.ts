@@ -1,7 +1,8 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALIVE_WITHIN_MS } from "../../dashboard/agent-roster.ts";
 import { ensureDashboardAssets } from "../../dashboard/build.ts";
@@ -91,6 +92,28 @@ describe("the dashboard HTTP server", () => {
     await rm(join(dir, "app.css"));
     await ensureDashboardAssets(dir);
     expect((await stat(join(dir, "app.css"))).size).toBeGreaterThan(0);
+  });
+
+  it("builds the page again when a source it was built from changed, or went, since", async () => {
+    // A source of our own, listed as the build lists them (relative to the repository), so no real one is touched.
+    const source = join(dir, "source.ts");
+    await writeFile(source, "export {};\n");
+    const repo = fileURLToPath(new URL("../../", import.meta.url));
+    await writeFile(join(dir, "sources.json"), JSON.stringify([relative(repo, source)]));
+    const builtAt = async () => (await stat(join(dir, "app.js"))).mtimeMs;
+    const before = await builtAt();
+    await utimes(source, new Date(), new Date(before - 60_000));
+    await ensureDashboardAssets(dir);
+    expect(await builtAt()).toBe(before);
+    await utimes(source, new Date(), new Date(before + 60_000));
+    await ensureDashboardAssets(dir);
+    expect(await builtAt()).toBeGreaterThan(before);
+    // The build wrote its own list again, of the page's real sources.
+    expect(await readFile(join(dir, "sources.json"), "utf8")).toContain("dashboard/web/main.ts");
+    const rebuilt = await builtAt();
+    await writeFile(join(dir, "sources.json"), JSON.stringify([relative(repo, join(dir, "gone.ts"))]));
+    await ensureDashboardAssets(dir);
+    expect(await builtAt()).toBeGreaterThan(rebuilt);
   });
 
   it("refuses requests addressed to another host name, methods it has no use for, and writes when read-only", async () => {

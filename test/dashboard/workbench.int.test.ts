@@ -1,4 +1,5 @@
-import { readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
@@ -203,6 +204,17 @@ describe("the curation workbench in a browser", () => {
     } finally {
       await fresh.close();
     }
+    // A burst of clicks: exports are made one at a time, a few wait, the rest are told to try again; none leaves
+    // a temporary folder behind.
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, () => fetch(`${dashboard.url}api/runs/${runId}/export?format=jsonl`)),
+    );
+    const statuses = burst.map((response) => response.status);
+    expect(statuses).toContain(200);
+    expect(statuses).toContain(503);
+    expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
+    expect((await readdir(tmpdir())).filter((name) => name.startsWith("nanoflux-export-"))).toEqual([]);
+    expect((await fetch(`${dashboard.url}api/runs/${runId}/export`, { method: "HEAD" })).status).toBe(405);
     // A dashboard that follows other runs offers no export of this one.
     const other = await openDashboard({ ...dashboardOptions(), runIds: ["run-other"] });
     try {
