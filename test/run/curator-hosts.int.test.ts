@@ -7,6 +7,7 @@ import { prepareTopology } from "../../cli/prepare-topology.ts";
 import { createLocalEmbedder, LOCAL_EMBEDDER_NAME } from "../../curation/embedders/local-use.ts";
 import { LanceQuestionStore } from "../../curation/lance-question-store.ts";
 import { dot } from "../../curation/vectors.ts";
+import { defaultBenchmarksDir } from "../../eval/benchmarks.ts";
 import { silentLogger } from "../../log/logger.ts";
 import type { RoundClosed } from "../../protocol/messages.ts";
 import { Sample } from "../../protocol/schemas.ts";
@@ -25,7 +26,8 @@ import { writeTestTopology } from "../support/run-topology.ts";
 
 const THRESHOLD = 0.5;
 const TARGET = 10;
-const GSM8K = join(import.meta.dirname, "../../../shared/benchmarks/gsm8k-test.jsonl");
+// The folder the product reads: $NANOFLUX_BENCHMARKS_DIR, else ../shared/benchmarks beside the repository.
+const GSM8K = join(defaultBenchmarksDir(), "gsm8k-test.jsonl");
 
 async function samplesOf(datasetPath: string): Promise<Sample[]> {
   return (await readFile(datasetPath, "utf8"))
